@@ -1,0 +1,81 @@
+//! Check: what can only be judged once the whole site is modelled, such as whether an
+//! `#anchor` exists on the page a link points to, or whether the menu leads anywhere.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::config::FILE;
+use crate::content::Site;
+use crate::diagnostics::Diagnostic;
+use crate::fields::nearest;
+use crate::render::context::normalise_path;
+
+/// Site-wide checks of a loaded site.
+pub fn site(site: &Site) -> Vec<Diagnostic> {
+    let mut diags = anchors(site);
+    diags.extend(menu(site));
+    diags
+}
+
+fn anchors(site: &Site) -> Vec<Diagnostic> {
+    let mut by_key: HashMap<&str, &HashSet<String>> = HashMap::new();
+    for p in &site.pages {
+        by_key.insert(&p.file.key, &p.content.anchors);
+    }
+    for s in &site.sections {
+        if let Some(f) = &s.file {
+            by_key.insert(&f.key, &s.content.anchors);
+        }
+    }
+    let files = site
+        .pages
+        .iter()
+        .map(|p| (&p.file, &p.content))
+        .chain(site.sections.iter().filter_map(|s| s.file.as_ref().map(|f| (f, &s.content))));
+    let mut diags = vec![];
+    for (file, content) in files {
+        for link in &content.anchor_links {
+            let Some(anchors) = by_key.get(link.target.as_str()) else {
+                continue; // a missing file is reported where links are resolved
+            };
+            if anchors.contains(&link.anchor) {
+                continue;
+            }
+            let mut known: Vec<&str> = anchors.iter().map(String::as_str).collect();
+            known.sort_unstable();
+            let hint = match nearest(&link.anchor, &known) {
+                Some(k) => format!("did you mean `#{k}`?"),
+                None if known.is_empty() => "that page has no headings to link to".to_string(),
+                None => format!("headings on that page: {}", known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")),
+            };
+            diags.push(
+                Diagnostic::error(format!("no heading `#{}` in content/{}", link.anchor, link.target))
+                    .in_file(&file.rel)
+                    .at_offset(&file.text, link.offset, 1)
+                    .hint(hint),
+            );
+        }
+    }
+    diags
+}
+
+fn menu(site: &Site) -> Vec<Diagnostic> {
+    let mut known: HashSet<String> = site.sections.iter().map(|s| s.path.clone()).collect();
+    known.extend(site.pages.iter().map(|p| p.path.clone()));
+    known.extend(site.config.taxonomies.iter().map(|t| format!("/{}/", t.slug)));
+    let mut diags = vec![];
+    for (i, item) in site.config.menu.iter().enumerate() {
+        if item.url.contains("://") || item.url.starts_with("mailto:") || item.url.starts_with("tel:") {
+            continue;
+        }
+        let path = normalise_path(&item.url);
+        if !known.contains(&path) && !path.ends_with(".xml") && !path.ends_with(".html") {
+            diags.push(
+                Diagnostic::error(format!("menu item {} (`{}`) leads to {path}, which is not a page of this site", i + 1, item.title))
+                    .in_file(FILE)
+                    .at_line(item.line, 0)
+                    .hint("use the site path of a section or page, such as `/smil/`"),
+            );
+        }
+    }
+    diags
+}

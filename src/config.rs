@@ -1,0 +1,357 @@
+//! `site.yaml`: the site's settings. A missing file means defaults; an unknown key is an
+//! error (a typo there changes the whole site) with the nearest known key as a hint.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::fields::{Fields, Located};
+use crate::slug;
+use crate::yaml;
+
+pub const FILE: &str = "site.yaml";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// As written (normalised to end in `/`), e.g. `https://example.org/smil/`.
+    pub base_url: String,
+    /// The path part of `base_url`, always starting and ending with `/` (`/smil/`).
+    pub base_path: String,
+    /// Scheme and host of `base_url` (`https://example.org`), empty for a relative base_url.
+    pub origin: String,
+    pub language: String,
+    pub theme: String,
+    pub raw_html: bool,
+    pub taxonomies: Vec<Taxonomy>,
+    pub menu: Vec<MenuItem>,
+    /// Default number of pages on one listing page.
+    pub paginate_by: usize,
+    /// Path segment before a listing's page number (`/nyheter/side/2/`).
+    pub paginate_path: String,
+    /// How many entries an Atom feed holds.
+    pub feed_limit: usize,
+    pub extra: Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Taxonomy {
+    /// The front-matter key (`tags`).
+    pub name: String,
+    /// What readers see (`Emner`).
+    pub title: String,
+    /// URL segment (`emner` gives `/emner/<term>/`).
+    pub slug: String,
+    pub paginate_by: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MenuItem {
+    pub title: String,
+    /// Site-relative path (`/smil/`) or an absolute `https://` URL, as written.
+    pub url: String,
+    pub weight: i64,
+    /// Where the item's `url` is in site.yaml, for diagnostics.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+const KNOWN: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "raw_html",
+    "taxonomies",
+    "menu",
+    "paginate_by",
+    "paginate_path",
+    "feed_limit",
+    "extra",
+];
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "varde".into(),
+            description: String::new(),
+            base_url: "/".into(),
+            base_path: "/".into(),
+            origin: String::new(),
+            language: "nb".into(),
+            theme: "default".into(),
+            raw_html: false,
+            taxonomies: vec![Taxonomy {
+                name: "tags".into(),
+                title: "Emner".into(),
+                slug: "emner".into(),
+                paginate_by: None,
+            }],
+            menu: Vec::new(),
+            paginate_by: 10,
+            paginate_path: "side".into(),
+            feed_limit: 20,
+            extra: Value::Object(Default::default()),
+        }
+    }
+}
+
+impl Config {
+    /// Sets `base_url`, deriving `base_path` and `origin`. Errors are plain messages.
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        let mut url = url.trim().to_string();
+        if !url.ends_with('/') {
+            url.push('/');
+        }
+        let (origin, path) = if let Some(rest) = url
+            .strip_prefix("https://")
+            .map(|r| ("https://", r))
+            .or_else(|| url.strip_prefix("http://").map(|r| ("http://", r)))
+        {
+            let (scheme, rest) = rest;
+            let slash = rest.find('/').unwrap_or(rest.len());
+            if slash == 0 {
+                return Err(format!("`{url}` has no host name"));
+            }
+            (format!("{scheme}{}", &rest[..slash]), rest[slash..].to_string())
+        } else if url.starts_with('/') {
+            (String::new(), url.clone())
+        } else {
+            return Err(format!(
+                "`{url}` must start with https://, http:// or /"
+            ));
+        };
+        if path.contains("..") || path.contains("//") || path.contains(['?', '#', '\\']) {
+            return Err(format!("`{url}` has an unusable path"));
+        }
+        self.base_url = url;
+        self.origin = origin;
+        self.base_path = path;
+        Ok(())
+    }
+
+    /// Root-relative URL for a site path: `/nas/` under base `/smil/` is `/smil/nas/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// Absolute URL (for sitemaps and feeds); root-relative when base_url has no host.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.origin, self.url(path))
+    }
+
+    pub fn taxonomy(&self, name: &str) -> Option<&Taxonomy> {
+        self.taxonomies.iter().find(|t| t.name == name)
+    }
+}
+
+/// Reads `site.yaml` from the site root. Problems come back as diagnostics next to the
+/// best config that could be made, so content errors can be found in the same run.
+pub fn load(root: &Path) -> (Config, Vec<Diagnostic>) {
+    let path = root.join(FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Config::default(), vec![]),
+        Err(e) => {
+            return (
+                Config::default(),
+                vec![Diagnostic::error(format!("cannot read {FILE}: {e}")).in_file(FILE)],
+            )
+        }
+    };
+    parse(&text)
+}
+
+pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.replace("\r\n", "\n");
+    let file = Path::new(FILE);
+    let at = Located {
+        file,
+        text: &text,
+        yaml: &text,
+        first_line: 1,
+    };
+    let mut cfg = Config::default();
+    let map = match yaml::parse(&text) {
+        Ok(Value::Object(m)) => m,
+        Ok(Value::Null) => return (cfg, vec![]),
+        Ok(_) => {
+            let d = Diagnostic::error(format!("{FILE} must be a map of settings (`title: ...`)"))
+                .in_file(file)
+                .at_line_col(&text, 1, 1, 1)
+                .hint("start with a line such as `title: Mitt nettsted`");
+            return (cfg, vec![d]);
+        }
+        Err(e) => {
+            let d = Diagnostic::error(format!("invalid YAML: {}", e.message))
+                .in_file(file)
+                .at_line_col(&text, e.line.max(1), e.column.max(1), 1)
+                .hint("check indentation and quote values that contain `: ` or start with a special character");
+            return (cfg, vec![d]);
+        }
+    };
+    let mut f = Fields::new(map, &at);
+    if let Some(v) = f.take_str("title") {
+        cfg.title = v;
+    }
+    if let Some(v) = f.take_str("description") {
+        cfg.description = v;
+    }
+    if let Some(v) = f.take_str("base_url") {
+        if let Err(msg) = cfg.set_base_url(&v) {
+            f.error("base_url", msg).hint =
+                Some("for example `base_url: https://example.org/smil/`".into());
+        }
+    }
+    if let Some(v) = f.take_str("language") {
+        cfg.language = v;
+    }
+    if let Some(v) = f.take_str("theme") {
+        if slug::is_valid_slug(&v) {
+            cfg.theme = v;
+        } else {
+            f.error("theme", format!("`{v}` is not a theme folder name"))
+                .hint = Some("name a folder under themes/, e.g. `theme: default`".into());
+        }
+    }
+    if let Some(v) = f.take_bool("raw_html") {
+        cfg.raw_html = v;
+    }
+    if let Some(v) = f.take_count("paginate_by") {
+        cfg.paginate_by = v;
+    }
+    if let Some(v) = f.take_str("paginate_path") {
+        if slug::is_valid_slug(&v) {
+            cfg.paginate_path = v;
+        } else {
+            f.error("paginate_path", format!("`{v}` is not a valid URL segment"));
+        }
+    }
+    if let Some(v) = f.take_count("feed_limit") {
+        cfg.feed_limit = v;
+    }
+    if let Some(v) = f.take("extra") {
+        cfg.extra = v;
+    }
+    if let Some(v) = f.take("taxonomies") {
+        cfg.taxonomies = taxonomies(v, &at, &mut f);
+    }
+    if let Some(v) = f.take("menu") {
+        cfg.menu = menu(v, &at, &mut f);
+    }
+    let diags = f.finish(KNOWN, Severity::Error);
+    (cfg, diags)
+}
+
+fn list_items<'a>(
+    v: Value,
+    key: &str,
+    at: &'a Located<'a>,
+    f: &mut Fields<'a>,
+) -> Vec<(usize, Fields<'a>)> {
+    let Value::Array(items) = v else {
+        f.error(key, format!("`{key}` must be a list"));
+        return vec![];
+    };
+    let mut out = vec![];
+    for (i, item) in items.into_iter().enumerate() {
+        match item {
+            Value::Object(m) => {
+                let mut sub = Fields::new(m, at);
+                sub.set_prefix(vec![key.to_string(), i.to_string()]);
+                out.push((i, sub));
+            }
+            _ => {
+                let idx = i.to_string();
+                let d = at.diag(Severity::Error, &[key, &idx], format!("item {} of `{key}` must be a map", i + 1));
+                f.diags.push(d);
+            }
+        }
+    }
+    out
+}
+
+fn taxonomies<'a>(v: Value, at: &'a Located<'a>, f: &mut Fields<'a>) -> Vec<Taxonomy> {
+    let mut out: Vec<Taxonomy> = vec![];
+    for (_, mut t) in list_items(v, "taxonomies", at, f) {
+        let name = t.require_str("name", "each taxonomy needs `name:` (the front-matter key, e.g. `tags`)");
+        let title = t.take_str("title");
+        let slug_v = t.take_str("slug");
+        let paginate_by = t.take_count("paginate_by");
+        if let Some(name) = name {
+            let slug = slug_v.unwrap_or_else(|| slug::slugify(&name));
+            if out.iter().any(|o| o.name == name) {
+                t.error("name", format!("taxonomy `{name}` is declared twice"));
+            }
+            out.push(Taxonomy {
+                title: title.unwrap_or_else(|| name.clone()),
+                name,
+                slug,
+                paginate_by,
+            });
+        }
+        f.diags.extend(t.finish(&["name", "title", "slug", "paginate_by"], Severity::Error));
+    }
+    out
+}
+
+fn menu<'a>(v: Value, at: &'a Located<'a>, f: &mut Fields<'a>) -> Vec<MenuItem> {
+    let mut out = vec![];
+    for (i, mut m) in list_items(v, "menu", at, f) {
+        let title = m.require_str("title", "each menu item needs `title:` and `url:`");
+        let url = m.require_str("url", "each menu item needs `url:` (a site path such as `/smil/`)");
+        let weight = m.take_int("weight").unwrap_or(i as i64);
+        let idx = i.to_string();
+        let line = yaml::locate(at.text, &["menu", &idx, "url"]).map_or(0, |(l, _)| l);
+        if let (Some(title), Some(url)) = (title, url) {
+            out.push(MenuItem { title, url, weight, line });
+        }
+        f.diags.extend(m.finish(&["title", "url", "weight"], Severity::Error));
+    }
+    out.sort_by_key(|m| m.weight);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_when_empty() {
+        let (c, d) = parse("");
+        assert!(d.is_empty());
+        assert_eq!(c.language, "nb");
+        assert_eq!(c.theme, "default");
+        assert!(!c.raw_html);
+    }
+
+    #[test]
+    fn base_url_with_sub_path() {
+        let (c, d) = parse("base_url: https://example.org/smil\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.base_path, "/smil/");
+        assert_eq!(c.url("/nas/"), "/smil/nas/");
+        assert_eq!(c.permalink("/nas/"), "https://example.org/smil/nas/");
+    }
+
+    #[test]
+    fn unknown_key_suggests_nearest() {
+        let (_, d) = parse("title: x\nbaseurl: /\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].is_error());
+        assert_eq!(d[0].line, 2);
+        assert!(d[0].hint.as_deref().unwrap_or("").contains("base_url"));
+    }
+
+    #[test]
+    fn language_no_is_a_string() {
+        let (c, d) = parse("language: no\n");
+        assert!(d.is_empty());
+        assert_eq!(c.language, "no");
+    }
+}

@@ -1,0 +1,472 @@
+//! Markdown to HTML with pulldown-cmark, plus what the site needs around it: stable heading
+//! anchors, a table of contents, a summary, a word count, links to source files rewritten to
+//! output URLs, and raw HTML escaped unless the site allows it.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use super::source::SourceFile;
+use crate::diagnostics::Diagnostic;
+use crate::slug::slugify;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// HTML of the part before `<!-- more -->`, or of the first paragraph.
+    pub summary: String,
+    pub toc: Vec<TocEntry>,
+    pub word_count: usize,
+    /// Every heading id on the page, for checking `#anchor` links.
+    pub anchors: HashSet<String>,
+    /// Links with an anchor, checked once every page is rendered.
+    pub anchor_links: Vec<AnchorLink>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AnchorLink {
+    /// Content key of the page linked to (`nas/tegn.md`).
+    pub target: String,
+    pub anchor: String,
+    /// Byte offset of the link in the linking file, for the diagnostic.
+    pub offset: usize,
+}
+
+/// What rendering needs to know about the rest of the site.
+pub struct Links<'a> {
+    /// Content key -> site path, for pages, sections and assets.
+    pub paths: &'a HashMap<String, String>,
+    /// Prefix for root-relative URLs (`/smil/`).
+    pub base_path: &'a str,
+    pub raw_html: bool,
+    /// Content keys of draft pages left out of this build, for a clearer error.
+    pub drafts: &'a HashSet<String>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// The folder of a content key (`nas/tegn.md` -> `nas`).
+fn dir_of(key: &str) -> &str {
+    key.rfind('/').map_or("", |i| &key[..i])
+}
+
+/// Joins a relative link onto a folder, resolving `.` and `..`. `None` if it leaves content/.
+pub fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn has_scheme(url: &str) -> bool {
+    match url.find(':') {
+        Some(i) => {
+            let scheme = &url[..i];
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+struct Ctx<'a> {
+    file: &'a SourceFile,
+    links: &'a Links<'a>,
+    diags: Vec<Diagnostic>,
+    anchor_links: Vec<AnchorLink>,
+}
+
+impl Ctx<'_> {
+    /// Rewrites one link destination. `None` leaves it as written.
+    fn rewrite(&mut self, dest: &str, offset: usize) -> Option<String> {
+        if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+            return None;
+        }
+        if let Some(anchor) = dest.strip_prefix('#') {
+            self.anchor_links.push(AnchorLink {
+                target: self.file.key.clone(),
+                anchor: anchor.to_string(),
+                offset,
+            });
+            return None;
+        }
+        if dest.starts_with('/') {
+            // Site-root links must follow the site when it lives under a sub-path.
+            return Some(format!("{}{}", self.links.base_path, &dest[1..]));
+        }
+        let (path, anchor) = match dest.split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (dest, None),
+        };
+        let path = path.split('?').next().unwrap_or(path);
+        let decoded = percent_decode(path);
+        let Some(key) = join(dir_of(&self.file.key), &decoded) else {
+            self.diags.push(
+                Diagnostic::error(format!("the link `{dest}` points outside content/"))
+                    .in_file(&self.file.rel)
+                    .at_offset(&self.file.text, offset, 1)
+                    .hint("link to a file inside content/, relative to this file"),
+            );
+            return None;
+        };
+        let target = self.links.paths.get(&key).or_else(|| {
+            // `[tekst](../nas/)` may name a section folder.
+            let idx = if key.is_empty() { "_index.md".to_string() } else { format!("{key}/_index.md") };
+            if decoded.ends_with('/') { self.links.paths.get(&idx) } else { None }
+        });
+        match target {
+            Some(site_path) => {
+                let mut url = format!("{}{}", self.links.base_path, site_path.trim_start_matches('/'));
+                if let Some(a) = anchor {
+                    let target_key = if key.ends_with(".md") { key.clone() } else { format!("{key}/_index.md") };
+                    self.anchor_links.push(AnchorLink {
+                        target: target_key,
+                        anchor: a.to_string(),
+                        offset,
+                    });
+                    url.push('#');
+                    url.push_str(a);
+                }
+                Some(url)
+            }
+            None if self.links.drafts.contains(&key) => {
+                self.diags.push(
+                    Diagnostic::error(format!("the link `{dest}` points to a draft page"))
+                        .in_file(&self.file.rel)
+                        .at_offset(&self.file.text, offset, 1)
+                        .hint("publish the page (remove `draft: true`), remove the link, or build with --drafts"),
+                );
+                None
+            }
+            None if key.ends_with(".md") => {
+                let hint = nearest_key(self.links.paths, &key)
+                    .map(|k| format!("did you mean `{}`?", relative(dir_of(&self.file.key), &k)))
+                    .unwrap_or_else(|| "check the file name; links are relative to this file".into());
+                self.diags.push(
+                    Diagnostic::error(format!("the link `{dest}` points to a missing file (content/{key})"))
+                        .in_file(&self.file.rel)
+                        .at_offset(&self.file.text, offset, 1)
+                        .hint(hint),
+                );
+                None
+            }
+            None => None,
+        }
+    }
+}
+
+fn nearest_key(paths: &HashMap<String, String>, key: &str) -> Option<String> {
+    paths
+        .keys()
+        .filter(|k| k.ends_with(".md"))
+        .map(|k| (strsim::levenshtein(k, key), k))
+        .filter(|(d, _)| *d <= 4)
+        .min()
+        .map(|(_, k)| k.clone())
+}
+
+/// `to` written relative to the folder `from` (both content keys).
+fn relative(from: &str, to: &str) -> String {
+    let a: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let b: Vec<&str> = to.split('/').collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<&str> = vec![".."; a.len() - common];
+    parts.extend(&b[common..]);
+    parts.join("/")
+}
+
+/// Renders the body of `file`.
+pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic>) {
+    let body = file.body();
+    let base = file.body_start;
+    let mut ctx = Ctx {
+        file,
+        links,
+        diags: Vec::new(),
+        anchor_links: Vec::new(),
+    };
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut out = Rendered::default();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut heading_at: Option<usize> = None;
+    let mut heading_text = String::new();
+    let mut flat_toc: Vec<TocEntry> = Vec::new();
+    let mut more_at: Option<usize> = None;
+    let mut warned_html = false;
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let offset = base + range.start;
+        let event = match event {
+            Event::Start(Tag::Heading { .. }) => {
+                heading_at = Some(events.len());
+                heading_text.clear();
+                event
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(i) = heading_at.take() {
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                        let wanted = match id {
+                            Some(given) => given.to_string(),
+                            None => {
+                                let s = slugify(&heading_text);
+                                if s.is_empty() { "avsnitt".to_string() } else { s }
+                            }
+                        };
+                        let unique = unique_id(&mut used_ids, wanted);
+                        *id = Some(CowStr::from(unique.clone()));
+                        out.anchors.insert(unique.clone());
+                        if level >= HeadingLevel::H2 {
+                            flat_toc.push(TocEntry {
+                                level: level as u8,
+                                id: unique,
+                                title: heading_text.trim().to_string(),
+                                children: vec![],
+                            });
+                        }
+                    }
+                }
+                event
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                out.word_count += t.split_whitespace().count();
+                if heading_at.is_some() {
+                    heading_text.push_str(t);
+                }
+                event
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = ctx.rewrite(&dest_url, offset).map(CowStr::from).unwrap_or(dest_url);
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = ctx.rewrite(&dest_url, offset).map(CowStr::from).unwrap_or(dest_url);
+                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let trimmed = html.trim();
+                if trimmed == "<!-- more -->" {
+                    more_at = Some(events.len());
+                    continue;
+                }
+                if links.raw_html {
+                    Event::Html(html)
+                } else if trimmed.starts_with("<!--") && trimmed.ends_with("-->") {
+                    // Comments are notes to other editors: drop them rather than show them.
+                    continue;
+                } else {
+                    if !warned_html {
+                        warned_html = true;
+                        ctx.diags.push(
+                            Diagnostic::warning("raw HTML is shown as text on this page")
+                                .in_file(&file.rel)
+                                .at_offset(&file.text, offset, trimmed.len().min(40))
+                                .hint("write it in Markdown, or set `raw_html: true` in site.yaml if you trust every editor"),
+                        );
+                    }
+                    Event::Text(html)
+                }
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+
+    let summary_events: &[Event<'_>] = match more_at {
+        Some(i) => &events[..i],
+        None => first_paragraph(&events),
+    };
+    pulldown_cmark::html::push_html(&mut out.summary, summary_events.iter().cloned());
+    out.html.reserve(body.len() + body.len() / 4);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.toc = nest(flat_toc);
+    out.anchor_links = ctx.anchor_links;
+    (out, ctx.diags)
+}
+
+fn unique_id(used: &mut HashMap<String, usize>, wanted: String) -> String {
+    let n = used.entry(wanted.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        wanted
+    } else {
+        let id = format!("{wanted}-{}", *n - 1);
+        used.insert(id.clone(), 1);
+        id
+    }
+}
+
+fn first_paragraph<'e>(events: &'e [Event<'e>]) -> &'e [Event<'e>] {
+    let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) else {
+        return &[];
+    };
+    let end = events[start..]
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+        .map_or(events.len(), |i| start + i + 1);
+    &events[start..end]
+}
+
+/// Turns a flat list of headings into a tree: each heading holds the deeper ones after it.
+fn nest(flat: Vec<TocEntry>) -> Vec<TocEntry> {
+    let mut root: Vec<TocEntry> = Vec::new();
+    for entry in flat {
+        insert(&mut root, entry);
+    }
+    root
+}
+
+fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
+    match list.last_mut() {
+        Some(last) if entry.level > last.level => insert(&mut last.children, entry),
+        _ => list.push(entry),
+    }
+}
+
+/// Plain text of rendered HTML, for descriptions made from summaries.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let text = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::source;
+
+    fn md(key: &str, text: &str, raw_html: bool) -> (Rendered, Vec<Diagnostic>) {
+        let file = source::read(format!("content/{key}").into(), key.into(), text.as_bytes().to_vec()).unwrap();
+        let mut paths = HashMap::new();
+        paths.insert("nas/symptomer.md".to_string(), "/nas/symptomer/".to_string());
+        paths.insert("nas/_index.md".to_string(), "/nas/".to_string());
+        let drafts = HashSet::new();
+        let links = Links { paths: &paths, base_path: "/smil/", raw_html, drafts: &drafts };
+        render(&file, &links)
+    }
+
+    #[test]
+    fn heading_anchors_are_stable_and_unique() {
+        let (r, _) = md("a.md", "## Hva er NAS?\n\n## Støtte i svangerskapet\n\n## Hva er NAS?\n\n## Eget {#mitt-id}\n", false);
+        assert!(r.html.contains(r#"<h2 id="hva-er-nas">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="stotte-i-svangerskapet">"#));
+        assert!(r.html.contains(r#"<h2 id="hva-er-nas-1">"#));
+        assert!(r.html.contains(r#"<h2 id="mitt-id">"#));
+        assert_eq!(r.toc.len(), 4);
+    }
+
+    #[test]
+    fn toc_nests_deeper_headings() {
+        let (r, _) = md("a.md", "## A\n\n### A1\n\n### A2\n\n## B\n", false);
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].children.len(), 2);
+    }
+
+    #[test]
+    fn links_to_source_files_become_urls() {
+        let (r, d) = md("smil/kurs.md", "Se [tegn](../nas/symptomer.md#tegn) og [NAS](../nas/).\n", false);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(r.html.contains(r#"href="/smil/nas/symptomer/#tegn""#), "{}", r.html);
+        assert!(r.html.contains(r#"href="/smil/nas/""#), "{}", r.html);
+        assert_eq!(r.anchor_links.len(), 1);
+        assert_eq!(r.anchor_links[0].target, "nas/symptomer.md");
+    }
+
+    #[test]
+    fn missing_link_target_is_an_error_with_line() {
+        let (_, d) = md("smil/kurs.md", "---\ntitle: x\n---\n\nSe [tegn](../nas/symptomr.md).\n", false);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, 5);
+        assert!(d[0].hint.as_deref().unwrap().contains("../nas/symptomer.md"), "{:?}", d[0].hint);
+    }
+
+    #[test]
+    fn raw_html_is_escaped_unless_allowed() {
+        let (r, d) = md("a.md", "Hei <script>alert(1)</script>\n", false);
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;"));
+        assert_eq!(d.len(), 1);
+        let (r, _) = md("a.md", "Hei <b>du</b>\n", true);
+        assert!(r.html.contains("<b>du</b>"));
+    }
+
+    #[test]
+    fn summary_word_count_and_extensions() {
+        let (r, _) = md("a.md", "Første avsnitt her.\n\nAndre.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] ferdig\n\n~~borte~~ \"sitat\"[^1]\n\n[^1]: Fotnote.\n", false);
+        assert_eq!(r.summary.trim(), "<p>Første avsnitt her.</p>");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("checkbox"));
+        assert!(r.html.contains("<del>"));
+        assert!(r.html.contains("“sitat”"));
+        assert!(r.html.contains("footnote"));
+        assert!(r.word_count >= 8);
+        let (r, _) = md("a.md", "Intro en.\n\nIntro to.\n\n<!-- more -->\n\nResten.\n", false);
+        assert!(r.summary.contains("Intro to."));
+        assert!(!r.summary.contains("Resten"));
+        assert!(!r.html.contains("more"));
+    }
+
+    #[test]
+    fn joins_relative_paths() {
+        assert_eq!(join("smil", "../nas/a.md").as_deref(), Some("nas/a.md"));
+        assert_eq!(join("", "../x.md"), None);
+        assert_eq!(relative("smil", "nas/a.md"), "../nas/a.md");
+    }
+}

@@ -1,0 +1,271 @@
+//! Front matter of pages and sections: from the YAML map to typed fields, with every
+//! problem reported against the line of its key.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::source::SourceFile;
+use crate::config::Config;
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::fields::{Fields, Located};
+use crate::slug;
+use crate::yaml;
+
+#[derive(Debug, Clone, Default)]
+pub struct PageMeta {
+    pub title: String,
+    pub description: Option<String>,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub weight: i64,
+    /// Terms per taxonomy name (`tags` -> [...]), for the taxonomies `site.yaml` declares.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub aliases: Vec<String>,
+    pub template: Option<String>,
+    /// Language of this page when it differs from the site's (`lang: no` stays "no").
+    pub lang: Option<String>,
+    pub extra: Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    /// Lowest weight first, then title.
+    Weight,
+    /// Newest first.
+    Date,
+    Title,
+}
+
+#[derive(Debug, Clone)]
+pub struct SectionMeta {
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: i64,
+    pub sort_by: SortBy,
+    pub paginate_by: Option<usize>,
+    pub template: Option<String>,
+    pub page_template: Option<String>,
+    /// Write an Atom feed of this section's pages.
+    pub feed: bool,
+    pub lang: Option<String>,
+    pub extra: Value,
+}
+
+pub const PAGE_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "weight",
+    "aliases",
+    "template",
+    "lang",
+    "extra",
+];
+
+pub const SECTION_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "weight",
+    "sort_by",
+    "paginate_by",
+    "template",
+    "page_template",
+    "feed",
+    "lang",
+    "extra",
+];
+
+/// Parses the YAML of a file into a map, or reports why it is not one.
+fn yaml_map(file: &SourceFile) -> Result<serde_json::Map<String, Value>, Diagnostic> {
+    if !file.has_front_matter() {
+        return Ok(Default::default());
+    }
+    match yaml::parse(file.yaml()) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(Value::Null) => Ok(Default::default()),
+        Ok(other) => {
+            let what = match other {
+                Value::Array(_) => "a list",
+                _ => "a single value",
+            };
+            Err(Diagnostic::error(format!(
+                "the front matter is {what}; it must be a map of fields"
+            ))
+            .in_file(&file.rel)
+            .at_line_col(&file.text, file.yaml_line, 1, 1)
+            .hint("write one field per line, such as `title: Om kurset` (no `- ` in front)"))
+        }
+        Err(e) => Err(Diagnostic::error(format!("invalid YAML: {}", e.message))
+            .in_file(&file.rel)
+            .at_line_col(
+                &file.text,
+                file.yaml_line + e.line.max(1) - 1,
+                e.column.max(1),
+                1,
+            )
+            .hint("check the indentation, and put text that contains `: ` or starts with `[`, `{`, `*` or `&` in quotes")),
+    }
+}
+
+fn located(file: &SourceFile) -> Located<'_> {
+    Located {
+        file: &file.rel,
+        text: &file.text,
+        yaml: file.yaml(),
+        first_line: file.yaml_line,
+    }
+}
+
+fn check_template(f: &mut Fields<'_>, key: &str) -> Option<String> {
+    let t = f.take_str(key)?;
+    if t.contains("..") || t.starts_with('/') || t.contains('\\') {
+        f.error(key, format!("`{t}` is not a template name"))
+            .hint = Some("name a file in the theme's templates/ folder, e.g. `page.html`".into());
+        return None;
+    }
+    Some(t)
+}
+
+/// The front matter of a page. `None` when it cannot be used at all (no title, or not a map).
+pub fn page(file: &SourceFile, config: &Config) -> (Option<PageMeta>, Vec<Diagnostic>) {
+    let map = match yaml_map(file) {
+        Ok(m) => m,
+        Err(d) => return (None, vec![d]),
+    };
+    let at = located(file);
+    let mut f = Fields::new(map, &at);
+    let title = f.require_str("title", "every page needs a title: add `title: ...` to its front matter");
+    let mut meta = PageMeta {
+        title: title.clone().unwrap_or_default(),
+        description: f.take_str("description"),
+        date: f.take_date("date"),
+        updated: f.take_date("updated"),
+        draft: f.take_bool("draft").unwrap_or(false),
+        weight: f.take_int("weight").unwrap_or(0),
+        lang: f.take_str("lang"),
+        extra: f.take("extra").unwrap_or_else(|| Value::Object(Default::default())),
+        ..Default::default()
+    };
+    if let Some(s) = f.take_str("slug") {
+        if slug::is_valid_slug(&s) {
+            meta.slug = Some(s);
+        } else {
+            let suggestion = slug::slugify(&s);
+            let hint = if suggestion.is_empty() {
+                "a slug uses only a-z, 0-9 and `-`".to_string()
+            } else {
+                format!("a slug uses only a-z, 0-9 and `-`: try `slug: {suggestion}`")
+            };
+            f.error("slug", format!("`{s}` is not a valid slug")).hint = Some(hint);
+        }
+    }
+    for alias in f.take_str_list("aliases") {
+        match normalise_alias(&alias) {
+            Some(a) => meta.aliases.push(a),
+            None => {
+                f.error("aliases", format!("`{alias}` is not a usable alias path")).hint =
+                    Some("write an old site path such as `/gammel/adresse/`".into());
+            }
+        }
+    }
+    meta.template = check_template(&mut f, "template");
+    if !meta.extra.is_object() {
+        f.error("extra", "`extra` must be a map of keys");
+        meta.extra = Value::Object(Default::default());
+    }
+    let mut known: Vec<&str> = PAGE_FIELDS.to_vec();
+    for t in &config.taxonomies {
+        let terms = f.take_str_list(&t.name);
+        let terms: Vec<String> = terms.into_iter().filter(|t| !t.trim().is_empty()).collect();
+        if terms.iter().any(|t| slug::slugify(t).is_empty()) {
+            f.error(&t.name, format!("a term in `{}` has no letters or digits", t.name));
+        }
+        meta.taxonomies.insert(t.name.clone(), terms);
+        known.push(&t.name);
+    }
+    let diags = f.finish(&known, Severity::Warning);
+    (title.map(|_| meta), diags)
+}
+
+/// Site path for an alias: leading and trailing `/`, no `..`, no query.
+fn normalise_alias(a: &str) -> Option<String> {
+    let trimmed = a.trim().trim_matches('/');
+    if trimmed.is_empty()
+        || trimmed
+            .split('/')
+            .any(|seg| seg.is_empty() || seg == "." || seg == ".." || seg.contains(['\\', '?', '#', '\0']))
+    {
+        return None;
+    }
+    Some(format!("/{trimmed}/"))
+}
+
+/// What a section folder without `_index.md` gets.
+pub fn section_defaults(title: &str) -> SectionMeta {
+    SectionMeta {
+        title: title.to_string(),
+        description: None,
+        weight: 0,
+        sort_by: SortBy::Weight,
+        paginate_by: None,
+        template: None,
+        page_template: None,
+        feed: false,
+        lang: None,
+        extra: Value::Object(Default::default()),
+    }
+}
+
+/// The front matter of a section's `_index.md`.
+pub fn section(file: &SourceFile, default_title: &str) -> (SectionMeta, Vec<Diagnostic>) {
+    let mut meta = SectionMeta {
+        title: default_title.to_string(),
+        description: None,
+        weight: 0,
+        sort_by: SortBy::Weight,
+        paginate_by: None,
+        template: None,
+        page_template: None,
+        feed: false,
+        lang: None,
+        extra: Value::Object(Default::default()),
+    };
+    let map = match yaml_map(file) {
+        Ok(m) => m,
+        Err(d) => return (meta, vec![d]),
+    };
+    let at = located(file);
+    let mut f = Fields::new(map, &at);
+    if let Some(t) = f.require_str("title", "a section needs a title: add `title: ...` to its _index.md") {
+        meta.title = t;
+    }
+    meta.description = f.take_str("description");
+    meta.weight = f.take_int("weight").unwrap_or(0);
+    if let Some(s) = f.take_str("sort_by") {
+        meta.sort_by = match s.as_str() {
+            "weight" => SortBy::Weight,
+            "date" => SortBy::Date,
+            "title" => SortBy::Title,
+            other => {
+                f.error("sort_by", format!("`{other}` is not a sort order"))
+                    .hint = Some("use `weight`, `date` (newest first) or `title`".into());
+                SortBy::Weight
+            }
+        };
+    }
+    meta.paginate_by = f.take_count("paginate_by");
+    meta.template = check_template(&mut f, "template");
+    meta.page_template = check_template(&mut f, "page_template");
+    meta.feed = f.take_bool("feed").unwrap_or(false);
+    meta.lang = f.take_str("lang");
+    meta.extra = f.take("extra").unwrap_or(meta.extra);
+    let diags = f.finish(SECTION_FIELDS, Severity::Warning);
+    (meta, diags)
+}

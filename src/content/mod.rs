@@ -1,0 +1,530 @@
+//! Load: walk `content/`, read every file once, parse front matter, and build the model
+//! (sections, pages, assets, taxonomies) with every URL decided. Markdown is rendered here
+//! too, once the URLs are known, because links between source files resolve to them.
+
+pub mod markdown;
+pub mod meta;
+pub mod source;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::slug::slugify;
+use markdown::{Links, Rendered};
+use meta::{PageMeta, SectionMeta, SortBy};
+use source::SourceFile;
+
+pub const CONTENT_DIR: &str = "content";
+
+#[derive(Debug)]
+pub struct Page {
+    pub file: SourceFile,
+    pub meta: PageMeta,
+    /// Index into `Site::sections`.
+    pub section: usize,
+    /// Site path, starting and ending with `/` (`/nas/symptomer/`).
+    pub path: String,
+    /// Files of a page bundle, copied next to the page.
+    pub assets: Vec<Asset>,
+    pub content: Rendered,
+}
+
+#[derive(Debug)]
+pub struct Section {
+    /// The `_index.md`, when there is one.
+    pub file: Option<SourceFile>,
+    /// Folder relative to `content/` (`""` for the home section).
+    pub dir: String,
+    pub meta: SectionMeta,
+    pub path: String,
+    pub parent: Option<usize>,
+    /// Subsections, sorted by weight then title.
+    pub children: Vec<usize>,
+    /// Pages, in the section's sort order.
+    pub pages: Vec<usize>,
+    /// Non-Markdown files in the folder, copied next to the section page.
+    pub assets: Vec<Asset>,
+    pub content: Rendered,
+}
+
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Site path of the copy (`/smil/pamelding/skjema.pdf`).
+    pub path: String,
+}
+
+#[derive(Debug)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    /// Pages with this term, newest first.
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct TaxonomyTerms {
+    /// The taxonomy's name in `site.yaml` (`tags`).
+    pub name: String,
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+    pub taxonomies: Vec<TaxonomyTerms>,
+}
+
+impl Site {
+    pub fn section_page_count(&self, s: usize) -> usize {
+        self.sections[s].pages.len()
+    }
+
+    /// The paginate_by in force for a section.
+    pub fn paginate_by(&self, s: usize) -> usize {
+        self.sections[s].meta.paginate_by.unwrap_or(self.config.paginate_by)
+    }
+
+    /// Site path of page `n` (1-based) of a listing at `base`.
+    pub fn pager_path(&self, base: &str, n: usize) -> String {
+        if n <= 1 {
+            base.to_string()
+        } else {
+            format!("{base}{}/{n}/", self.config.paginate_path)
+        }
+    }
+
+    /// Ancestor sections of a section, from the home section down (excluding itself).
+    pub fn ancestors(&self, mut s: usize) -> Vec<usize> {
+        let mut out = vec![];
+        while let Some(p) = self.sections[s].parent {
+            out.push(p);
+            s = p;
+        }
+        out.reverse();
+        out
+    }
+}
+
+/// A file found by the walk, before it is read.
+struct Found {
+    abs: PathBuf,
+    key: String,
+}
+
+fn file_name(key: &str) -> &str {
+    key.rsplit('/').next().unwrap_or(key)
+}
+
+fn parent_key(key: &str) -> &str {
+    key.rfind('/').map_or("", |i| &key[..i])
+}
+
+fn is_ignored(name: &str) -> bool {
+    // Hidden files and editors' temporary files.
+    name.starts_with('.') || name.ends_with('~') || name.starts_with('#') || name.ends_with(".swp")
+}
+
+/// Reads and models the whole site. Errors come back as diagnostics next to whatever
+/// could be built, so one run reports every problem.
+pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let content_dir = root.join(CONTENT_DIR);
+    let mut files: Vec<Found> = Vec::new();
+    let mut dirs: Vec<String> = vec![String::new()];
+
+    if !content_dir.is_dir() {
+        diags.push(
+            Diagnostic::error(format!("no {CONTENT_DIR}/ folder in {}", root.display()))
+                .hint("run varde in a site folder, or pass --root DIR"),
+        );
+    } else {
+        let walker = WalkDir::new(&content_dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let at = e.path().map(|p| source::display_path(root, p)).unwrap_or_default();
+                    let d = if let Some(anc) = e.loop_ancestor() {
+                        Diagnostic::error(format!(
+                            "symbolic link loop: this folder leads back to {}",
+                            source::display_path(root, anc).display()
+                        ))
+                        .hint("remove or change the link so it does not point to a folder that contains it")
+                    } else {
+                        Diagnostic::error(format!("cannot read: {e}"))
+                    };
+                    diags.push(d.in_file(at));
+                    continue;
+                }
+            };
+            if entry.depth() == 0 {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&content_dir).unwrap_or(entry.path());
+            let Some(key) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+                diags.push(
+                    Diagnostic::error("the file name is not valid UTF-8")
+                        .in_file(source::display_path(root, entry.path()))
+                        .hint("rename the file using letters, digits and `-`"),
+                );
+                continue;
+            };
+            if entry.file_type().is_dir() {
+                dirs.push(key);
+            } else {
+                files.push(Found { abs: entry.path().to_path_buf(), key });
+            }
+        }
+    }
+
+    // A folder holding index.md is a page bundle: everything below it belongs to the page.
+    let bundles: HashSet<String> = files
+        .iter()
+        .filter(|f| file_name(&f.key) == "index.md" && !parent_key(&f.key).is_empty())
+        .map(|f| parent_key(&f.key).to_string())
+        .collect();
+    let bundle_of = |key: &str| -> Option<String> {
+        let mut best = None;
+        let mut k = parent_key(key);
+        loop {
+            if bundles.contains(k) {
+                best = Some(k.to_string());
+            }
+            if k.is_empty() {
+                break;
+            }
+            k = parent_key(k);
+        }
+        best
+    };
+
+    let rel_of = |key: &str| PathBuf::from(CONTENT_DIR).join(key);
+
+    // Read and parse every Markdown file in parallel: this is most of the I/O.
+    enum Kind {
+        Section,
+        Page,
+    }
+    let mut md: Vec<(&Found, Kind)> = Vec::new();
+    let mut loose_assets: Vec<&Found> = Vec::new();
+    for f in &files {
+        let name = file_name(&f.key);
+        let in_bundle = bundle_of(&f.key);
+        let is_md = name.ends_with(".md");
+        match (&in_bundle, is_md) {
+            (Some(b), true) if f.key == format!("{b}/index.md") => md.push((f, Kind::Page)),
+            (None, true) if name == "_index.md" => md.push((f, Kind::Section)),
+            (None, true) if f.key == "index.md" => diags.push(
+                Diagnostic::error("content/index.md is not used for the home page")
+                    .in_file(rel_of(&f.key))
+                    .hint("rename it to content/_index.md"),
+            ),
+            (None, true) => md.push((f, Kind::Page)),
+            _ => loose_assets.push(f),
+        }
+    }
+    let parsed: Vec<_> = md
+        .par_iter()
+        .map(|(f, kind)| {
+            let bytes = match std::fs::read(&f.abs) {
+                Ok(b) => b,
+                Err(e) => {
+                    return Err(Diagnostic::error(format!("cannot read the file: {e}")).in_file(rel_of(&f.key)))
+                }
+            };
+            let file = source::read(rel_of(&f.key), f.key.clone(), bytes)?;
+            Ok(match kind {
+                Kind::Section => {
+                    let dir = parent_key(&f.key);
+                    let (m, d) = meta::section(&file, &default_title(dir, &config));
+                    Parsed::Section(file, m, d)
+                }
+                Kind::Page => {
+                    let (m, d) = meta::page(&file, &config);
+                    Parsed::Page(file, m, d)
+                }
+            })
+        })
+        .collect();
+
+    // Sections: every folder that is not (inside) a bundle.
+    let mut sections: Vec<Section> = Vec::new();
+    let mut section_of_dir: HashMap<String, usize> = HashMap::new();
+    for dir in &dirs {
+        if bundles.contains(dir.as_str()) || bundle_of(&format!("{dir}/x")).is_some() {
+            continue;
+        }
+        section_of_dir.insert(dir.clone(), sections.len());
+        sections.push(Section {
+            file: None,
+            dir: dir.clone(),
+            meta: meta::section_defaults(&default_title(dir, &config)),
+            path: String::new(),
+            parent: None,
+            children: vec![],
+            pages: vec![],
+            assets: vec![],
+            content: Rendered::default(),
+        });
+    }
+    let mut pages: Vec<Page> = Vec::new();
+    let mut draft_keys: HashSet<String> = HashSet::new();
+    for p in parsed {
+        match p {
+            Err(d) => diags.push(d),
+            Ok(Parsed::Section(file, m, d)) => {
+                diags.extend(d);
+                if let Some(&s) = section_of_dir.get(parent_key(&file.key)) {
+                    sections[s].meta = m;
+                    sections[s].file = Some(file);
+                }
+            }
+            Ok(Parsed::Page(file, m, d)) => {
+                diags.extend(d);
+                let Some(m) = m else { continue };
+                if m.draft && !drafts {
+                    draft_keys.insert(file.key.clone());
+                    continue;
+                }
+                let dir = match bundle_of(&file.key) {
+                    Some(b) => parent_key(&b).to_string(),
+                    None => parent_key(&file.key).to_string(),
+                };
+                let section = section_of_dir.get(&dir).copied().unwrap_or(0);
+                pages.push(Page { file, meta: m, section, path: String::new(), assets: vec![], content: Rendered::default() });
+            }
+        }
+    }
+    for (i, s) in sections.iter().enumerate() {
+        if s.file.is_none() && !s.dir.is_empty() {
+            diags.push(
+                Diagnostic::warning("this folder has no _index.md, so its section has no title of its own")
+                    .in_file(rel_of(&s.dir))
+                    .hint(format!("add content/{}/_index.md with `title: ...` in its front matter", s.dir)),
+            );
+        }
+        let _ = i;
+    }
+
+    // The tree and its paths: a section's path is its parent's plus its folder's slug.
+    for i in 0..sections.len() {
+        let dir = sections[i].dir.clone();
+        if dir.is_empty() {
+            sections[i].path = "/".into();
+            continue;
+        }
+        let parent = section_of_dir.get(parent_key(&dir)).copied().unwrap_or(0);
+        sections[i].parent = Some(parent);
+        sections[parent].children.push(i);
+        let seg = slugify(file_name(&dir));
+        if seg.is_empty() {
+            diags.push(
+                Diagnostic::error("this folder name has no letters or digits to make a URL from")
+                    .in_file(rel_of(&dir))
+                    .hint("rename the folder, e.g. `nas` or `om-kurset`"),
+            );
+        }
+        // Parents come before children in walk order, so the parent's path is set.
+        sections[i].path = format!("{}{}/", sections[parent].path, if seg.is_empty() { "x" } else { &seg });
+    }
+    for (i, page) in pages.iter_mut().enumerate() {
+        let stem = match bundle_of(&page.file.key) {
+            Some(b) => file_name(&b).to_string(),
+            None => file_name(&page.file.key).trim_end_matches(".md").to_string(),
+        };
+        let slug = page.meta.slug.clone().unwrap_or_else(|| slugify(&stem));
+        if slug.is_empty() {
+            diags.push(
+                Diagnostic::error("this file name has no letters or digits to make a URL from")
+                    .in_file(&page.file.rel)
+                    .hint("rename the file, or set `slug: ...` in its front matter"),
+            );
+        }
+        let slug = if slug.is_empty() { format!("side-{i}") } else { slug };
+        page.path = format!("{}{slug}/", sections[page.section].path);
+        sections[page.section].pages.push(i);
+    }
+
+    // Assets: bundle files go next to their page, loose files next to their section.
+    let page_of_bundle: HashMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| bundle_of(&p.file.key).map(|b| (b, i)))
+        .collect();
+    let mut asset_paths: Vec<(String, String)> = Vec::new();
+    for f in loose_assets {
+        if let Some(b) = bundle_of(&f.key) {
+            if let Some(&p) = page_of_bundle.get(&b) {
+                let rest = &f.key[b.len() + 1..];
+                let path = format!("{}{rest}", pages[p].path);
+                asset_paths.push((f.key.clone(), path.clone()));
+                pages[p].assets.push(Asset { source: f.abs.clone(), path });
+            }
+            continue;
+        }
+        if let Some(&s) = section_of_dir.get(parent_key(&f.key)) {
+            let path = format!("{}{}", sections[s].path, file_name(&f.key));
+            asset_paths.push((f.key.clone(), path.clone()));
+            sections[s].assets.push(Asset { source: f.abs.clone(), path });
+        }
+    }
+
+    // Two sources claiming one URL would silently overwrite each other.
+    let mut claims: HashMap<String, String> = HashMap::new();
+    let mut claim = |path: &str, by: String, at: Diagnostic, diags: &mut Vec<Diagnostic>| {
+        if let Some(first) = claims.get(path) {
+            diags.push(
+                at.hint(format!("{first} already gives the URL {path}; change a `slug` or rename a file"))
+                    .clone(),
+            );
+        } else {
+            claims.insert(path.to_string(), by);
+        }
+    };
+    for s in &sections {
+        let by = s.file.as_ref().map_or_else(|| format!("the folder content/{}", s.dir), |f| f.rel.display().to_string());
+        let d = Diagnostic::error(format!("two sources claim the URL {}", s.path)).in_file(rel_of(&s.dir));
+        claim(&s.path, by, d, &mut diags);
+    }
+    for p in &pages {
+        let d = duplicate_at(&p.file, "slug", &p.path);
+        claim(&p.path, p.file.rel.display().to_string(), d, &mut diags);
+    }
+    for p in &pages {
+        for a in &p.meta.aliases {
+            let d = duplicate_at(&p.file, "aliases", a);
+            claim(a, format!("an alias in {}", p.file.rel.display()), d, &mut diags);
+        }
+    }
+    for (key, path) in &asset_paths {
+        let d = Diagnostic::error(format!("two sources claim the URL {path}")).in_file(rel_of(key));
+        claim(path, format!("content/{key}"), d, &mut diags);
+    }
+    let taxonomies = collect_taxonomies(&config, &pages);
+    for (t, terms) in config.taxonomies.iter().zip(&taxonomies) {
+        let base = format!("/{}/", t.slug);
+        claim(&base, format!("the taxonomy `{}`", t.name), Diagnostic::error(format!("two sources claim the URL {base}")).in_file(crate::config::FILE), &mut diags);
+        let _ = terms;
+    }
+
+    // Sort pages and subsections now that everything is known.
+    for s in 0..sections.len() {
+        let mut list = std::mem::take(&mut sections[s].pages);
+        sort_pages(&mut list, &pages, sections[s].meta.sort_by);
+        sections[s].pages = list;
+        let mut kids = std::mem::take(&mut sections[s].children);
+        kids.sort_by(|&a, &b| {
+            (sections[a].meta.weight, &sections[a].meta.title).cmp(&(sections[b].meta.weight, &sections[b].meta.title))
+        });
+        sections[s].children = kids;
+    }
+
+    // Markdown, now that every source file has its URL.
+    let mut paths: HashMap<String, String> = HashMap::new();
+    for s in &sections {
+        let key = if s.dir.is_empty() { "_index.md".to_string() } else { format!("{}/_index.md", s.dir) };
+        paths.insert(key, s.path.clone());
+    }
+    for p in &pages {
+        paths.insert(p.file.key.clone(), p.path.clone());
+    }
+    for (k, v) in asset_paths {
+        paths.insert(k, v);
+    }
+    let links = Links { paths: &paths, base_path: &config.base_path, raw_html: config.raw_html, drafts: &draft_keys };
+    let page_md: Vec<_> = pages.par_iter().map(|p| markdown::render(&p.file, &links)).collect();
+    for (p, (r, d)) in pages.iter_mut().zip(page_md) {
+        p.content = r;
+        diags.extend(d);
+    }
+    let section_md: Vec<_> = sections
+        .par_iter()
+        .map(|s| s.file.as_ref().map(|f| markdown::render(f, &links)))
+        .collect();
+    for (s, r) in sections.iter_mut().zip(section_md) {
+        if let Some((r, d)) = r {
+            s.content = r;
+            diags.extend(d);
+        }
+    }
+
+    (Site { config, sections, pages, taxonomies }, diags)
+}
+
+enum Parsed {
+    Section(SourceFile, SectionMeta, Vec<Diagnostic>),
+    Page(SourceFile, Option<PageMeta>, Vec<Diagnostic>),
+}
+
+fn default_title(dir: &str, config: &Config) -> String {
+    if dir.is_empty() {
+        return config.title.clone();
+    }
+    let name = file_name(dir).replace(['-', '_'], " ");
+    let mut c = name.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => name,
+    }
+}
+
+/// An error for a duplicate URL, pointing at the front-matter key that made it if present.
+fn duplicate_at(file: &SourceFile, key: &str, path: &str) -> Diagnostic {
+    let d = Diagnostic::error(format!("two sources claim the URL {path}")).in_file(&file.rel);
+    match crate::yaml::locate(file.yaml(), &[key]) {
+        Some((line, col)) => d.at_line_col(&file.text, file.yaml_line + line - 1, col, key.len()),
+        None => d.at_line(1, 1),
+    }
+}
+
+fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
+    match by {
+        SortBy::Weight => list.sort_by(|&a, &b| {
+            (pages[a].meta.weight, &pages[a].meta.title).cmp(&(pages[b].meta.weight, &pages[b].meta.title))
+        }),
+        SortBy::Title => list.sort_by(|&a, &b| pages[a].meta.title.to_lowercase().cmp(&pages[b].meta.title.to_lowercase())),
+        SortBy::Date => list.sort_by(|&a, &b| newest_first(&pages[a], &pages[b])),
+    }
+}
+
+fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
+    // Undated pages go last; ties keep a stable order by title.
+    b.meta.date.cmp(&a.meta.date).then_with(|| a.meta.title.cmp(&b.meta.title))
+}
+
+fn collect_taxonomies(config: &Config, pages: &[Page]) -> Vec<TaxonomyTerms> {
+    config
+        .taxonomies
+        .iter()
+        .map(|t| {
+            let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
+            for (i, p) in pages.iter().enumerate() {
+                for name in p.meta.taxonomies.get(&t.name).into_iter().flatten() {
+                    let slug = slugify(name);
+                    let term = by_slug.entry(slug.clone()).or_insert_with(|| Term { name: name.clone(), slug, pages: vec![] });
+                    if term.pages.last() != Some(&i) {
+                        term.pages.push(i);
+                    }
+                }
+            }
+            let mut terms: Vec<Term> = by_slug.into_values().collect();
+            for term in &mut terms {
+                term.pages.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
+            }
+            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+            TaxonomyTerms { name: t.name.clone(), terms }
+        })
+        .collect()
+}

@@ -1,0 +1,150 @@
+//! Reading one Markdown file: bytes to text (UTF-8 checked, BOM and CRLF normalised) and
+//! the split between YAML front matter and Markdown body.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+
+/// One content file as text, with the byte ranges of its two parts.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to the site root, as the editor sees it (`content/nas/tegn.md`).
+    pub rel: PathBuf,
+    /// Relative to `content/`, with `/` separators (`nas/tegn.md`); the key links use.
+    pub key: String,
+    /// The file's text with the BOM removed and CRLF turned into LF (lines keep their numbers).
+    pub text: String,
+    /// The YAML between the `---` lines (empty range when there is no front matter).
+    pub yaml: Range<usize>,
+    /// 1-based line on which the YAML starts.
+    pub yaml_line: usize,
+    /// Where the Markdown body starts.
+    pub body_start: usize,
+}
+
+impl SourceFile {
+    pub fn yaml(&self) -> &str {
+        &self.text[self.yaml.clone()]
+    }
+
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    pub fn has_front_matter(&self) -> bool {
+        self.body_start > 0
+    }
+}
+
+/// Turns raw bytes into a [`SourceFile`], or a diagnostic that says what is wrong.
+pub fn read(rel: PathBuf, key: String, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..good]).into_owned();
+            let line = prefix.matches('\n').count() + 1;
+            let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return Err(Diagnostic::error("the file is not valid UTF-8 text")
+                .in_file(&rel)
+                .at_line(line, column)
+                .hint("save the file as UTF-8 (most editors offer this under \"Save with encoding\")"));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    };
+    split(rel, key, text)
+}
+
+fn is_fence(line: &str) -> bool {
+    line.trim_end() == "---"
+}
+
+fn split(rel: PathBuf, key: String, text: String) -> Result<SourceFile, Diagnostic> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if !is_fence(&text[..first_end]) {
+        return Ok(SourceFile {
+            rel,
+            key,
+            yaml: 0..0,
+            yaml_line: 1,
+            body_start: 0,
+            text,
+        });
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut pos = yaml_start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        if is_fence(&text[pos..end]) {
+            let body_start = (end + 1).min(text.len());
+            return Ok(SourceFile {
+                rel,
+                key,
+                yaml: yaml_start..pos,
+                yaml_line: 2,
+                body_start,
+                text,
+            });
+        }
+        pos = end + 1;
+    }
+    Err(Diagnostic::error("the front matter opened on line 1 is never closed")
+        .in_file(&rel)
+        .at_offset(&text, 0, 3)
+        .hint("end the front matter with a line that holds only `---`"))
+}
+
+/// `content/nas/tegn.md` for a file under the site root.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_str(s: &[u8]) -> Result<SourceFile, Diagnostic> {
+        read("content/x.md".into(), "x.md".into(), s.to_vec())
+    }
+
+    #[test]
+    fn splits_front_matter() {
+        let f = read_str(b"---\ntitle: A\n---\n# Body\n").unwrap();
+        assert_eq!(f.yaml(), "title: A\n");
+        assert_eq!(f.body(), "# Body\n");
+    }
+
+    #[test]
+    fn no_front_matter() {
+        let f = read_str(b"# Just text\n").unwrap();
+        assert!(!f.has_front_matter());
+        assert_eq!(f.body(), "# Just text\n");
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let f = read_str(b"\xEF\xBB\xBF---\r\ntitle: A\r\n---\r\nBody\r\n").unwrap();
+        assert_eq!(f.yaml(), "title: A\n");
+        assert_eq!(f.body(), "Body\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter() {
+        let e = read_str(b"---\ntitle: A\nBody\n").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 1));
+        assert!(e.message.contains("never closed"));
+    }
+
+    #[test]
+    fn invalid_utf8_names_line() {
+        let e = read_str(b"---\ntitle: A\n---\nok\nbad \xff here\n").unwrap_err();
+        assert_eq!((e.line, e.column), (5, 5));
+    }
+}

@@ -1,0 +1,305 @@
+//! Diagnostics: every problem the pipeline finds, with where it is and how to fix it.
+//!
+//! Stages never stop at the first problem: they push into a [`Diagnostics`] list and carry on
+//! with a sensible default, so an editor sees every mistake in one run. The list is printed
+//! once, sorted by file and line, and decides the exit code.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One line of source shown under a diagnostic, already cut to a readable width.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceLine {
+    pub text: String,
+    /// Byte range within `text` to underline.
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path as the editor knows it, relative to the site root (e.g. `content/nas/tegn.md`).
+    pub file: Option<PathBuf>,
+    /// 1-based; 0 when unknown.
+    pub line: usize,
+    /// 1-based, counted in characters; 0 when unknown.
+    pub column: usize,
+    pub message: String,
+    pub hint: Option<String>,
+    #[serde(skip)]
+    pub source: Option<SourceLine>,
+}
+
+/// Lines longer than this are shown as a window around the column, so a 5 MB line
+/// does not flood the terminal.
+const MAX_SNIPPET_CHARS: usize = 120;
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, message)
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, message)
+    }
+
+    fn new(severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            file: None,
+            line: 0,
+            column: 0,
+            message: message.into(),
+            hint: None,
+            source: None,
+        }
+    }
+
+    pub fn in_file(mut self, file: impl AsRef<Path>) -> Self {
+        self.file = Some(file.as_ref().to_path_buf());
+        self
+    }
+
+    /// Points at a byte offset of `text` (the whole file) and underlines `len` bytes.
+    pub fn at_offset(mut self, text: &str, offset: usize, len: usize) -> Self {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        self.line = text[..line_start].matches('\n').count() + 1;
+        self.column = text[line_start..offset].chars().count() + 1;
+        let line = &text[line_start..line_end];
+        let col_byte = offset - line_start;
+        let end_byte = floor_char_boundary(line, (col_byte + len.max(1)).min(line.len()));
+        self.source = Some(window(line, col_byte, end_byte.max(col_byte)));
+        self
+    }
+
+    /// Points at a 1-based line and column of `text`.
+    pub fn at_line_col(self, text: &str, line: usize, column: usize, len: usize) -> Self {
+        let offset = offset_of(text, line, column);
+        self.at_offset(text, offset, len)
+    }
+
+    /// Points at a line without a snippet (e.g. when the source is not at hand).
+    pub fn at_line(mut self, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `content/nas/tegn.md:3:7`, or as much of it as is known.
+    pub fn location(&self) -> Option<String> {
+        let file = self.file.as_ref()?;
+        let mut s = file.display().to_string();
+        if self.line > 0 {
+            let _ = write!(s, ":{}", self.line);
+            if self.column > 0 {
+                let _ = write!(s, ":{}", self.column);
+            }
+        }
+        Some(s)
+    }
+
+    /// The header line followed by the snippet and the hint, as the terminal shows it.
+    pub fn render(&self, color: bool) -> String {
+        let title = match self.location() {
+            Some(loc) => format!("{loc}: {}", self.message),
+            None => self.message.clone(),
+        };
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let mut group = Group::with_title(level.primary_title(title.as_str()));
+        if let Some(src) = &self.source {
+            group = group.element(
+                Snippet::source(src.text.as_str())
+                    .line_start(self.line)
+                    .annotation(AnnotationKind::Primary.span(src.start..src.end)),
+            );
+        }
+        if let Some(hint) = &self.hint {
+            group = group.element(Level::HELP.message(hint.as_str()));
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&[group])
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Cuts a long line to a window around the underlined range.
+fn window(line: &str, start: usize, end: usize) -> SourceLine {
+    if line.chars().count() <= MAX_SNIPPET_CHARS {
+        return SourceLine {
+            text: line.to_string(),
+            start,
+            end,
+        };
+    }
+    let from = floor_char_boundary(line, start.saturating_sub(40));
+    let to = ceil_char_boundary(line, (from + MAX_SNIPPET_CHARS * 4).min(line.len()));
+    let mut piece: String = line[from..to].chars().take(MAX_SNIPPET_CHARS).collect();
+    let prefix = if from > 0 { "…" } else { "" };
+    piece.push('…');
+    let text = format!("{prefix}{piece}");
+    let shift = prefix.len();
+    let s = (start - from + shift).min(text.len());
+    let e = (end.min(from + piece.len()) - from + shift).clamp(s, text.len());
+    SourceLine {
+        text,
+        start: s,
+        end: e,
+    }
+}
+
+/// Byte offset of a 1-based line and (character) column.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col = l
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(l.trim_end_matches('\n').len(), |(b, _)| b);
+            return offset + col;
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+/// All diagnostics of one run.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// Stable order: by file, then line, then column; file-less ones first.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(
+                &b.file,
+                b.line,
+                b.column,
+                b.severity,
+                &b.message,
+            ))
+        });
+        self.items
+            .dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+    }
+
+    /// Everything as the terminal shows it, with a closing count.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = String::new();
+        for d in &self.items {
+            out.push_str(&d.render(color));
+            out.push_str("\n\n");
+        }
+        let (e, w) = (self.error_count(), self.warning_count());
+        if e + w > 0 {
+            let _ = writeln!(
+                out,
+                "{e} error{}, {w} warning{}",
+                if e == 1 { "" } else { "s" },
+                if w == 1 { "" } else { "s" }
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_to_line_and_column_counts_characters() {
+        let text = "---\ntitle: Støtte\ndate: 2019-02-30\n---\n";
+        let off = text.find("2019").unwrap();
+        let d = Diagnostic::error("no such date").at_offset(text, off, 10);
+        assert_eq!((d.line, d.column), (3, 7));
+        let src = d.source.unwrap();
+        assert_eq!(&src.text[src.start..src.end], "2019-02-30");
+    }
+
+    #[test]
+    fn long_lines_are_windowed() {
+        let line = "x".repeat(5_000_000);
+        let d = Diagnostic::error("long").at_offset(&line, 2_000_000, 1);
+        let src = d.source.clone().unwrap();
+        assert!(src.text.len() < 1000);
+        assert_eq!(d.column, 2_000_001);
+        assert!(d.render(false).contains("long"));
+    }
+
+    #[test]
+    fn rendered_header_names_file_line_and_column() {
+        let text = "a\nbc\n";
+        let d = Diagnostic::error("bad")
+            .in_file("content/x.md")
+            .at_line_col(text, 2, 2, 1)
+            .hint("fix it");
+        let out = d.render(false);
+        assert!(out.starts_with("error: content/x.md:2:2: bad"), "{out}");
+        assert!(out.contains("fix it"), "{out}");
+    }
+}

@@ -1,0 +1,303 @@
+//! Typed, located access to a parsed YAML mapping (front matter or `site.yaml`).
+//!
+//! Each `take_*` removes a key and reports a wrong type as a diagnostic pointing at the key's
+//! line; `finish` reports whatever is left as unknown keys, suggesting the nearest known one.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::yaml;
+
+/// A source file and where its YAML part starts, for turning key paths into positions.
+pub struct Located<'a> {
+    /// Shown in diagnostics (relative to the site root).
+    pub file: &'a Path,
+    /// The whole file, for snippets.
+    pub text: &'a str,
+    /// The YAML part of `text`.
+    pub yaml: &'a str,
+    /// 1-based line of `text` on which `yaml` starts.
+    pub first_line: usize,
+}
+
+impl Located<'_> {
+    /// A diagnostic pointing at `path` (a key, then nested keys or list indexes).
+    pub fn diag(&self, severity: Severity, path: &[&str], message: impl Into<String>) -> Diagnostic {
+        let d = match severity {
+            Severity::Error => Diagnostic::error(message),
+            Severity::Warning => Diagnostic::warning(message),
+        }
+        .in_file(self.file);
+        // Fall back to the enclosing key when the exact one cannot be found.
+        for n in (1..=path.len()).rev() {
+            if let Some((line, col)) = yaml::locate(self.yaml, &path[..n]) {
+                let len = path[n - 1].len();
+                return d.at_line_col(self.text, self.first_line + line - 1, col, len);
+            }
+        }
+        d.at_line_col(self.text, self.first_line.saturating_sub(1).max(1), 1, 3)
+    }
+}
+
+pub struct Fields<'a> {
+    map: Map<String, Value>,
+    at: &'a Located<'a>,
+    /// Key path of this map within the document, for nested maps.
+    prefix: Vec<String>,
+    pub diags: Vec<Diagnostic>,
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "empty",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(map: Map<String, Value>, at: &'a Located<'a>) -> Self {
+        Fields {
+            map,
+            at,
+            prefix: Vec::new(),
+            diags: Vec::new(),
+        }
+    }
+
+    /// Places this map under a key path (for maps found inside lists).
+    pub fn set_prefix(&mut self, prefix: Vec<String>) {
+        self.prefix = prefix;
+    }
+
+    pub fn file(&self) -> PathBuf {
+        self.at.file.to_path_buf()
+    }
+
+    fn path<'k>(&'k self, key: &'k str) -> Vec<&'k str> {
+        let mut p: Vec<&str> = self.prefix.iter().map(String::as_str).collect();
+        p.push(key);
+        p
+    }
+
+    /// Full dotted name for messages (`contact.email`).
+    pub fn name(&self, key: &str) -> String {
+        self.path(key).join(".")
+    }
+
+    pub fn error(&mut self, key: &str, message: impl Into<String>) -> &mut Diagnostic {
+        let d = self.at.diag(Severity::Error, &self.path(key), message);
+        self.diags.push(d);
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
+    pub fn warning(&mut self, key: &str, message: impl Into<String>) -> &mut Diagnostic {
+        let d = self.at.diag(Severity::Warning, &self.path(key), message);
+        self.diags.push(d);
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.map.contains_key(key)
+    }
+
+    /// The raw value, whatever its type.
+    pub fn take(&mut self, key: &str) -> Option<Value> {
+        match self.map.remove(key) {
+            Some(Value::Null) | None => None,
+            Some(v) => Some(v),
+        }
+    }
+
+    /// Text; numbers and booleans are accepted as their text (`title: 2019`).
+    pub fn take_str(&mut self, key: &str) -> Option<String> {
+        match self.take(key)? {
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            other => {
+                let msg = format!("`{}` must be text, not {}", self.name(key), type_name(&other));
+                self.error(key, msg);
+                None
+            }
+        }
+    }
+
+    /// Text that must be present and not blank.
+    pub fn require_str(&mut self, key: &str, hint: &str) -> Option<String> {
+        let present = self.map.contains_key(key);
+        match self.take_str(key) {
+            Some(s) if !s.trim().is_empty() => Some(s),
+            Some(_) | None => {
+                let msg = format!("`{}` is required", self.name(key));
+                let d = if present {
+                    self.at.diag(Severity::Error, &self.path(key), msg)
+                } else {
+                    // Point at the start of the front matter: the key is not there.
+                    let mut p = self.path(key);
+                    p.pop();
+                    self.at.diag(Severity::Error, &p, msg)
+                };
+                self.diags.push(d.hint(hint.to_string()));
+                None
+            }
+        }
+    }
+
+    pub fn take_bool(&mut self, key: &str) -> Option<bool> {
+        match self.take(key)? {
+            Value::Bool(b) => Some(b),
+            other => {
+                let msg = format!("`{}` must be true or false, not {}", self.name(key), type_name(&other));
+                self.error(key, msg).hint = Some(format!("write `{key}: true` or `{key}: false`"));
+                None
+            }
+        }
+    }
+
+    pub fn take_int(&mut self, key: &str) -> Option<i64> {
+        match self.take(key)? {
+            Value::Number(n) if n.is_i64() => n.as_i64(),
+            other => {
+                let msg = format!("`{}` must be a whole number, not {}", self.name(key), type_name(&other));
+                self.error(key, msg);
+                None
+            }
+        }
+    }
+
+    /// A positive count (`paginate_by`).
+    pub fn take_count(&mut self, key: &str) -> Option<usize> {
+        let n = self.take_int(key)?;
+        if n < 1 {
+            let msg = format!("`{}` must be 1 or more", self.name(key));
+            self.error(key, msg);
+            return None;
+        }
+        usize::try_from(n).ok()
+    }
+
+    /// A list of text; a single text counts as a list of one.
+    pub fn take_str_list(&mut self, key: &str) -> Vec<String> {
+        match self.take(key) {
+            None => Vec::new(),
+            Some(Value::String(s)) => vec![s],
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    match item {
+                        Value::String(s) => out.push(s),
+                        Value::Number(n) => out.push(n.to_string()),
+                        other => {
+                            let idx = i.to_string();
+                            let mut p = self.path(key);
+                            p.push(&idx);
+                            let msg = format!(
+                                "item {} of `{}` must be text, not {}",
+                                i + 1,
+                                self.name(key),
+                                type_name(&other)
+                            );
+                            let d = self.at.diag(Severity::Error, &p, msg);
+                            self.diags.push(d);
+                        }
+                    }
+                }
+                out
+            }
+            Some(other) => {
+                let msg = format!("`{}` must be a list, not {}", self.name(key), type_name(&other));
+                self.error(key, msg).hint = Some(format!("write `{key}: [a, b]`"));
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn take_date(&mut self, key: &str) -> Option<Date> {
+        let s = self.take_str(key)?;
+        match Date::parse(&s) {
+            Ok(d) => Some(d),
+            Err(msg) => {
+                self.error(key, msg).hint =
+                    Some("write the date as YYYY-MM-DD (2019-01-15) or RFC 3339 (2019-01-15T10:00:00+01:00)".into());
+                None
+            }
+        }
+    }
+
+    /// A nested map, with its own `Fields` so its keys are located under this one.
+    pub fn take_map(&mut self, key: &str) -> Option<Fields<'a>> {
+        match self.take(key)? {
+            Value::Object(map) => {
+                let mut prefix = self.prefix.clone();
+                prefix.push(key.to_string());
+                Some(Fields {
+                    map,
+                    at: self.at,
+                    prefix,
+                    diags: Vec::new(),
+                })
+            }
+            other => {
+                let msg = format!("`{}` must be a map of keys, not {}", self.name(key), type_name(&other));
+                self.error(key, msg);
+                None
+            }
+        }
+    }
+
+    /// Merges a nested map's diagnostics back into this one.
+    pub fn absorb(&mut self, nested: Fields<'_>) {
+        self.diags.extend(nested.diags);
+    }
+
+    /// Reports the keys nobody took. `severity` is a warning for front matter (a typo should
+    /// not stop a build) and an error for `site.yaml` (a typo there changes the whole site).
+    pub fn finish(mut self, known: &[&str], severity: Severity) -> Vec<Diagnostic> {
+        let left: Vec<String> = self.map.keys().cloned().collect();
+        for key in left {
+            let mut msg = format!("unknown field `{}`", self.name(&key));
+            if severity == Severity::Warning {
+                msg.push_str(" (ignored)");
+            }
+            let d = self.at.diag(severity, &self.path(&key), msg);
+            let hint = match nearest(&key, known) {
+                Some(k) => format!("did you mean `{k}`? Custom fields go under `extra:`"),
+                None => format!("known fields: {}; custom fields go under `extra:`", known.join(", ")),
+            };
+            self.diags.push(d.hint(hint));
+        }
+        self.diags
+    }
+}
+
+/// The known name closest to a misspelt one, if any is close enough to be a likely typo.
+pub fn nearest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(word, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_keys_only() {
+        let known = ["title", "description", "base_url"];
+        assert_eq!(nearest("titel", &known), Some("title"));
+        assert_eq!(nearest("baseurl", &known), Some("base_url"));
+        assert_eq!(nearest("zzz", &known), None);
+    }
+}

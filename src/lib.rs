@@ -1,0 +1,116 @@
+//! varde: Markdown and YAML front matter in, an accessible static information site out.
+//!
+//! The pipeline runs one way: load (walk, front matter, Markdown) -> model -> check ->
+//! render (Tera) -> write (atomic). See ARCHITECTURE.md for the map.
+
+pub mod check;
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod diagnostics;
+pub mod fields;
+pub mod new;
+pub mod output;
+pub mod render;
+pub mod slug;
+pub mod yaml;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use diagnostics::{Diagnostic, Diagnostics};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (holds `content/`, `site.yaml`, `themes/`).
+    pub root: PathBuf,
+    /// Output folder; `<root>/public` when not given.
+    pub out: Option<PathBuf>,
+    pub drafts: bool,
+    /// Overrides `base_url` from site.yaml (for previews and tests under a sub-path).
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub diagnostics: Diagnostics,
+    pub pages: usize,
+    pub sections: usize,
+    pub files_written: usize,
+    pub out: PathBuf,
+    pub elapsed: Duration,
+}
+
+/// A build that did not write anything; the previous output is untouched.
+#[derive(Debug)]
+pub struct BuildFailure {
+    pub diagnostics: Diagnostics,
+}
+
+fn fail(mut diagnostics: Diagnostics) -> BuildFailure {
+    diagnostics.sort();
+    BuildFailure { diagnostics }
+}
+
+/// Builds the site. Every content problem is collected before anything is written; on any
+/// error the output folder is left exactly as it was.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let started = Instant::now();
+    let mut diags = Diagnostics::default();
+    let root = &opts.root;
+
+    let (mut config, d) = config::load(root);
+    diags.extend(d);
+    if let Some(url) = &opts.base_url {
+        if let Err(msg) = config.set_base_url(url) {
+            diags.push(Diagnostic::error(format!("--base-url: {msg}")));
+        }
+    }
+    let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
+    let out = match output::check_out_dir(root, &out) {
+        Ok(o) => o,
+        Err(msg) => {
+            diags.push(Diagnostic::error(msg).hint("choose another --out folder"));
+            return Err(fail(diags));
+        }
+    };
+
+    let theme = render::Theme::load(root, &config.theme);
+    let (site, d) = content::load(root, config, opts.drafts);
+    diags.extend(d);
+    diags.extend(check::site(&site));
+    let mut theme = match theme {
+        Ok(t) => t,
+        Err(d) => {
+            diags.extend(d);
+            return Err(fail(diags));
+        }
+    };
+    if diags.has_errors() {
+        return Err(fail(diags));
+    }
+
+    theme.configure(&site);
+    let staging = output::Staging::new(out.clone())
+        .map_err(|e| fail(Diagnostics { items: vec![Diagnostic::error(format!("cannot create the output folder next to {}: {e}", out.display()))] }))?;
+    let files_written = match render::write_site(&site, &theme, &staging) {
+        Ok(n) => n,
+        Err(d) => {
+            diags.extend(d);
+            return Err(fail(diags)); // dropping `staging` removes it
+        }
+    };
+    if let Err(e) = staging.commit() {
+        diags.push(Diagnostic::error(format!("cannot move the new site into {}: {e}", out.display())));
+        return Err(fail(diags));
+    }
+    diags.sort();
+    Ok(BuildReport {
+        diagnostics: diags,
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        files_written,
+        out,
+        elapsed: started.elapsed(),
+    })
+}

@@ -1,0 +1,102 @@
+//! The command line: argument parsing only; the work is in the library.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use varde::{build, new, BuildOptions};
+
+#[derive(Parser)]
+#[command(
+    name = "varde",
+    version,
+    about = "Build an accessible static information site from Markdown",
+    after_help = "Examples:\n  varde build                       build ./content into ./public\n  varde build --root site --out /tmp/ut\n  varde build --drafts --base-url http://127.0.0.1:8080/smil/\n  varde new page nas/ny-side.md     start a new page with every field explained\n  varde new service tjenester/helsestasjon.md\n\nExit codes: 0 built, 1 content errors (nothing written), 2 wrong usage."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (swapped in only if the whole build succeeds)
+    #[command(after_help = "Examples:\n  varde build\n  varde build --root ../nettsted --out /srv/www/smil\n  varde build --drafts")]
+    Build {
+        /// The site folder, holding content/ and site.yaml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder [default: ROOT/public]
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+        /// Override base_url from site.yaml (e.g. http://127.0.0.1:8080/smil/)
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Create a new page or service file with commented front matter
+    #[command(after_help = "Examples:\n  varde new page nas/ny-side.md\n  varde new service tjenester/familievern.md")]
+    New {
+        kind: NewKind,
+        /// Path under content/ (e.g. smil/pamelding.md)
+        path: PathBuf,
+        /// The site folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKind {
+    Page,
+    Service,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match cli.command {
+        Command::Build { root, out, drafts, base_url } => {
+            let opts = BuildOptions { root, out, drafts, base_url };
+            match build(&opts) {
+                Ok(report) => {
+                    eprint!("{}", report.diagnostics.render(color));
+                    eprintln!(
+                        "built {} pages in {} sections ({} files) into {} in {} ms",
+                        report.pages,
+                        report.sections,
+                        report.files_written,
+                        report.out.display(),
+                        report.elapsed.as_millis()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(failure) => {
+                    eprint!("{}", failure.diagnostics.render(color));
+                    eprintln!("nothing was written; the previous output is unchanged");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::New { kind, path, root } => {
+            let kind = match kind {
+                NewKind::Page => new::Kind::Page,
+                NewKind::Service => new::Kind::Service,
+            };
+            match new::create(&root, kind, &path) {
+                Ok(p) => {
+                    eprintln!("created {}", p.display());
+                    ExitCode::SUCCESS
+                }
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}

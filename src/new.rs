@@ -1,0 +1,129 @@
+//! `varde new page|service PATH`: a new Markdown file with every front-matter field shown
+//! and explained, so an editor starts from something that builds.
+
+use std::path::{Path, PathBuf};
+
+use crate::content::CONTENT_DIR;
+use crate::date::Date;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Page,
+    Service,
+}
+
+/// Where `PATH` goes: under `content/` unless it already says so; `.md` added if missing.
+pub fn target(root: &Path, path: &Path) -> PathBuf {
+    let mut p = if path.starts_with(CONTENT_DIR) { root.join(path) } else { root.join(CONTENT_DIR).join(path) };
+    if p.extension().is_none() {
+        p.set_extension("md");
+    }
+    p
+}
+
+fn title_from(path: &Path) -> String {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = if stem == "index" {
+        path.parent().and_then(Path::file_name).map(|s| s.to_string_lossy().into_owned()).unwrap_or(stem)
+    } else {
+        stem
+    };
+    let words = stem.replace(['-', '_'], " ");
+    let mut c = words.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => "Ny side".into(),
+    }
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+pub fn template(kind: Kind, path: &Path) -> String {
+    let title = quote(&title_from(path));
+    let today = Date::today().iso();
+    match kind {
+        Kind::Page => format!(
+            r#"---
+# Required. The page's heading and the browser tab's title.
+title: {title}
+# One or two plain sentences: shown in lists, search results and link previews.
+description: ""
+# YYYY-MM-DD (or RFC 3339 with a time). Used for sorting news and in feeds.
+date: {today}
+# updated: {today}
+# true keeps the page out of the site until you remove it (build with --drafts to preview).
+draft: true
+# slug: annen-adresse        # the last part of the URL; made from the file name if left out
+# weight: 10                 # lower numbers come first in sections sorted by weight
+# tags: [eksempel, emne]     # topics; each gets a list page
+# aliases: [/gammel/adresse/]  # old addresses that should lead here
+# template: page.html        # a template from the theme or the site's templates/
+# lang: nn                   # only if this page is in another language than the site
+# extra:                     # free fields for your own templates
+#   hero: bilde.jpg
+---
+
+Skriv teksten her. Bruk `##` for mellomtitler.
+
+Lenk til andre sider med stien til filen, for eksempel [om kurset](../smil/_index.md).
+"#
+        ),
+        Kind::Service => format!(
+            r#"---
+# Required. The service's name as people know it.
+title: {title}
+# Required. Who runs it.
+organisation: ""
+# Required. One sentence about what the service offers.
+summary: ""
+# Values from the vocabularies in site.yaml (categories and audience).
+categories: []
+audience: []
+# Municipalities and/or counties, or `hele-landet`.
+service_area: []
+referral:
+  required: false            # true if a referral is needed
+  # who_can_refer: "Fastlege eller helsestasjon"
+  # how: "Fastlegen sender henvisning."
+cost:
+  free: true
+  # text: "Gratis"
+# eligibility: ""
+# languages: [nb]
+contact:
+  # phones:
+  #   - number: "+47 12 34 56 78"
+  #     label: "Sentralbord"
+  # email: post@example.no
+  # website: https://example.no/
+  # address: {{ street: "Gate 1", postcode: "0001", city: "Oslo" }}
+# opening_hours: "Mandag–fredag 08:00–15:30"
+# how_to_apply: ""
+# Required. The day someone last checked these facts.
+last_reviewed: {today}
+draft: true
+---
+
+Beskriv tjenesten: hva den gir, hvem den er for og hva som skjer når man tar kontakt.
+"#
+        ),
+    }
+}
+
+/// Writes the new file; refuses to overwrite one that exists.
+pub fn create(root: &Path, kind: Kind, path: &Path) -> Result<PathBuf, String> {
+    if path.is_absolute() || path.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+        return Err(format!("{} must be a path inside content/, such as nas/ny-side.md", path.display()));
+    }
+    let target = target(root, path);
+    if target.exists() {
+        return Err(format!("{} already exists; varde will not overwrite it", target.display()));
+    }
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(&target, template(kind, path)).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    Ok(target)
+}

@@ -1,0 +1,188 @@
+//! The data templates see. Each page and section is turned into JSON once; listings get the
+//! light summary (no body), so a pager never carries every page's content.
+
+use serde_json::{json, Map, Value};
+
+use crate::content::{Page, Section, Site};
+
+/// `site` in every template.
+pub fn site(site: &Site, build_time: &str) -> Value {
+    let c = &site.config;
+    let menu: Vec<Value> = c
+        .menu
+        .iter()
+        .map(|m| {
+            let external = m.url.contains("://");
+            let path = if external { m.url.clone() } else { normalise_path(&m.url) };
+            json!({
+                "title": m.title,
+                "url": if external { m.url.clone() } else { c.url(&path) },
+                "path": path,
+                "external": external,
+            })
+        })
+        .collect();
+    let taxonomies: Vec<Value> = c
+        .taxonomies
+        .iter()
+        .map(|t| json!({"name": t.name, "title": t.title, "url": c.url(&format!("/{}/", t.slug))}))
+        .collect();
+    json!({
+        "title": c.title,
+        "description": c.description,
+        "base_url": c.base_url,
+        "base_path": c.base_path,
+        "language": c.language,
+        "menu": menu,
+        "taxonomies": taxonomies,
+        "extra": c.extra,
+        "build_time": build_time,
+    })
+}
+
+/// `/smil` or `smil/` as a site path `/smil/` (a file path such as `/feed.xml` stays).
+pub fn normalise_path(p: &str) -> String {
+    let p = p.trim();
+    let mut s = if p.starts_with('/') { p.to_string() } else { format!("/{p}") };
+    let last = s.rsplit('/').next().unwrap_or("");
+    if !s.ends_with('/') && !last.contains('.') {
+        s.push('/');
+    }
+    s
+}
+
+fn link(site: &Site, title: &str, path: &str) -> Value {
+    json!({"title": title, "url": site.config.url(path), "path": path})
+}
+
+fn terms_of(site: &Site, page: &Page) -> Value {
+    let mut out = Map::new();
+    for t in &site.config.taxonomies {
+        let list: Vec<Value> = page
+            .meta
+            .taxonomies
+            .get(&t.name)
+            .into_iter()
+            .flatten()
+            .map(|name| {
+                let slug = crate::slug::slugify(name);
+                json!({"name": name, "slug": slug, "url": site.config.url(&format!("/{}/{slug}/", t.slug))})
+            })
+            .collect();
+        out.insert(t.name.clone(), Value::Array(list));
+    }
+    Value::Object(out)
+}
+
+/// What a listing shows of a page: everything but the body.
+pub fn page_summary(site: &Site, page: &Page) -> Value {
+    let c = &site.config;
+    let lang = page.meta.lang.as_deref().unwrap_or(&c.language);
+    let description = page
+        .meta
+        .description
+        .clone()
+        .unwrap_or_else(|| crate::content::markdown::strip_tags(&page.content.summary));
+    json!({
+        "title": page.meta.title,
+        "description": description,
+        "path": page.path,
+        "url": c.url(&page.path),
+        "permalink": c.permalink(&page.path),
+        "date": page.meta.date.map(|d| d.iso()),
+        "date_display": page.meta.date.map(|d| d.display(lang)),
+        "updated": page.meta.updated.map(|d| d.iso()),
+        "updated_display": page.meta.updated.map(|d| d.display(lang)),
+        "summary": page.content.summary,
+        "word_count": page.content.word_count,
+        "reading_time": reading_time(page.content.word_count),
+        "taxonomies": terms_of(site, page),
+        "weight": page.meta.weight,
+        "lang": page.meta.lang,
+        "extra": page.meta.extra,
+        "section": site.sections[page.section].path,
+    })
+}
+
+/// Minutes at a calm reading pace of 200 words a minute, at least one.
+pub fn reading_time(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
+fn ancestors(site: &Site, of_section: usize, include_self: bool) -> Vec<Value> {
+    let mut list = site.ancestors(of_section);
+    if include_self {
+        list.push(of_section);
+    }
+    list.iter()
+        .map(|&s| link(site, &site.sections[s].meta.title, &site.sections[s].path))
+        .collect()
+}
+
+/// `page` in page templates: the summary plus the body and its table of contents.
+pub fn page_full(site: &Site, page: &Page, summary: &Value) -> Value {
+    let mut v = summary.clone();
+    if let Value::Object(m) = &mut v {
+        m.insert("content".into(), Value::String(page.content.html.clone()));
+        m.insert("toc".into(), serde_json::to_value(&page.content.toc).unwrap_or(Value::Null));
+        m.insert("ancestors".into(), Value::Array(ancestors(site, page.section, true)));
+        let assets: Vec<Value> = page.assets.iter().map(|a| Value::String(site.config.url(&a.path))).collect();
+        m.insert("assets".into(), Value::Array(assets));
+    }
+    v
+}
+
+/// `section` in section templates.
+pub fn section(site: &Site, idx: usize) -> Value {
+    let s: &Section = &site.sections[idx];
+    let c = &site.config;
+    let subsections: Vec<Value> = s
+        .children
+        .iter()
+        .map(|&k| {
+            let sub = &site.sections[k];
+            json!({
+                "title": sub.meta.title,
+                "description": sub.meta.description,
+                "url": c.url(&sub.path),
+                "path": sub.path,
+                "page_count": sub.pages.len(),
+                "extra": sub.meta.extra,
+            })
+        })
+        .collect();
+    json!({
+        "title": s.meta.title,
+        "description": s.meta.description,
+        "path": s.path,
+        "url": c.url(&s.path),
+        "permalink": c.permalink(&s.path),
+        "content": s.content.html,
+        "toc": s.content.toc,
+        "summary": s.content.summary,
+        "lang": s.meta.lang,
+        "extra": s.meta.extra,
+        "subsections": subsections,
+        "page_count": s.pages.len(),
+        "ancestors": ancestors(site, idx, false),
+        "feed_url": if s.meta.feed { Value::String(c.url(&format!("{}atom.xml", s.path))) } else { Value::Null },
+        "is_home": s.parent.is_none(),
+    })
+}
+
+/// `paginator`: where this listing page stands among its siblings.
+pub fn paginator(site: &Site, base: &str, current: usize, total: usize, count: usize, per: usize) -> Value {
+    let url = |n: usize| site.config.url(&site.pager_path(base, n));
+    let numbers: Vec<Value> = (1..=total).map(|n| json!({"number": n, "url": url(n), "current": n == current})).collect();
+    json!({
+        "current": current,
+        "total": total,
+        "count": count,
+        "per_page": per,
+        "first": url(1),
+        "last": url(total),
+        "previous": if current > 1 { Value::String(url(current - 1)) } else { Value::Null },
+        "next": if current < total { Value::String(url(current + 1)) } else { Value::Null },
+        "pages": numbers,
+    })
+}

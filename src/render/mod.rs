@@ -1,0 +1,540 @@
+//! Render: Tera templates from the theme (any of which the site can override with a file of
+//! the same name in its own `templates/`), one output per job, rendered in parallel and
+//! written straight into the staging folder.
+
+pub mod context;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use tera::{Context, Tera};
+
+use crate::content::{Site, CONTENT_DIR};
+use crate::diagnostics::Diagnostic;
+use crate::output::Staging;
+
+/// The default theme, built into the binary so `varde build` works on a folder that holds
+/// only `content/` (a benchmark corpus, a site moved over from Hugo or Zola).
+static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+enum Bytes {
+    Disk(PathBuf),
+    Embedded(&'static [u8]),
+}
+
+struct StaticFile {
+    /// Site path (`/css/varde.css`).
+    path: String,
+    bytes: Bytes,
+}
+
+/// Compiled templates and the static files that go with them.
+pub struct Theme {
+    tera: Tera,
+    /// Template name -> (path shown in diagnostics, source), for pointing at lines.
+    sources: HashMap<String, (PathBuf, String)>,
+    statics: Vec<StaticFile>,
+}
+
+fn walk_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = vec![];
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().flatten() {
+        if entry.file_type().is_file() {
+            if let Ok(rel) = entry.path().strip_prefix(dir) {
+                let name = rel.to_string_lossy().replace('\\', "/");
+                if !name.split('/').any(|s| s.starts_with('.')) {
+                    out.push((name, entry.path().to_path_buf()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn embedded_files<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
+    for f in dir.files() {
+        out.push(f);
+    }
+    for d in dir.dirs() {
+        embedded_files(d, out);
+    }
+}
+
+impl Theme {
+    /// Loads the theme named in `site.yaml`, then the site's own templates and static files.
+    pub fn load(root: &Path, theme: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let mut diags = vec![];
+        let mut templates: HashMap<String, (PathBuf, String)> = HashMap::new();
+        let mut statics: HashMap<String, Bytes> = HashMap::new();
+        let theme_dir = root.join("themes").join(theme);
+        let mut read = |name: String, path: PathBuf, shown: PathBuf, into: &mut HashMap<String, (PathBuf, String)>| {
+            match std::fs::read_to_string(&path) {
+                Ok(s) => {
+                    into.insert(name, (shown, s));
+                }
+                Err(e) => diags.push(Diagnostic::error(format!("cannot read the template: {e}")).in_file(shown)),
+            }
+        };
+        if theme_dir.is_dir() {
+            for (name, path) in walk_files(&theme_dir.join("templates")) {
+                let shown = PathBuf::from("themes").join(theme).join("templates").join(&name);
+                read(name, path, shown, &mut templates);
+            }
+            for (name, path) in walk_files(&theme_dir.join("static")) {
+                statics.insert(format!("/{name}"), Bytes::Disk(path));
+            }
+        } else if theme == "default" {
+            let mut files = vec![];
+            embedded_files(&DEFAULT_THEME, &mut files);
+            for f in files {
+                let p = f.path().to_string_lossy().replace('\\', "/");
+                if let Some(name) = p.strip_prefix("templates/") {
+                    let shown = PathBuf::from("(built-in theme)/templates").join(name);
+                    templates.insert(name.to_string(), (shown, f.contents_utf8().unwrap_or("").to_string()));
+                } else if let Some(name) = p.strip_prefix("static/") {
+                    statics.insert(format!("/{name}"), Bytes::Embedded(f.contents()));
+                }
+            }
+        } else {
+            let mut d = Diagnostic::error(format!("the theme `{theme}` is not in themes/")).in_file(crate::config::FILE);
+            d = d.hint("set `theme:` in site.yaml to a folder under themes/, or remove it to use the built-in default theme");
+            return Err(vec![d]);
+        }
+        for (name, path) in walk_files(&root.join("templates")) {
+            let shown = PathBuf::from("templates").join(&name);
+            read(name, path, shown, &mut templates);
+        }
+        for (name, path) in walk_files(&root.join("static")) {
+            statics.insert(format!("/{name}"), Bytes::Disk(path));
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        let mut list: Vec<(&str, &str)> = templates.iter().map(|(n, (_, s))| (n.as_str(), s.as_str())).collect();
+        list.sort();
+        if let Err(e) = tera.add_raw_templates(list) {
+            return Err(vec![template_error(&e, &templates, None)]);
+        }
+        let mut statics: Vec<StaticFile> = statics.into_iter().map(|(path, bytes)| StaticFile { path, bytes }).collect();
+        statics.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Theme { tera, sources: templates, statics })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// Registers functions that need the site's settings.
+    pub fn configure(&mut self, site: &Site) {
+        let config = site.config.clone();
+        self.tera.register_function("get_url", move |args: &HashMap<String, Value>| {
+            let path = args
+                .get("path")
+                .and_then(Value::as_str)
+                .ok_or_else(|| tera::Error::msg("get_url needs `path`, e.g. get_url(path=\"/css/varde.css\")"))?;
+            Ok(Value::String(config.url(path)))
+        });
+    }
+
+    fn render(&self, name: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
+        self.tera.render(name, ctx).map_err(|e| template_error(&e, &self.sources, Some(what)))
+    }
+}
+
+/// The whole error chain as one line (Tera puts the useful part in the sources).
+fn chain(e: &dyn std::error::Error) -> Vec<String> {
+    let mut out = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        out.push(s.to_string());
+        cur = s.source();
+    }
+    out
+}
+
+/// A template error as a diagnostic naming the template file and, where it can be found, the line.
+fn template_error(e: &tera::Error, sources: &HashMap<String, (PathBuf, String)>, what: Option<&str>) -> Diagnostic {
+    let parts = chain(e);
+    let all = parts.join("\n");
+    // Tera names the template in quotes: "Failed to parse 'page.html'".
+    let name = all.split('\'').nth(1).filter(|n| sources.contains_key(*n)).map(str::to_string);
+    let message = parts
+        .iter()
+        .rev()
+        .find(|p| !p.trim().is_empty())
+        .cloned()
+        .unwrap_or_default();
+    let mut d = Diagnostic::error(format!("template error: {}", first_line_of(&message)));
+    let Some(name) = name else {
+        return d.hint(all);
+    };
+    let (shown, source) = &sources[&name];
+    d = d.in_file(shown);
+    // Parse errors carry "--> line:col".
+    if let Some(pos) = all.find("--> ") {
+        let rest = &all[pos + 4..];
+        let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        if let (Some(l), Some(c)) = (nums.next().and_then(|s| s.parse().ok()), nums.next().and_then(|s| s.parse().ok())) {
+            d = d.at_line_col(source, l, c, 1);
+            let expected = all.lines().find(|l| l.contains("= ")).map(|l| l.trim().trim_start_matches("= ").to_string());
+            return d.hint(expected.unwrap_or_else(|| "check the template syntax on this line".into()));
+        }
+    }
+    // Render errors name a variable but no line: point at its first use.
+    if let Some(var) = message.split('`').nth(1) {
+        if let Some(off) = source.find(var) {
+            d = d.at_offset(source, off, var.len());
+        }
+    }
+    let hint = match what {
+        Some(w) => format!("while rendering {w}; a missing value can be guarded with `{{% if ... %}}` or `| default(value=\"\")`"),
+        None => "check the template".into(),
+    };
+    d.hint(hint)
+}
+
+fn first_line_of(s: &str) -> &str {
+    s.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or(s)
+}
+
+/// One file to produce.
+enum Job {
+    Section { s: usize, n: usize },
+    Page(usize),
+    TaxonomyList(usize),
+    Term { t: usize, term: usize, n: usize },
+    Feed(usize),
+    Alias { p: usize, path: String },
+    NotFound,
+    Sitemap,
+    Robots,
+}
+
+fn pager_count(count: usize, per: usize) -> usize {
+    count.div_ceil(per.max(1)).max(1)
+}
+
+/// The template a page or section asks for, and whether it exists.
+fn check_template(theme: &Theme, file: Option<&crate::content::source::SourceFile>, key: &str, name: &str) -> Option<Diagnostic> {
+    if theme.has(name) {
+        return None;
+    }
+    let mut d = Diagnostic::error(format!("the template `{name}` does not exist"));
+    if let Some(f) = file {
+        d = d.in_file(&f.rel);
+        if let Some((line, col)) = crate::yaml::locate(f.yaml(), &[key]) {
+            d = d.at_line_col(&f.text, f.yaml_line + line - 1, col, key.len());
+        }
+    }
+    let mut names: Vec<&String> = theme.sources.keys().filter(|n| n.ends_with(".html")).collect();
+    names.sort();
+    Some(d.hint(format!(
+        "add templates/{name} to the site, or use one of: {}",
+        names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    )))
+}
+
+fn page_template(site: &Site, p: usize) -> &str {
+    let page = &site.pages[p];
+    page.meta
+        .template
+        .as_deref()
+        .or(site.sections[page.section].meta.page_template.as_deref())
+        .unwrap_or("page.html")
+}
+
+fn section_template(site: &Site, s: usize) -> &str {
+    let sec = &site.sections[s];
+    sec.meta.template.as_deref().unwrap_or(if sec.parent.is_none() { "index.html" } else { "section.html" })
+}
+
+/// Site paths every job will write, for spotting static files that would be overwritten.
+fn job_path(site: &Site, job: &Job) -> String {
+    let c = &site.config;
+    match job {
+        Job::Section { s, n } => site.pager_path(&site.sections[*s].path, *n),
+        Job::Page(p) => site.pages[*p].path.clone(),
+        Job::TaxonomyList(t) => format!("/{}/", c.taxonomies[*t].slug),
+        Job::Term { t, term, n } => {
+            let base = format!("/{}/{}/", c.taxonomies[*t].slug, site.taxonomies[*t].terms[*term].slug);
+            site.pager_path(&base, *n)
+        }
+        Job::Feed(s) => format!("{}atom.xml", site.sections[*s].path),
+        Job::Alias { path, .. } => path.clone(),
+        Job::NotFound => "/404.html".into(),
+        Job::Sitemap => "/sitemap.xml".into(),
+        Job::Robots => "/robots.txt".into(),
+    }
+}
+
+/// Renders every output of the site into `staging`. Returns the number of files written.
+pub fn write_site(site: &Site, theme: &Theme, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
+    let mut diags = vec![];
+    for (p, page) in site.pages.iter().enumerate() {
+        let key = if page.meta.template.is_some() { "template" } else { "page_template" };
+        let file = if page.meta.template.is_some() { Some(&page.file) } else { site.sections[page.section].file.as_ref() };
+        diags.extend(check_template(theme, file, key, page_template(site, p)));
+    }
+    for (s, sec) in site.sections.iter().enumerate() {
+        diags.extend(check_template(theme, sec.file.as_ref(), "template", section_template(site, s)));
+    }
+    let mut required = vec!["404.html", "alias.html", "sitemap.xml", "robots.txt"];
+    if site.sections.iter().any(|s| s.meta.feed) {
+        required.push("atom.xml");
+    }
+    if site.taxonomies.iter().any(|t| !t.terms.is_empty()) {
+        required.extend(["taxonomy_list.html", "taxonomy_term.html"]);
+    }
+    for name in required {
+        diags.extend(check_template(theme, None, "", name));
+    }
+    diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+    diags.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+
+    let c = &site.config;
+    let mut jobs = vec![];
+    for (s, sec) in site.sections.iter().enumerate() {
+        for n in 1..=pager_count(sec.pages.len(), site.paginate_by(s)) {
+            jobs.push(Job::Section { s, n });
+        }
+        if sec.meta.feed {
+            jobs.push(Job::Feed(s));
+        }
+    }
+    for (p, page) in site.pages.iter().enumerate() {
+        jobs.push(Job::Page(p));
+        for a in &page.meta.aliases {
+            jobs.push(Job::Alias { p, path: a.clone() });
+        }
+    }
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        if tax.terms.is_empty() {
+            continue;
+        }
+        jobs.push(Job::TaxonomyList(t));
+        let per = c.taxonomies[t].paginate_by.unwrap_or(c.paginate_by);
+        for (term, tm) in tax.terms.iter().enumerate() {
+            for n in 1..=pager_count(tm.pages.len(), per) {
+                jobs.push(Job::Term { t, term, n });
+            }
+        }
+    }
+    jobs.extend([Job::NotFound, Job::Sitemap, Job::Robots]);
+
+    // Generated paths win over nothing: a clash with a static file is the editor's to settle.
+    let generated: HashSet<String> = jobs.iter().map(|j| job_path(site, j)).collect();
+    let mut copies: Vec<(&Path, String)> = vec![];
+    for f in &theme.statics {
+        if generated.contains(&f.path) {
+            diags.push(
+                Diagnostic::error(format!("the static file {} has the same URL as a generated page", f.path))
+                    .in_file(format!("static{}", f.path))
+                    .hint("rename or remove the static file"),
+            );
+        }
+    }
+    for sec in &site.sections {
+        for a in &sec.assets {
+            copies.push((&a.source, a.path.clone()));
+        }
+    }
+    for page in &site.pages {
+        for a in &page.assets {
+            copies.push((&a.source, a.path.clone()));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+
+    let build_time = chrono::Utc::now().to_rfc3339();
+    let site_value = context::site(site, &build_time);
+    let summaries: Vec<Value> = site.pages.par_iter().map(|p| context::page_summary(site, p)).collect();
+
+    let results: Vec<Result<(), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let path = job_path(site, job);
+            let bytes = render_job(site, theme, job, &path, &site_value, &summaries)?;
+            staging
+                .write(&path, bytes.as_bytes())
+                .map_err(|e| Diagnostic::error(format!("cannot write {path}: {e}")))
+        })
+        .collect();
+    let statics: Vec<Result<(), Diagnostic>> = theme
+        .statics
+        .par_iter()
+        .map(|f| match &f.bytes {
+            Bytes::Disk(src) => staging.copy(src, &f.path),
+            Bytes::Embedded(b) => staging.write(&f.path, b),
+        }
+        .map_err(|e| Diagnostic::error(format!("cannot copy the static file {}: {e}", f.path))))
+        .chain(copies.par_iter().map(|(src, path)| {
+            staging.copy(src, path).map_err(|e| {
+                Diagnostic::error(format!("cannot copy {}: {e}", src.display())).in_file(Path::new(CONTENT_DIR))
+            })
+        }))
+        .collect();
+    let written = results.len() + statics.len();
+    diags.extend(results.into_iter().chain(statics).filter_map(Result::err));
+    if diags.is_empty() {
+        Ok(written)
+    } else {
+        Err(diags)
+    }
+}
+
+fn base_context(site_value: &Value, site: &Site, path: &str, lang: &str) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("site", site_value);
+    ctx.insert("current_path", path);
+    ctx.insert("current_url", &site.config.url(path));
+    ctx.insert("lang", lang);
+    ctx
+}
+
+fn render_job(
+    site: &Site,
+    theme: &Theme,
+    job: &Job,
+    path: &str,
+    site_value: &Value,
+    summaries: &[Value],
+) -> Result<String, Diagnostic> {
+    let c = &site.config;
+    match job {
+        Job::Page(p) => {
+            let page = &site.pages[*p];
+            let lang = page.meta.lang.as_deref().unwrap_or(&c.language);
+            let mut ctx = base_context(site_value, site, path, lang);
+            ctx.insert("page", &context::page_full(site, page, &summaries[*p]));
+            ctx.insert("section", &context::section(site, page.section));
+            theme
+                .render(page_template(site, *p), &ctx, &page.file.rel.display().to_string())
+                .map_err(|d| d.clone())
+        }
+        Job::Section { s, n } => {
+            let sec = &site.sections[*s];
+            let per = site.paginate_by(*s);
+            let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
+            let mut ctx = base_context(site_value, site, path, lang);
+            let slice: Vec<&Value> = sec.pages.iter().skip((n - 1) * per).take(per).map(|&p| &summaries[p]).collect();
+            ctx.insert("section", &context::section(site, *s));
+            ctx.insert("pages", &slice);
+            ctx.insert(
+                "paginator",
+                &context::paginator(site, &sec.path, *n, pager_count(sec.pages.len(), per), sec.pages.len(), per),
+            );
+            let what = sec.file.as_ref().map_or_else(|| format!("the section {}", sec.path), |f| f.rel.display().to_string());
+            theme.render(section_template(site, *s), &ctx, &what)
+        }
+        Job::Feed(s) => {
+            let sec = &site.sections[*s];
+            let mut dated: Vec<usize> = sec.pages.clone();
+            dated.sort_by(|&a, &b| site.pages[b].meta.date.cmp(&site.pages[a].meta.date));
+            dated.truncate(c.feed_limit);
+            let entries: Vec<Value> = dated
+                .iter()
+                .map(|&p| {
+                    let page = &site.pages[p];
+                    let when = page.meta.updated.or(page.meta.date);
+                    json!({
+                        "title": page.meta.title,
+                        "permalink": c.permalink(&page.path),
+                        "summary": summaries[p]["description"],
+                        "content": page.content.html,
+                        "published": page.meta.date.map(|d| d.rfc3339()),
+                        "updated": when.map(|d| d.rfc3339()),
+                    })
+                })
+                .collect();
+            let updated = dated
+                .iter()
+                .filter_map(|&p| site.pages[p].meta.updated.or(site.pages[p].meta.date))
+                .max()
+                .map(|d| d.rfc3339());
+            let mut ctx = base_context(site_value, site, path, &c.language);
+            ctx.insert("section", &context::section(site, *s));
+            ctx.insert("entries", &entries);
+            ctx.insert("feed_permalink", &c.permalink(path));
+            ctx.insert("updated", &updated);
+            theme.render("atom.xml", &ctx, &format!("the feed {path}"))
+        }
+        Job::TaxonomyList(t) => {
+            let tax = &c.taxonomies[*t];
+            let terms: Vec<Value> = site.taxonomies[*t]
+                .terms
+                .iter()
+                .map(|term| {
+                    json!({"name": term.name, "slug": term.slug, "count": term.pages.len(),
+                           "url": c.url(&format!("/{}/{}/", tax.slug, term.slug))})
+                })
+                .collect();
+            let mut ctx = base_context(site_value, site, path, &c.language);
+            ctx.insert("taxonomy", &json!({"name": tax.name, "title": tax.title, "url": c.url(path)}));
+            ctx.insert("terms", &terms);
+            theme.render("taxonomy_list.html", &ctx, &format!("the list {path}"))
+        }
+        Job::Term { t, term, n } => {
+            let tax = &c.taxonomies[*t];
+            let tm = &site.taxonomies[*t].terms[*term];
+            let per = tax.paginate_by.unwrap_or(c.paginate_by);
+            let base = format!("/{}/{}/", tax.slug, tm.slug);
+            let slice: Vec<&Value> = tm.pages.iter().skip((n - 1) * per).take(per).map(|&p| &summaries[p]).collect();
+            let mut ctx = base_context(site_value, site, path, &c.language);
+            ctx.insert("taxonomy", &json!({"name": tax.name, "title": tax.title, "url": c.url(&format!("/{}/", tax.slug))}));
+            ctx.insert("term", &json!({"name": tm.name, "slug": tm.slug, "count": tm.pages.len(), "url": c.url(&base)}));
+            ctx.insert("pages", &slice);
+            ctx.insert("paginator", &context::paginator(site, &base, *n, pager_count(tm.pages.len(), per), tm.pages.len(), per));
+            theme.render("taxonomy_term.html", &ctx, &format!("the list {path}"))
+        }
+        Job::Alias { p, .. } => {
+            let page = &site.pages[*p];
+            let mut ctx = base_context(site_value, site, path, &c.language);
+            ctx.insert("target_url", &c.url(&page.path));
+            ctx.insert("target_permalink", &c.permalink(&page.path));
+            ctx.insert("title", &page.meta.title);
+            theme.render("alias.html", &ctx, &format!("the alias {path}"))
+        }
+        Job::NotFound => {
+            let ctx = base_context(site_value, site, path, &c.language);
+            theme.render("404.html", &ctx, "404.html")
+        }
+        Job::Robots => {
+            let mut ctx = base_context(site_value, site, path, &c.language);
+            ctx.insert("sitemap_permalink", &c.permalink("/sitemap.xml"));
+            theme.render("robots.txt", &ctx, "robots.txt")
+        }
+        Job::Sitemap => {
+            let mut entries: Vec<Value> = vec![];
+            for sec in &site.sections {
+                entries.push(json!({"permalink": c.permalink(&sec.path), "lastmod": Value::Null}));
+            }
+            for page in &site.pages {
+                let when = page.meta.updated.or(page.meta.date).map(|d| d.day.to_string());
+                entries.push(json!({"permalink": c.permalink(&page.path), "lastmod": when}));
+            }
+            for (t, tax) in c.taxonomies.iter().enumerate() {
+                if site.taxonomies[t].terms.is_empty() {
+                    continue;
+                }
+                entries.push(json!({"permalink": c.permalink(&format!("/{}/", tax.slug)), "lastmod": Value::Null}));
+                for term in &site.taxonomies[t].terms {
+                    entries.push(json!({"permalink": c.permalink(&format!("/{}/{}/", tax.slug, term.slug)), "lastmod": Value::Null}));
+                }
+            }
+            let mut ctx = base_context(site_value, site, path, &c.language);
+            ctx.insert("entries", &entries);
+            theme.render("sitemap.xml", &ctx, "sitemap.xml")
+        }
+    }
+}

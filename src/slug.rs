@@ -1,0 +1,54 @@
+//! URL slugs and heading anchors: lower-case ASCII letters, digits and single hyphens.
+//! Norwegian letters fold the way readers type them without a Norwegian keyboard
+//! (ø -> o, æ -> ae, å -> a), which is also what deunicode does for them.
+
+pub fn slugify(text: &str) -> String {
+    let ascii = deunicode::deunicode(text).to_lowercase();
+    let mut out = String::with_capacity(ascii.len());
+    let mut dash = false;
+    for ch in ascii.chars() {
+        if ch.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(ch);
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// A slug that is safe as one path segment: what `slugify` produces, plus `_` and `.`
+/// in the middle (but never `..`).
+pub fn is_valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.contains("..")
+        && !s.starts_with(['.', '-'])
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn norwegian_headings() {
+        assert_eq!(slugify("Hva er NAS?"), "hva-er-nas");
+        assert_eq!(slugify("Støtte i svangerskapet"), "stotte-i-svangerskapet");
+        assert_eq!(slugify("Ærlig på Åsen"), "aerlig-pa-asen");
+        assert_eq!(slugify("  --SMIL: kurs 2019--  "), "smil-kurs-2019");
+        assert_eq!(slugify("???"), "");
+    }
+
+    #[test]
+    fn slug_validation_rejects_traversal() {
+        assert!(is_valid_slug("smil-2019"));
+        assert!(!is_valid_slug("../../x"));
+        assert!(!is_valid_slug("a/b"));
+        assert!(!is_valid_slug("Store"));
+        assert!(!is_valid_slug(""));
+    }
+}
