@@ -117,13 +117,14 @@ impl Config {
             if slash == 0 {
                 return Err(format!("`{url}` has no host name"));
             }
-            (format!("{scheme}{}", &rest[..slash]), rest[slash..].to_string())
+            (
+                format!("{scheme}{}", &rest[..slash]),
+                rest[slash..].to_string(),
+            )
         } else if url.starts_with('/') {
             (String::new(), url.clone())
         } else {
-            return Err(format!(
-                "`{url}` must start with https://, http:// or /"
-            ));
+            return Err(format!("`{url}` must start with https://, http:// or /"));
         };
         if path.contains("..") || path.contains("//") || path.contains(['?', '#', '\\']) {
             return Err(format!("`{url}` has an unusable path"));
@@ -268,7 +269,11 @@ fn list_items<'a>(
             }
             _ => {
                 let idx = i.to_string();
-                let d = at.diag(Severity::Error, &[key, &idx], format!("item {} of `{key}` must be a map", i + 1));
+                let d = at.diag(
+                    Severity::Error,
+                    &[key, &idx],
+                    format!("item {} of `{key}` must be a map", i + 1),
+                );
                 f.diags.push(d);
             }
         }
@@ -279,7 +284,10 @@ fn list_items<'a>(
 fn taxonomies<'a>(v: Value, at: &'a Located<'a>, f: &mut Fields<'a>) -> Vec<Taxonomy> {
     let mut out: Vec<Taxonomy> = vec![];
     for (_, mut t) in list_items(v, "taxonomies", at, f) {
-        let name = t.require_str("name", "each taxonomy needs `name:` (the front-matter key, e.g. `tags`)");
+        let name = t.require_str(
+            "name",
+            "each taxonomy needs `name:` (the front-matter key, e.g. `tags`)",
+        );
         let title = t.take_str("title");
         let slug_v = t.take_str("slug");
         let paginate_by = t.take_count("paginate_by");
@@ -295,7 +303,8 @@ fn taxonomies<'a>(v: Value, at: &'a Located<'a>, f: &mut Fields<'a>) -> Vec<Taxo
                 paginate_by,
             });
         }
-        f.diags.extend(t.finish(&["name", "title", "slug", "paginate_by"], Severity::Error));
+        f.diags
+            .extend(t.finish(&["name", "title", "slug", "paginate_by"], Severity::Error));
     }
     out
 }
@@ -304,14 +313,23 @@ fn menu<'a>(v: Value, at: &'a Located<'a>, f: &mut Fields<'a>) -> Vec<MenuItem> 
     let mut out = vec![];
     for (i, mut m) in list_items(v, "menu", at, f) {
         let title = m.require_str("title", "each menu item needs `title:` and `url:`");
-        let url = m.require_str("url", "each menu item needs `url:` (a site path such as `/smil/`)");
+        let url = m.require_str(
+            "url",
+            "each menu item needs `url:` (a site path such as `/smil/`)",
+        );
         let weight = m.take_int("weight").unwrap_or(i as i64);
         let idx = i.to_string();
         let line = yaml::locate(at.text, &["menu", &idx, "url"]).map_or(0, |(l, _)| l);
         if let (Some(title), Some(url)) = (title, url) {
-            out.push(MenuItem { title, url, weight, line });
+            out.push(MenuItem {
+                title,
+                url,
+                weight,
+                line,
+            });
         }
-        f.diags.extend(m.finish(&["title", "url", "weight"], Severity::Error));
+        f.diags
+            .extend(m.finish(&["title", "url", "weight"], Severity::Error));
     }
     out.sort_by_key(|m| m.weight);
     out

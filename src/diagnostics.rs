@@ -38,7 +38,7 @@ pub struct Diagnostic {
     pub message: String,
     pub hint: Option<String>,
     #[serde(skip)]
-    pub source: Option<SourceLine>,
+    pub source: Option<Box<SourceLine>>,
 }
 
 /// Lines longer than this are shown as a window around the column, so a 5 MB line
@@ -81,7 +81,7 @@ impl Diagnostic {
         let line = &text[line_start..line_end];
         let col_byte = offset - line_start;
         let end_byte = floor_char_boundary(line, (col_byte + len.max(1)).min(line.len()));
-        self.source = Some(window(line, col_byte, end_byte.max(col_byte)));
+        self.source = Some(Box::new(window(line, col_byte, end_byte.max(col_byte))));
         self
     }
 
@@ -235,13 +235,8 @@ impl Diagnostics {
     /// Stable order: by file, then line, then column; file-less ones first.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(
-                &b.file,
-                b.line,
-                b.column,
-                b.severity,
-                &b.message,
-            ))
+            (&a.file, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
         });
         self.items
             .dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);

@@ -25,7 +25,33 @@ pub struct Located<'a> {
 
 impl Located<'_> {
     /// A diagnostic pointing at `path` (a key, then nested keys or list indexes).
-    pub fn diag(&self, severity: Severity, path: &[&str], message: impl Into<String>) -> Diagnostic {
+    pub fn diag(
+        &self,
+        severity: Severity,
+        path: &[&str],
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.diag_at(severity, path, message, false)
+    }
+
+    /// Like `diag`, but underlines the key's value rather than the key, when it is on the
+    /// key's line (`date: 2019-02-30` points at column 7).
+    pub fn diag_value(
+        &self,
+        severity: Severity,
+        path: &[&str],
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.diag_at(severity, path, message, true)
+    }
+
+    fn diag_at(
+        &self,
+        severity: Severity,
+        path: &[&str],
+        message: impl Into<String>,
+        value: bool,
+    ) -> Diagnostic {
         let d = match severity {
             Severity::Error => Diagnostic::error(message),
             Severity::Warning => Diagnostic::warning(message),
@@ -34,12 +60,33 @@ impl Located<'_> {
         // Fall back to the enclosing key when the exact one cannot be found.
         for n in (1..=path.len()).rev() {
             if let Some((line, col)) = yaml::locate(self.yaml, &path[..n]) {
+                let line = self.first_line + line - 1;
                 let len = path[n - 1].len();
-                return d.at_line_col(self.text, self.first_line + line - 1, col, len);
+                if value && n == path.len() {
+                    if let Some((vcol, vlen)) = value_span(self.text, line, col) {
+                        return d.at_line_col(self.text, line, vcol, vlen);
+                    }
+                }
+                return d.at_line_col(self.text, line, col, len);
             }
         }
         d.at_line_col(self.text, self.first_line.saturating_sub(1).max(1), 1, 3)
     }
+}
+
+/// Column and length of the value after `key:` on a line, if there is one there.
+fn value_span(text: &str, line: usize, key_col: usize) -> Option<(usize, usize)> {
+    let l = text.lines().nth(line - 1)?;
+    let from = l.char_indices().nth(key_col - 1).map_or(0, |(b, _)| b);
+    let colon = from + l[from..].find(':')?;
+    let rest = &l[colon + 1..];
+    let value = rest.trim_start();
+    let value = value.split(" #").next().unwrap_or(value).trim_end();
+    if value.is_empty() {
+        return None;
+    }
+    let start = colon + 1 + (rest.len() - rest.trim_start().len());
+    Some((l[..start].chars().count() + 1, value.len()))
 }
 
 pub struct Fields<'a> {
@@ -91,15 +138,20 @@ impl<'a> Fields<'a> {
         self.path(key).join(".")
     }
 
+    /// An error about the value of `key` (underlined on its line).
     pub fn error(&mut self, key: &str, message: impl Into<String>) -> &mut Diagnostic {
-        let d = self.at.diag(Severity::Error, &self.path(key), message);
+        let d = self
+            .at
+            .diag_value(Severity::Error, &self.path(key), message);
         self.diags.push(d);
         let last = self.diags.len() - 1;
         &mut self.diags[last]
     }
 
     pub fn warning(&mut self, key: &str, message: impl Into<String>) -> &mut Diagnostic {
-        let d = self.at.diag(Severity::Warning, &self.path(key), message);
+        let d = self
+            .at
+            .diag_value(Severity::Warning, &self.path(key), message);
         self.diags.push(d);
         let last = self.diags.len() - 1;
         &mut self.diags[last]
@@ -124,7 +176,11 @@ impl<'a> Fields<'a> {
             Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             other => {
-                let msg = format!("`{}` must be text, not {}", self.name(key), type_name(&other));
+                let msg = format!(
+                    "`{}` must be text, not {}",
+                    self.name(key),
+                    type_name(&other)
+                );
                 self.error(key, msg);
                 None
             }
@@ -156,7 +212,11 @@ impl<'a> Fields<'a> {
         match self.take(key)? {
             Value::Bool(b) => Some(b),
             other => {
-                let msg = format!("`{}` must be true or false, not {}", self.name(key), type_name(&other));
+                let msg = format!(
+                    "`{}` must be true or false, not {}",
+                    self.name(key),
+                    type_name(&other)
+                );
                 self.error(key, msg).hint = Some(format!("write `{key}: true` or `{key}: false`"));
                 None
             }
@@ -167,7 +227,11 @@ impl<'a> Fields<'a> {
         match self.take(key)? {
             Value::Number(n) if n.is_i64() => n.as_i64(),
             other => {
-                let msg = format!("`{}` must be a whole number, not {}", self.name(key), type_name(&other));
+                let msg = format!(
+                    "`{}` must be a whole number, not {}",
+                    self.name(key),
+                    type_name(&other)
+                );
                 self.error(key, msg);
                 None
             }
@@ -214,7 +278,11 @@ impl<'a> Fields<'a> {
                 out
             }
             Some(other) => {
-                let msg = format!("`{}` must be a list, not {}", self.name(key), type_name(&other));
+                let msg = format!(
+                    "`{}` must be a list, not {}",
+                    self.name(key),
+                    type_name(&other)
+                );
                 self.error(key, msg).hint = Some(format!("write `{key}: [a, b]`"));
                 Vec::new()
             }
@@ -247,7 +315,11 @@ impl<'a> Fields<'a> {
                 })
             }
             other => {
-                let msg = format!("`{}` must be a map of keys, not {}", self.name(key), type_name(&other));
+                let msg = format!(
+                    "`{}` must be a map of keys, not {}",
+                    self.name(key),
+                    type_name(&other)
+                );
                 self.error(key, msg);
                 None
             }
@@ -271,7 +343,10 @@ impl<'a> Fields<'a> {
             let d = self.at.diag(severity, &self.path(&key), msg);
             let hint = match nearest(&key, known) {
                 Some(k) => format!("did you mean `{k}`? Custom fields go under `extra:`"),
-                None => format!("known fields: {}; custom fields go under `extra:`", known.join(", ")),
+                None => format!(
+                    "known fields: {}; custom fields go under `extra:`",
+                    known.join(", ")
+                ),
             };
             self.diags.push(d.hint(hint));
         }

@@ -91,8 +91,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
 
     theme.configure(&site);
-    let staging = output::Staging::new(out.clone())
-        .map_err(|e| fail(Diagnostics { items: vec![Diagnostic::error(format!("cannot create the output folder next to {}: {e}", out.display()))] }))?;
+    let staging = output::Staging::new(out.clone()).map_err(|e| {
+        fail(Diagnostics {
+            items: vec![Diagnostic::error(format!(
+                "cannot create the output folder next to {}: {e}",
+                out.display()
+            ))],
+        })
+    })?;
     let files_written = match render::write_site(&site, &theme, &staging) {
         Ok(n) => n,
         Err(d) => {
@@ -101,7 +107,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     };
     if let Err(e) = staging.commit() {
-        diags.push(Diagnostic::error(format!("cannot move the new site into {}: {e}", out.display())));
+        diags.push(Diagnostic::error(format!(
+            "cannot move the new site into {}: {e}",
+            out.display()
+        )));
         return Err(fail(diags));
     }
     diags.sort();

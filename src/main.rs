@@ -23,7 +23,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (swapped in only if the whole build succeeds)
-    #[command(after_help = "Examples:\n  varde build\n  varde build --root ../nettsted --out /srv/www/smil\n  varde build --drafts")]
+    #[command(
+        after_help = "Examples:\n  varde build\n  varde build --root ../nettsted --out /srv/www/smil\n  varde build --drafts"
+    )]
     Build {
         /// The site folder, holding content/ and site.yaml
         #[arg(long, default_value = ".")]
@@ -39,7 +41,9 @@ enum Command {
         base_url: Option<String>,
     },
     /// Create a new page or service file with commented front matter
-    #[command(after_help = "Examples:\n  varde new page nas/ny-side.md\n  varde new service tjenester/familievern.md")]
+    #[command(
+        after_help = "Examples:\n  varde new page nas/ny-side.md\n  varde new service tjenester/familievern.md"
+    )]
     New {
         kind: NewKind,
         /// Path under content/ (e.g. smil/pamelding.md)
@@ -60,8 +64,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
-        Command::Build { root, out, drafts, base_url } => {
-            let opts = BuildOptions { root, out, drafts, base_url };
+        Command::Build {
+            root,
+            out,
+            drafts,
+            base_url,
+        } => {
+            let opts = BuildOptions {
+                root,
+                out,
+                drafts,
+                base_url,
+            };
             match build(&opts) {
                 Ok(report) => {
                     eprint!("{}", report.diagnostics.render(color));

@@ -14,7 +14,11 @@ pub enum Kind {
 
 /// Where `PATH` goes: under `content/` unless it already says so; `.md` added if missing.
 pub fn target(root: &Path, path: &Path) -> PathBuf {
-    let mut p = if path.starts_with(CONTENT_DIR) { root.join(path) } else { root.join(CONTENT_DIR).join(path) };
+    let mut p = if path.starts_with(CONTENT_DIR) {
+        root.join(path)
+    } else {
+        root.join(CONTENT_DIR).join(path)
+    };
     if p.extension().is_none() {
         p.set_extension("md");
     }
@@ -22,9 +26,15 @@ pub fn target(root: &Path, path: &Path) -> PathBuf {
 }
 
 fn title_from(path: &Path) -> String {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let stem = if stem == "index" {
-        path.parent().and_then(Path::file_name).map(|s| s.to_string_lossy().into_owned()).unwrap_or(stem)
+        path.parent()
+            .and_then(Path::file_name)
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or(stem)
     } else {
         stem
     };
@@ -67,7 +77,7 @@ draft: true
 
 Skriv teksten her. Bruk `##` for mellomtitler.
 
-Lenk til andre sider med stien til filen, for eksempel [om kurset](../smil/_index.md).
+Lenk til andre sider med stien til filen, for eksempel `[om kurset](../smil/_index.md)`.
 "#
         ),
         Kind::Service => format!(
@@ -114,16 +124,28 @@ Beskriv tjenesten: hva den gir, hvem den er for og hva som skjer når man tar ko
 
 /// Writes the new file; refuses to overwrite one that exists.
 pub fn create(root: &Path, kind: Kind, path: &Path) -> Result<PathBuf, String> {
-    if path.is_absolute() || path.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-        return Err(format!("{} must be a path inside content/, such as nas/ny-side.md", path.display()));
+    if path.is_absolute()
+        || path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(format!(
+            "{} must be a path inside content/, such as nas/ny-side.md",
+            path.display()
+        ));
     }
     let target = target(root, path);
     if target.exists() {
-        return Err(format!("{} already exists; varde will not overwrite it", target.display()));
+        return Err(format!(
+            "{} already exists; varde will not overwrite it",
+            target.display()
+        ));
     }
     if let Some(dir) = target.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    std::fs::write(&target, template(kind, path)).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    std::fs::write(&target, template(kind, path))
+        .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
     Ok(target)
 }

@@ -16,7 +16,11 @@ pub struct Staging {
 }
 
 fn absolute(p: &Path) -> io::Result<PathBuf> {
-    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir()?.join(p) };
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(p)
+    };
     // Resolve `.` and `..` textually, then through symlinks as far as the path exists.
     let mut clean = PathBuf::new();
     for c in abs.components() {
@@ -61,7 +65,10 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<PathBuf, String> {
     }
     for keep in [CONTENT_DIR, "themes", "templates", "static"] {
         if out.starts_with(root.join(keep)) {
-            return Err(format!("the output folder {} is inside the site's {keep}/ folder", out.display()));
+            return Err(format!(
+                "the output folder {} is inside the site's {keep}/ folder",
+                out.display()
+            ));
         }
     }
     if out.join(CONTENT_DIR).exists() || out.join(crate::config::FILE).exists() {
@@ -77,7 +84,9 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<PathBuf, String> {
         }
     }
     if out.is_dir() {
-        let empty = fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = fs::read_dir(&out)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty && !out.join("index.html").exists() {
             return Err(format!(
                 "the output folder {} is not empty and does not look like a built site (no index.html), so varde will not replace it",
@@ -85,7 +94,10 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<PathBuf, String> {
             ));
         }
     } else if out.exists() {
-        return Err(format!("the output path {} is a file, not a folder", out.display()));
+        return Err(format!(
+            "the output path {} is a file, not a folder",
+            out.display()
+        ));
     }
     Ok(out)
 }
@@ -93,15 +105,25 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<PathBuf, String> {
 impl Staging {
     /// Creates the staging folder next to `out` (same file system, so the swap is a rename).
     pub fn new(out: PathBuf) -> io::Result<Staging> {
-        let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let parent = out
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
         fs::create_dir_all(&parent)?;
-        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
         let tmp = parent.join(format!(".{name}.varde-new-{}", std::process::id()));
         if tmp.exists() {
             fs::remove_dir_all(&tmp)?;
         }
         fs::create_dir(&tmp)?;
-        Ok(Staging { out, tmp, committed: false })
+        Ok(Staging {
+            out,
+            tmp,
+            committed: false,
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -134,7 +156,10 @@ impl Staging {
     pub fn commit(mut self) -> io::Result<()> {
         let old = self.tmp.with_file_name(format!(
             ".{}.varde-old-{}",
-            self.out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            self.out
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             std::process::id()
         ));
         let had_old = self.out.exists();

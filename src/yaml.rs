@@ -157,8 +157,14 @@ mod tests {
         let text = "title: A\ncontact:\n  phones:\n    - number: 1\n      label: a\n    - number: 2\n  email: x\ndate: 2019\n";
         assert_eq!(locate(text, &["date"]), Some((8, 1)));
         assert_eq!(locate(text, &["contact", "email"]), Some((7, 3)));
-        assert_eq!(locate(text, &["contact", "phones", "1", "number"]), Some((6, 7)));
-        assert_eq!(locate(text, &["contact", "phones", "0", "label"]), Some((5, 7)));
+        assert_eq!(
+            locate(text, &["contact", "phones", "1", "number"]),
+            Some((6, 7))
+        );
+        assert_eq!(
+            locate(text, &["contact", "phones", "0", "label"]),
+            Some((5, 7))
+        );
         assert_eq!(locate(text, &["missing"]), None);
     }
 }

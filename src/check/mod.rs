@@ -26,11 +26,11 @@ fn anchors(site: &Site) -> Vec<Diagnostic> {
             by_key.insert(&f.key, &s.content.anchors);
         }
     }
-    let files = site
-        .pages
-        .iter()
-        .map(|p| (&p.file, &p.content))
-        .chain(site.sections.iter().filter_map(|s| s.file.as_ref().map(|f| (f, &s.content))));
+    let files = site.pages.iter().map(|p| (&p.file, &p.content)).chain(
+        site.sections
+            .iter()
+            .filter_map(|s| s.file.as_ref().map(|f| (f, &s.content))),
+    );
     let mut diags = vec![];
     for (file, content) in files {
         for link in &content.anchor_links {
@@ -45,13 +45,23 @@ fn anchors(site: &Site) -> Vec<Diagnostic> {
             let hint = match nearest(&link.anchor, &known) {
                 Some(k) => format!("did you mean `#{k}`?"),
                 None if known.is_empty() => "that page has no headings to link to".to_string(),
-                None => format!("headings on that page: {}", known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")),
+                None => format!(
+                    "headings on that page: {}",
+                    known
+                        .iter()
+                        .map(|k| format!("#{k}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             };
             diags.push(
-                Diagnostic::error(format!("no heading `#{}` in content/{}", link.anchor, link.target))
-                    .in_file(&file.rel)
-                    .at_offset(&file.text, link.offset, 1)
-                    .hint(hint),
+                Diagnostic::error(format!(
+                    "no heading `#{}` in content/{}",
+                    link.anchor, link.target
+                ))
+                .in_file(&file.rel)
+                .at_offset(&file.text, link.offset, link.anchor.len() + 1)
+                .hint(hint),
             );
         }
     }
@@ -61,19 +71,31 @@ fn anchors(site: &Site) -> Vec<Diagnostic> {
 fn menu(site: &Site) -> Vec<Diagnostic> {
     let mut known: HashSet<String> = site.sections.iter().map(|s| s.path.clone()).collect();
     known.extend(site.pages.iter().map(|p| p.path.clone()));
-    known.extend(site.config.taxonomies.iter().map(|t| format!("/{}/", t.slug)));
+    known.extend(
+        site.config
+            .taxonomies
+            .iter()
+            .map(|t| format!("/{}/", t.slug)),
+    );
     let mut diags = vec![];
     for (i, item) in site.config.menu.iter().enumerate() {
-        if item.url.contains("://") || item.url.starts_with("mailto:") || item.url.starts_with("tel:") {
+        if item.url.contains("://")
+            || item.url.starts_with("mailto:")
+            || item.url.starts_with("tel:")
+        {
             continue;
         }
         let path = normalise_path(&item.url);
         if !known.contains(&path) && !path.ends_with(".xml") && !path.ends_with(".html") {
             diags.push(
-                Diagnostic::error(format!("menu item {} (`{}`) leads to {path}, which is not a page of this site", i + 1, item.title))
-                    .in_file(FILE)
-                    .at_line(item.line, 0)
-                    .hint("use the site path of a section or page, such as `/smil/`"),
+                Diagnostic::error(format!(
+                    "menu item {} (`{}`) leads to {path}, which is not a page of this site",
+                    i + 1,
+                    item.title
+                ))
+                .in_file(FILE)
+                .at_line(item.line, 0)
+                .hint("use the site path of a section or page, such as `/smil/`"),
             );
         }
     }

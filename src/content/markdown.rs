@@ -134,9 +134,9 @@ impl Ctx<'_> {
             });
             return None;
         }
-        if dest.starts_with('/') {
+        if let Some(rest) = dest.strip_prefix('/') {
             // Site-root links must follow the site when it lives under a sub-path.
-            return Some(format!("{}{}", self.links.base_path, &dest[1..]));
+            return Some(format!("{}{rest}", self.links.base_path));
         }
         let (path, anchor) = match dest.split_once('#') {
             Some((p, a)) => (p, Some(a)),
@@ -148,25 +148,41 @@ impl Ctx<'_> {
             self.diags.push(
                 Diagnostic::error(format!("the link `{dest}` points outside content/"))
                     .in_file(&self.file.rel)
-                    .at_offset(&self.file.text, offset, 1)
+                    .at_offset(&self.file.text, offset, dest.len())
                     .hint("link to a file inside content/, relative to this file"),
             );
             return None;
         };
         let target = self.links.paths.get(&key).or_else(|| {
             // `[tekst](../nas/)` may name a section folder.
-            let idx = if key.is_empty() { "_index.md".to_string() } else { format!("{key}/_index.md") };
-            if decoded.ends_with('/') { self.links.paths.get(&idx) } else { None }
+            let idx = if key.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{key}/_index.md")
+            };
+            if decoded.ends_with('/') {
+                self.links.paths.get(&idx)
+            } else {
+                None
+            }
         });
         match target {
             Some(site_path) => {
-                let mut url = format!("{}{}", self.links.base_path, site_path.trim_start_matches('/'));
+                let mut url = format!(
+                    "{}{}",
+                    self.links.base_path,
+                    site_path.trim_start_matches('/')
+                );
                 if let Some(a) = anchor {
-                    let target_key = if key.ends_with(".md") { key.clone() } else { format!("{key}/_index.md") };
+                    let target_key = if key.ends_with(".md") {
+                        key.clone()
+                    } else {
+                        format!("{key}/_index.md")
+                    };
                     self.anchor_links.push(AnchorLink {
                         target: target_key,
                         anchor: a.to_string(),
-                        offset,
+                        offset: offset + dest.find('#').unwrap_or(0),
                     });
                     url.push('#');
                     url.push_str(a);
@@ -177,7 +193,7 @@ impl Ctx<'_> {
                 self.diags.push(
                     Diagnostic::error(format!("the link `{dest}` points to a draft page"))
                         .in_file(&self.file.rel)
-                        .at_offset(&self.file.text, offset, 1)
+                        .at_offset(&self.file.text, offset, dest.len())
                         .hint("publish the page (remove `draft: true`), remove the link, or build with --drafts"),
                 );
                 None
@@ -185,12 +201,16 @@ impl Ctx<'_> {
             None if key.ends_with(".md") => {
                 let hint = nearest_key(self.links.paths, &key)
                     .map(|k| format!("did you mean `{}`?", relative(dir_of(&self.file.key), &k)))
-                    .unwrap_or_else(|| "check the file name; links are relative to this file".into());
+                    .unwrap_or_else(|| {
+                        "check the file name; links are relative to this file".into()
+                    });
                 self.diags.push(
-                    Diagnostic::error(format!("the link `{dest}` points to a missing file (content/{key})"))
-                        .in_file(&self.file.rel)
-                        .at_offset(&self.file.text, offset, 1)
-                        .hint(hint),
+                    Diagnostic::error(format!(
+                        "the link `{dest}` points to a missing file (content/{key})"
+                    ))
+                    .in_file(&self.file.rel)
+                    .at_offset(&self.file.text, offset, dest.len())
+                    .hint(hint),
                 );
                 None
             }
@@ -239,7 +259,16 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
     let mut warned_html = false;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        let offset = base + range.start;
+        let mut offset = base + range.start;
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
+            // Point diagnostics at the destination, not at the `[` that opens the link.
+            if let Some(i) = body
+                .get(range.clone())
+                .and_then(|t| t.rfind(dest_url.as_ref()))
+            {
+                offset += i;
+            }
+        }
         let event = match event {
             Event::Start(Tag::Heading { .. }) => {
                 heading_at = Some(events.len());
@@ -253,7 +282,11 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
                             Some(given) => given.to_string(),
                             None => {
                                 let s = slugify(&heading_text);
-                                if s.is_empty() { "avsnitt".to_string() } else { s }
+                                if s.is_empty() {
+                                    "avsnitt".to_string()
+                                } else {
+                                    s
+                                }
                             }
                         };
                         let unique = unique_id(&mut used_ids, wanted);
@@ -278,13 +311,39 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
                 }
                 event
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = ctx.rewrite(&dest_url, offset).map(CowStr::from).unwrap_or(dest_url);
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = ctx
+                    .rewrite(&dest_url, offset)
+                    .map(CowStr::from)
+                    .unwrap_or(dest_url);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = ctx.rewrite(&dest_url, offset).map(CowStr::from).unwrap_or(dest_url);
-                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = ctx
+                    .rewrite(&dest_url, offset)
+                    .map(CowStr::from)
+                    .unwrap_or(dest_url);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 let trimmed = html.trim();
@@ -340,7 +399,10 @@ fn unique_id(used: &mut HashMap<String, usize>, wanted: String) -> String {
 }
 
 fn first_paragraph<'e>(events: &'e [Event<'e>]) -> &'e [Event<'e>] {
-    let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) else {
+    let Some(start) = events
+        .iter()
+        .position(|e| matches!(e, Event::Start(Tag::Paragraph)))
+    else {
         return &[];
     };
     let end = events[start..]
@@ -393,18 +455,35 @@ mod tests {
     use crate::content::source;
 
     fn md(key: &str, text: &str, raw_html: bool) -> (Rendered, Vec<Diagnostic>) {
-        let file = source::read(format!("content/{key}").into(), key.into(), text.as_bytes().to_vec()).unwrap();
+        let file = source::read(
+            format!("content/{key}").into(),
+            key.into(),
+            text.as_bytes().to_vec(),
+        )
+        .unwrap();
         let mut paths = HashMap::new();
-        paths.insert("nas/symptomer.md".to_string(), "/nas/symptomer/".to_string());
+        paths.insert(
+            "nas/symptomer.md".to_string(),
+            "/nas/symptomer/".to_string(),
+        );
         paths.insert("nas/_index.md".to_string(), "/nas/".to_string());
         let drafts = HashSet::new();
-        let links = Links { paths: &paths, base_path: "/smil/", raw_html, drafts: &drafts };
+        let links = Links {
+            paths: &paths,
+            base_path: "/smil/",
+            raw_html,
+            drafts: &drafts,
+        };
         render(&file, &links)
     }
 
     #[test]
     fn heading_anchors_are_stable_and_unique() {
-        let (r, _) = md("a.md", "## Hva er NAS?\n\n## Støtte i svangerskapet\n\n## Hva er NAS?\n\n## Eget {#mitt-id}\n", false);
+        let (r, _) = md(
+            "a.md",
+            "## Hva er NAS?\n\n## Støtte i svangerskapet\n\n## Hva er NAS?\n\n## Eget {#mitt-id}\n",
+            false,
+        );
         assert!(r.html.contains(r#"<h2 id="hva-er-nas">"#), "{}", r.html);
         assert!(r.html.contains(r#"<h2 id="stotte-i-svangerskapet">"#));
         assert!(r.html.contains(r#"<h2 id="hva-er-nas-1">"#));
@@ -421,9 +500,17 @@ mod tests {
 
     #[test]
     fn links_to_source_files_become_urls() {
-        let (r, d) = md("smil/kurs.md", "Se [tegn](../nas/symptomer.md#tegn) og [NAS](../nas/).\n", false);
+        let (r, d) = md(
+            "smil/kurs.md",
+            "Se [tegn](../nas/symptomer.md#tegn) og [NAS](../nas/).\n",
+            false,
+        );
         assert!(d.is_empty(), "{d:?}");
-        assert!(r.html.contains(r#"href="/smil/nas/symptomer/#tegn""#), "{}", r.html);
+        assert!(
+            r.html.contains(r#"href="/smil/nas/symptomer/#tegn""#),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains(r#"href="/smil/nas/""#), "{}", r.html);
         assert_eq!(r.anchor_links.len(), 1);
         assert_eq!(r.anchor_links[0].target, "nas/symptomer.md");
@@ -431,10 +518,21 @@ mod tests {
 
     #[test]
     fn missing_link_target_is_an_error_with_line() {
-        let (_, d) = md("smil/kurs.md", "---\ntitle: x\n---\n\nSe [tegn](../nas/symptomr.md).\n", false);
+        let (_, d) = md(
+            "smil/kurs.md",
+            "---\ntitle: x\n---\n\nSe [tegn](../nas/symptomr.md).\n",
+            false,
+        );
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].line, 5);
-        assert!(d[0].hint.as_deref().unwrap().contains("../nas/symptomer.md"), "{:?}", d[0].hint);
+        assert_eq!((d[0].line, d[0].column), (5, 11));
+        assert!(
+            d[0].hint
+                .as_deref()
+                .unwrap()
+                .contains("../nas/symptomer.md"),
+            "{:?}",
+            d[0].hint
+        );
     }
 
     #[test]
@@ -457,7 +555,11 @@ mod tests {
         assert!(r.html.contains("“sitat”"));
         assert!(r.html.contains("footnote"));
         assert!(r.word_count >= 8);
-        let (r, _) = md("a.md", "Intro en.\n\nIntro to.\n\n<!-- more -->\n\nResten.\n", false);
+        let (r, _) = md(
+            "a.md",
+            "Intro en.\n\nIntro to.\n\n<!-- more -->\n\nResten.\n",
+            false,
+        );
         assert!(r.summary.contains("Intro to."));
         assert!(!r.summary.contains("Resten"));
         assert!(!r.html.contains("more"));

@@ -126,8 +126,8 @@ fn located(file: &SourceFile) -> Located<'_> {
 fn check_template(f: &mut Fields<'_>, key: &str) -> Option<String> {
     let t = f.take_str(key)?;
     if t.contains("..") || t.starts_with('/') || t.contains('\\') {
-        f.error(key, format!("`{t}` is not a template name"))
-            .hint = Some("name a file in the theme's templates/ folder, e.g. `page.html`".into());
+        f.error(key, format!("`{t}` is not a template name")).hint =
+            Some("name a file in the theme's templates/ folder, e.g. `page.html`".into());
         return None;
     }
     Some(t)
@@ -141,7 +141,10 @@ pub fn page(file: &SourceFile, config: &Config) -> (Option<PageMeta>, Vec<Diagno
     };
     let at = located(file);
     let mut f = Fields::new(map, &at);
-    let title = f.require_str("title", "every page needs a title: add `title: ...` to its front matter");
+    let title = f.require_str(
+        "title",
+        "every page needs a title: add `title: ...` to its front matter",
+    );
     let mut meta = PageMeta {
         title: title.clone().unwrap_or_default(),
         description: f.take_str("description"),
@@ -150,7 +153,9 @@ pub fn page(file: &SourceFile, config: &Config) -> (Option<PageMeta>, Vec<Diagno
         draft: f.take_bool("draft").unwrap_or(false),
         weight: f.take_int("weight").unwrap_or(0),
         lang: f.take_str("lang"),
-        extra: f.take("extra").unwrap_or_else(|| Value::Object(Default::default())),
+        extra: f
+            .take("extra")
+            .unwrap_or_else(|| Value::Object(Default::default())),
         ..Default::default()
     };
     if let Some(s) = f.take_str("slug") {
@@ -170,8 +175,8 @@ pub fn page(file: &SourceFile, config: &Config) -> (Option<PageMeta>, Vec<Diagno
         match normalise_alias(&alias) {
             Some(a) => meta.aliases.push(a),
             None => {
-                f.error("aliases", format!("`{alias}` is not a usable alias path")).hint =
-                    Some("write an old site path such as `/gammel/adresse/`".into());
+                f.error("aliases", format!("`{alias}` is not a usable alias path"))
+                    .hint = Some("write an old site path such as `/gammel/adresse/`".into());
             }
         }
     }
@@ -185,7 +190,10 @@ pub fn page(file: &SourceFile, config: &Config) -> (Option<PageMeta>, Vec<Diagno
         let terms = f.take_str_list(&t.name);
         let terms: Vec<String> = terms.into_iter().filter(|t| !t.trim().is_empty()).collect();
         if terms.iter().any(|t| slug::slugify(t).is_empty()) {
-            f.error(&t.name, format!("a term in `{}` has no letters or digits", t.name));
+            f.error(
+                &t.name,
+                format!("a term in `{}` has no letters or digits", t.name),
+            );
         }
         meta.taxonomies.insert(t.name.clone(), terms);
         known.push(&t.name);
@@ -198,9 +206,9 @@ pub fn page(file: &SourceFile, config: &Config) -> (Option<PageMeta>, Vec<Diagno
 fn normalise_alias(a: &str) -> Option<String> {
     let trimmed = a.trim().trim_matches('/');
     if trimmed.is_empty()
-        || trimmed
-            .split('/')
-            .any(|seg| seg.is_empty() || seg == "." || seg == ".." || seg.contains(['\\', '?', '#', '\0']))
+        || trimmed.split('/').any(|seg| {
+            seg.is_empty() || seg == "." || seg == ".." || seg.contains(['\\', '?', '#', '\0'])
+        })
     {
         return None;
     }
@@ -243,7 +251,10 @@ pub fn section(file: &SourceFile, default_title: &str) -> (SectionMeta, Vec<Diag
     };
     let at = located(file);
     let mut f = Fields::new(map, &at);
-    if let Some(t) = f.require_str("title", "a section needs a title: add `title: ...` to its _index.md") {
+    if let Some(t) = f.require_str(
+        "title",
+        "a section needs a title: add `title: ...` to its _index.md",
+    ) {
         meta.title = t;
     }
     meta.description = f.take_str("description");

@@ -89,7 +89,10 @@ impl Site {
 
     /// The paginate_by in force for a section.
     pub fn paginate_by(&self, s: usize) -> usize {
-        self.sections[s].meta.paginate_by.unwrap_or(self.config.paginate_by)
+        self.sections[s]
+            .meta
+            .paginate_by
+            .unwrap_or(self.config.paginate_by)
     }
 
     /// Site path of page `n` (1-based) of a listing at `base`.
@@ -155,7 +158,10 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let at = e.path().map(|p| source::display_path(root, p)).unwrap_or_default();
+                    let at = e
+                        .path()
+                        .map(|p| source::display_path(root, p))
+                        .unwrap_or_default();
                     let d = if let Some(anc) = e.loop_ancestor() {
                         Diagnostic::error(format!(
                             "symbolic link loop: this folder leads back to {}",
@@ -172,7 +178,10 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
             if entry.depth() == 0 {
                 continue;
             }
-            let rel = entry.path().strip_prefix(&content_dir).unwrap_or(entry.path());
+            let rel = entry
+                .path()
+                .strip_prefix(&content_dir)
+                .unwrap_or(entry.path());
             let Some(key) = rel.to_str().map(|s| s.replace('\\', "/")) else {
                 diags.push(
                     Diagnostic::error("the file name is not valid UTF-8")
@@ -184,7 +193,10 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
             if entry.file_type().is_dir() {
                 dirs.push(key);
             } else {
-                files.push(Found { abs: entry.path().to_path_buf(), key });
+                files.push(Found {
+                    abs: entry.path().to_path_buf(),
+                    key,
+                });
             }
         }
     }
@@ -241,7 +253,8 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
             let bytes = match std::fs::read(&f.abs) {
                 Ok(b) => b,
                 Err(e) => {
-                    return Err(Diagnostic::error(format!("cannot read the file: {e}")).in_file(rel_of(&f.key)))
+                    return Err(Diagnostic::error(format!("cannot read the file: {e}"))
+                        .in_file(rel_of(&f.key)))
                 }
             };
             let file = source::read(rel_of(&f.key), f.key.clone(), bytes)?;
@@ -303,19 +316,30 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
                     None => parent_key(&file.key).to_string(),
                 };
                 let section = section_of_dir.get(&dir).copied().unwrap_or(0);
-                pages.push(Page { file, meta: m, section, path: String::new(), assets: vec![], content: Rendered::default() });
+                pages.push(Page {
+                    file,
+                    meta: m,
+                    section,
+                    path: String::new(),
+                    assets: vec![],
+                    content: Rendered::default(),
+                });
             }
         }
     }
-    for (i, s) in sections.iter().enumerate() {
+    for s in &sections {
         if s.file.is_none() && !s.dir.is_empty() {
             diags.push(
-                Diagnostic::warning("this folder has no _index.md, so its section has no title of its own")
-                    .in_file(rel_of(&s.dir))
-                    .hint(format!("add content/{}/_index.md with `title: ...` in its front matter", s.dir)),
+                Diagnostic::warning(
+                    "this folder has no _index.md, so its section has no title of its own",
+                )
+                .in_file(rel_of(&s.dir))
+                .hint(format!(
+                    "add content/{}/_index.md with `title: ...` in its front matter",
+                    s.dir
+                )),
             );
         }
-        let _ = i;
     }
 
     // The tree and its paths: a section's path is its parent's plus its folder's slug.
@@ -337,12 +361,18 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
             );
         }
         // Parents come before children in walk order, so the parent's path is set.
-        sections[i].path = format!("{}{}/", sections[parent].path, if seg.is_empty() { "x" } else { &seg });
+        sections[i].path = format!(
+            "{}{}/",
+            sections[parent].path,
+            if seg.is_empty() { "x" } else { &seg }
+        );
     }
     for (i, page) in pages.iter_mut().enumerate() {
         let stem = match bundle_of(&page.file.key) {
             Some(b) => file_name(&b).to_string(),
-            None => file_name(&page.file.key).trim_end_matches(".md").to_string(),
+            None => file_name(&page.file.key)
+                .trim_end_matches(".md")
+                .to_string(),
         };
         let slug = page.meta.slug.clone().unwrap_or_else(|| slugify(&stem));
         if slug.is_empty() {
@@ -352,7 +382,11 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
                     .hint("rename the file, or set `slug: ...` in its front matter"),
             );
         }
-        let slug = if slug.is_empty() { format!("side-{i}") } else { slug };
+        let slug = if slug.is_empty() {
+            format!("side-{i}")
+        } else {
+            slug
+        };
         page.path = format!("{}{slug}/", sections[page.section].path);
         sections[page.section].pages.push(i);
     }
@@ -370,14 +404,20 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
                 let rest = &f.key[b.len() + 1..];
                 let path = format!("{}{rest}", pages[p].path);
                 asset_paths.push((f.key.clone(), path.clone()));
-                pages[p].assets.push(Asset { source: f.abs.clone(), path });
+                pages[p].assets.push(Asset {
+                    source: f.abs.clone(),
+                    path,
+                });
             }
             continue;
         }
         if let Some(&s) = section_of_dir.get(parent_key(&f.key)) {
             let path = format!("{}{}", sections[s].path, file_name(&f.key));
             asset_paths.push((f.key.clone(), path.clone()));
-            sections[s].assets.push(Asset { source: f.abs.clone(), path });
+            sections[s].assets.push(Asset {
+                source: f.abs.clone(),
+                path,
+            });
         }
     }
 
@@ -386,16 +426,22 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
     let mut claim = |path: &str, by: String, at: Diagnostic, diags: &mut Vec<Diagnostic>| {
         if let Some(first) = claims.get(path) {
             diags.push(
-                at.hint(format!("{first} already gives the URL {path}; change a `slug` or rename a file"))
-                    .clone(),
+                at.hint(format!(
+                    "{first} already gives the URL {path}; change a `slug` or rename a file"
+                ))
+                .clone(),
             );
         } else {
             claims.insert(path.to_string(), by);
         }
     };
     for s in &sections {
-        let by = s.file.as_ref().map_or_else(|| format!("the folder content/{}", s.dir), |f| f.rel.display().to_string());
-        let d = Diagnostic::error(format!("two sources claim the URL {}", s.path)).in_file(rel_of(&s.dir));
+        let by = s.file.as_ref().map_or_else(
+            || format!("the folder content/{}", s.dir),
+            |f| f.rel.display().to_string(),
+        );
+        let d = Diagnostic::error(format!("two sources claim the URL {}", s.path))
+            .in_file(rel_of(&s.dir));
         claim(&s.path, by, d, &mut diags);
     }
     for p in &pages {
@@ -405,18 +451,55 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
     for p in &pages {
         for a in &p.meta.aliases {
             let d = duplicate_at(&p.file, "aliases", a);
-            claim(a, format!("an alias in {}", p.file.rel.display()), d, &mut diags);
+            claim(
+                a,
+                format!("an alias in {}", p.file.rel.display()),
+                d,
+                &mut diags,
+            );
         }
     }
     for (key, path) in &asset_paths {
         let d = Diagnostic::error(format!("two sources claim the URL {path}")).in_file(rel_of(key));
         claim(path, format!("content/{key}"), d, &mut diags);
     }
+    // Listing pages and taxonomy pages are URLs too (a page with slug `side` next to a
+    // paginated list, or a section named like a taxonomy, would collide with them).
     let taxonomies = collect_taxonomies(&config, &pages);
+    let yaml_claim = |path: &str| {
+        Diagnostic::error(format!("two sources claim the URL {path}")).in_file(crate::config::FILE)
+    };
+    for s in &sections {
+        let per = s.meta.paginate_by.unwrap_or(config.paginate_by).max(1);
+        for n in 2..=s.pages.len().div_ceil(per) {
+            let path = format!("{}{}/{n}/", s.path, config.paginate_path);
+            let d = Diagnostic::error(format!("two sources claim the URL {path}"))
+                .in_file(rel_of(&s.dir));
+            claim(
+                &path,
+                format!("page {n} of the list {}", s.path),
+                d,
+                &mut diags,
+            );
+        }
+    }
     for (t, terms) in config.taxonomies.iter().zip(&taxonomies) {
         let base = format!("/{}/", t.slug);
-        claim(&base, format!("the taxonomy `{}`", t.name), Diagnostic::error(format!("two sources claim the URL {base}")).in_file(crate::config::FILE), &mut diags);
-        let _ = terms;
+        claim(
+            &base,
+            format!("the taxonomy `{}`", t.name),
+            yaml_claim(&base),
+            &mut diags,
+        );
+        for term in &terms.terms {
+            let path = format!("{base}{}/", term.slug);
+            claim(
+                &path,
+                format!("the {} term `{}`", t.name, term.name),
+                yaml_claim(&path),
+                &mut diags,
+            );
+        }
     }
 
     // Sort pages and subsections now that everything is known.
@@ -426,7 +509,8 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
         sections[s].pages = list;
         let mut kids = std::mem::take(&mut sections[s].children);
         kids.sort_by(|&a, &b| {
-            (sections[a].meta.weight, &sections[a].meta.title).cmp(&(sections[b].meta.weight, &sections[b].meta.title))
+            (sections[a].meta.weight, &sections[a].meta.title)
+                .cmp(&(sections[b].meta.weight, &sections[b].meta.title))
         });
         sections[s].children = kids;
     }
@@ -434,7 +518,11 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
     // Markdown, now that every source file has its URL.
     let mut paths: HashMap<String, String> = HashMap::new();
     for s in &sections {
-        let key = if s.dir.is_empty() { "_index.md".to_string() } else { format!("{}/_index.md", s.dir) };
+        let key = if s.dir.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{}/_index.md", s.dir)
+        };
         paths.insert(key, s.path.clone());
     }
     for p in &pages {
@@ -443,8 +531,16 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
     for (k, v) in asset_paths {
         paths.insert(k, v);
     }
-    let links = Links { paths: &paths, base_path: &config.base_path, raw_html: config.raw_html, drafts: &draft_keys };
-    let page_md: Vec<_> = pages.par_iter().map(|p| markdown::render(&p.file, &links)).collect();
+    let links = Links {
+        paths: &paths,
+        base_path: &config.base_path,
+        raw_html: config.raw_html,
+        drafts: &draft_keys,
+    };
+    let page_md: Vec<_> = pages
+        .par_iter()
+        .map(|p| markdown::render(&p.file, &links))
+        .collect();
     for (p, (r, d)) in pages.iter_mut().zip(page_md) {
         p.content = r;
         diags.extend(d);
@@ -460,7 +556,15 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
         }
     }
 
-    (Site { config, sections, pages, taxonomies }, diags)
+    (
+        Site {
+            config,
+            sections,
+            pages,
+            taxonomies,
+        },
+        diags,
+    )
 }
 
 enum Parsed {
@@ -492,16 +596,26 @@ fn duplicate_at(file: &SourceFile, key: &str, path: &str) -> Diagnostic {
 fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
     match by {
         SortBy::Weight => list.sort_by(|&a, &b| {
-            (pages[a].meta.weight, &pages[a].meta.title).cmp(&(pages[b].meta.weight, &pages[b].meta.title))
+            (pages[a].meta.weight, &pages[a].meta.title)
+                .cmp(&(pages[b].meta.weight, &pages[b].meta.title))
         }),
-        SortBy::Title => list.sort_by(|&a, &b| pages[a].meta.title.to_lowercase().cmp(&pages[b].meta.title.to_lowercase())),
+        SortBy::Title => list.sort_by(|&a, &b| {
+            pages[a]
+                .meta
+                .title
+                .to_lowercase()
+                .cmp(&pages[b].meta.title.to_lowercase())
+        }),
         SortBy::Date => list.sort_by(|&a, &b| newest_first(&pages[a], &pages[b])),
     }
 }
 
 fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
     // Undated pages go last; ties keep a stable order by title.
-    b.meta.date.cmp(&a.meta.date).then_with(|| a.meta.title.cmp(&b.meta.title))
+    b.meta
+        .date
+        .cmp(&a.meta.date)
+        .then_with(|| a.meta.title.cmp(&b.meta.title))
 }
 
 fn collect_taxonomies(config: &Config, pages: &[Page]) -> Vec<TaxonomyTerms> {
@@ -513,7 +627,11 @@ fn collect_taxonomies(config: &Config, pages: &[Page]) -> Vec<TaxonomyTerms> {
             for (i, p) in pages.iter().enumerate() {
                 for name in p.meta.taxonomies.get(&t.name).into_iter().flatten() {
                     let slug = slugify(name);
-                    let term = by_slug.entry(slug.clone()).or_insert_with(|| Term { name: name.clone(), slug, pages: vec![] });
+                    let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
+                        name: name.clone(),
+                        slug,
+                        pages: vec![],
+                    });
                     if term.pages.last() != Some(&i) {
                         term.pages.push(i);
                     }
@@ -521,10 +639,14 @@ fn collect_taxonomies(config: &Config, pages: &[Page]) -> Vec<TaxonomyTerms> {
             }
             let mut terms: Vec<Term> = by_slug.into_values().collect();
             for term in &mut terms {
-                term.pages.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
+                term.pages
+                    .sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
             }
-            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
-            TaxonomyTerms { name: t.name.clone(), terms }
+            terms.sort_by_key(|t| t.name.to_lowercase());
+            TaxonomyTerms {
+                name: t.name.clone(),
+                terms,
+            }
         })
         .collect()
 }

@@ -50,10 +50,15 @@ pub fn read(rel: PathBuf, key: String, bytes: Vec<u8>) -> Result<SourceFile, Dia
             return Err(Diagnostic::error("the file is not valid UTF-8 text")
                 .in_file(&rel)
                 .at_line(line, column)
-                .hint("save the file as UTF-8 (most editors offer this under \"Save with encoding\")"));
+                .hint(
+                    "save the file as UTF-8 (most editors offer this under \"Save with encoding\")",
+                ));
         }
     };
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
     let text = if text.contains('\r') {
         text.replace("\r\n", "\n")
     } else {
@@ -95,10 +100,12 @@ fn split(rel: PathBuf, key: String, text: String) -> Result<SourceFile, Diagnost
         }
         pos = end + 1;
     }
-    Err(Diagnostic::error("the front matter opened on line 1 is never closed")
-        .in_file(&rel)
-        .at_offset(&text, 0, 3)
-        .hint("end the front matter with a line that holds only `---`"))
+    Err(
+        Diagnostic::error("the front matter opened on line 1 is never closed")
+            .in_file(&rel)
+            .at_offset(&text, 0, 3)
+            .hint("end the front matter with a line that holds only `---`"),
+    )
 }
 
 /// `content/nas/tegn.md` for a file under the site root.

@@ -13,7 +13,11 @@ pub fn site(site: &Site, build_time: &str) -> Value {
         .iter()
         .map(|m| {
             let external = m.url.contains("://");
-            let path = if external { m.url.clone() } else { normalise_path(&m.url) };
+            let path = if external {
+                m.url.clone()
+            } else {
+                normalise_path(&m.url)
+            };
             json!({
                 "title": m.title,
                 "url": if external { m.url.clone() } else { c.url(&path) },
@@ -43,7 +47,11 @@ pub fn site(site: &Site, build_time: &str) -> Value {
 /// `/smil` or `smil/` as a site path `/smil/` (a file path such as `/feed.xml` stays).
 pub fn normalise_path(p: &str) -> String {
     let p = p.trim();
-    let mut s = if p.starts_with('/') { p.to_string() } else { format!("/{p}") };
+    let mut s = if p.starts_with('/') {
+        p.to_string()
+    } else {
+        format!("/{p}")
+    };
     let last = s.rsplit('/').next().unwrap_or("");
     if !s.ends_with('/') && !last.contains('.') {
         s.push('/');
@@ -124,9 +132,19 @@ pub fn page_full(site: &Site, page: &Page, summary: &Value) -> Value {
     let mut v = summary.clone();
     if let Value::Object(m) = &mut v {
         m.insert("content".into(), Value::String(page.content.html.clone()));
-        m.insert("toc".into(), serde_json::to_value(&page.content.toc).unwrap_or(Value::Null));
-        m.insert("ancestors".into(), Value::Array(ancestors(site, page.section, true)));
-        let assets: Vec<Value> = page.assets.iter().map(|a| Value::String(site.config.url(&a.path))).collect();
+        m.insert(
+            "toc".into(),
+            serde_json::to_value(&page.content.toc).unwrap_or(Value::Null),
+        );
+        m.insert(
+            "ancestors".into(),
+            Value::Array(ancestors(site, page.section, true)),
+        );
+        let assets: Vec<Value> = page
+            .assets
+            .iter()
+            .map(|a| Value::String(site.config.url(&a.path)))
+            .collect();
         m.insert("assets".into(), Value::Array(assets));
     }
     v
@@ -171,9 +189,18 @@ pub fn section(site: &Site, idx: usize) -> Value {
 }
 
 /// `paginator`: where this listing page stands among its siblings.
-pub fn paginator(site: &Site, base: &str, current: usize, total: usize, count: usize, per: usize) -> Value {
+pub fn paginator(
+    site: &Site,
+    base: &str,
+    current: usize,
+    total: usize,
+    count: usize,
+    per: usize,
+) -> Value {
     let url = |n: usize| site.config.url(&site.pager_path(base, n));
-    let numbers: Vec<Value> = (1..=total).map(|n| json!({"number": n, "url": url(n), "current": n == current})).collect();
+    let numbers: Vec<Value> = (1..=total)
+        .map(|n| json!({"number": n, "url": url(n), "current": n == current}))
+        .collect();
     json!({
         "current": current,
         "total": total,

@@ -41,7 +41,12 @@ pub struct Theme {
 
 fn walk_files(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut out = vec![];
-    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         if entry.file_type().is_file() {
             if let Ok(rel) = entry.path().strip_prefix(dir) {
                 let name = rel.to_string_lossy().replace('\\', "/");
@@ -70,17 +75,25 @@ impl Theme {
         let mut templates: HashMap<String, (PathBuf, String)> = HashMap::new();
         let mut statics: HashMap<String, Bytes> = HashMap::new();
         let theme_dir = root.join("themes").join(theme);
-        let mut read = |name: String, path: PathBuf, shown: PathBuf, into: &mut HashMap<String, (PathBuf, String)>| {
+        let mut read = |name: String,
+                        path: PathBuf,
+                        shown: PathBuf,
+                        into: &mut HashMap<String, (PathBuf, String)>| {
             match std::fs::read_to_string(&path) {
                 Ok(s) => {
                     into.insert(name, (shown, s));
                 }
-                Err(e) => diags.push(Diagnostic::error(format!("cannot read the template: {e}")).in_file(shown)),
+                Err(e) => diags.push(
+                    Diagnostic::error(format!("cannot read the template: {e}")).in_file(shown),
+                ),
             }
         };
         if theme_dir.is_dir() {
             for (name, path) in walk_files(&theme_dir.join("templates")) {
-                let shown = PathBuf::from("themes").join(theme).join("templates").join(&name);
+                let shown = PathBuf::from("themes")
+                    .join(theme)
+                    .join("templates")
+                    .join(&name);
                 read(name, path, shown, &mut templates);
             }
             for (name, path) in walk_files(&theme_dir.join("static")) {
@@ -93,13 +106,17 @@ impl Theme {
                 let p = f.path().to_string_lossy().replace('\\', "/");
                 if let Some(name) = p.strip_prefix("templates/") {
                     let shown = PathBuf::from("(built-in theme)/templates").join(name);
-                    templates.insert(name.to_string(), (shown, f.contents_utf8().unwrap_or("").to_string()));
+                    templates.insert(
+                        name.to_string(),
+                        (shown, f.contents_utf8().unwrap_or("").to_string()),
+                    );
                 } else if let Some(name) = p.strip_prefix("static/") {
                     statics.insert(format!("/{name}"), Bytes::Embedded(f.contents()));
                 }
             }
         } else {
-            let mut d = Diagnostic::error(format!("the theme `{theme}` is not in themes/")).in_file(crate::config::FILE);
+            let mut d = Diagnostic::error(format!("the theme `{theme}` is not in themes/"))
+                .in_file(crate::config::FILE);
             d = d.hint("set `theme:` in site.yaml to a folder under themes/, or remove it to use the built-in default theme");
             return Err(vec![d]);
         }
@@ -116,14 +133,25 @@ impl Theme {
 
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-        let mut list: Vec<(&str, &str)> = templates.iter().map(|(n, (_, s))| (n.as_str(), s.as_str())).collect();
+        tera.set_escape_fn(escape);
+        let mut list: Vec<(&str, &str)> = templates
+            .iter()
+            .map(|(n, (_, s))| (n.as_str(), s.as_str()))
+            .collect();
         list.sort();
         if let Err(e) = tera.add_raw_templates(list) {
             return Err(vec![template_error(&e, &templates, None)]);
         }
-        let mut statics: Vec<StaticFile> = statics.into_iter().map(|(path, bytes)| StaticFile { path, bytes }).collect();
+        let mut statics: Vec<StaticFile> = statics
+            .into_iter()
+            .map(|(path, bytes)| StaticFile { path, bytes })
+            .collect();
         statics.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(Theme { tera, sources: templates, statics })
+        Ok(Theme {
+            tera,
+            sources: templates,
+            statics,
+        })
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -133,18 +161,37 @@ impl Theme {
     /// Registers functions that need the site's settings.
     pub fn configure(&mut self, site: &Site) {
         let config = site.config.clone();
-        self.tera.register_function("get_url", move |args: &HashMap<String, Value>| {
-            let path = args
-                .get("path")
-                .and_then(Value::as_str)
-                .ok_or_else(|| tera::Error::msg("get_url needs `path`, e.g. get_url(path=\"/css/varde.css\")"))?;
-            Ok(Value::String(config.url(path)))
-        });
+        self.tera
+            .register_function("get_url", move |args: &HashMap<String, Value>| {
+                let path = args.get("path").and_then(Value::as_str).ok_or_else(|| {
+                    tera::Error::msg("get_url needs `path`, e.g. get_url(path=\"/css/varde.css\")")
+                })?;
+                Ok(Value::String(config.url(path)))
+            });
     }
 
     fn render(&self, name: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| template_error(&e, &self.sources, Some(what)))
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| template_error(&e, &self.sources, Some(what)))
     }
+}
+
+/// HTML/XML escaping for template values. Tera's default also escapes `/`, which is safe
+/// but turns every URL into `&#x2F;` soup; these five are what HTML and XML need.
+fn escape(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The whole error chain as one line (Tera puts the useful part in the sources).
@@ -159,11 +206,19 @@ fn chain(e: &dyn std::error::Error) -> Vec<String> {
 }
 
 /// A template error as a diagnostic naming the template file and, where it can be found, the line.
-fn template_error(e: &tera::Error, sources: &HashMap<String, (PathBuf, String)>, what: Option<&str>) -> Diagnostic {
+fn template_error(
+    e: &tera::Error,
+    sources: &HashMap<String, (PathBuf, String)>,
+    what: Option<&str>,
+) -> Diagnostic {
     let parts = chain(e);
     let all = parts.join("\n");
     // Tera names the template in quotes: "Failed to parse 'page.html'".
-    let name = all.split('\'').nth(1).filter(|n| sources.contains_key(*n)).map(str::to_string);
+    let name = all
+        .split('\'')
+        .nth(1)
+        .filter(|n| sources.contains_key(*n))
+        .map(str::to_string);
     let message = parts
         .iter()
         .rev()
@@ -179,11 +234,20 @@ fn template_error(e: &tera::Error, sources: &HashMap<String, (PathBuf, String)>,
     // Parse errors carry "--> line:col".
     if let Some(pos) = all.find("--> ") {
         let rest = &all[pos + 4..];
-        let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
-        if let (Some(l), Some(c)) = (nums.next().and_then(|s| s.parse().ok()), nums.next().and_then(|s| s.parse().ok())) {
+        let mut nums = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        if let (Some(l), Some(c)) = (
+            nums.next().and_then(|s| s.parse().ok()),
+            nums.next().and_then(|s| s.parse().ok()),
+        ) {
             d = d.at_line_col(source, l, c, 1);
-            let expected = all.lines().find(|l| l.contains("= ")).map(|l| l.trim().trim_start_matches("= ").to_string());
-            return d.hint(expected.unwrap_or_else(|| "check the template syntax on this line".into()));
+            let expected = all
+                .lines()
+                .find(|l| l.contains("= "))
+                .map(|l| l.trim().trim_start_matches("= ").to_string());
+            return d
+                .hint(expected.unwrap_or_else(|| "check the template syntax on this line".into()));
         }
     }
     // Render errors name a variable but no line: point at its first use.
@@ -200,7 +264,10 @@ fn template_error(e: &tera::Error, sources: &HashMap<String, (PathBuf, String)>,
 }
 
 fn first_line_of(s: &str) -> &str {
-    s.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or(s)
+    s.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or(s)
 }
 
 /// One file to produce.
@@ -221,7 +288,12 @@ fn pager_count(count: usize, per: usize) -> usize {
 }
 
 /// The template a page or section asks for, and whether it exists.
-fn check_template(theme: &Theme, file: Option<&crate::content::source::SourceFile>, key: &str, name: &str) -> Option<Diagnostic> {
+fn check_template(
+    theme: &Theme,
+    file: Option<&crate::content::source::SourceFile>,
+    key: &str,
+    name: &str,
+) -> Option<Diagnostic> {
     if theme.has(name) {
         return None;
     }
@@ -232,7 +304,11 @@ fn check_template(theme: &Theme, file: Option<&crate::content::source::SourceFil
             d = d.at_line_col(&f.text, f.yaml_line + line - 1, col, key.len());
         }
     }
-    let mut names: Vec<&String> = theme.sources.keys().filter(|n| n.ends_with(".html")).collect();
+    let mut names: Vec<&String> = theme
+        .sources
+        .keys()
+        .filter(|n| n.ends_with(".html"))
+        .collect();
     names.sort();
     Some(d.hint(format!(
         "add templates/{name} to the site, or use one of: {}",
@@ -251,7 +327,14 @@ fn page_template(site: &Site, p: usize) -> &str {
 
 fn section_template(site: &Site, s: usize) -> &str {
     let sec = &site.sections[s];
-    sec.meta.template.as_deref().unwrap_or(if sec.parent.is_none() { "index.html" } else { "section.html" })
+    sec.meta
+        .template
+        .as_deref()
+        .unwrap_or(if sec.parent.is_none() {
+            "index.html"
+        } else {
+            "section.html"
+        })
 }
 
 /// Site paths every job will write, for spotting static files that would be overwritten.
@@ -262,7 +345,10 @@ fn job_path(site: &Site, job: &Job) -> String {
         Job::Page(p) => site.pages[*p].path.clone(),
         Job::TaxonomyList(t) => format!("/{}/", c.taxonomies[*t].slug),
         Job::Term { t, term, n } => {
-            let base = format!("/{}/{}/", c.taxonomies[*t].slug, site.taxonomies[*t].terms[*term].slug);
+            let base = format!(
+                "/{}/{}/",
+                c.taxonomies[*t].slug, site.taxonomies[*t].terms[*term].slug
+            );
             site.pager_path(&base, *n)
         }
         Job::Feed(s) => format!("{}atom.xml", site.sections[*s].path),
@@ -277,12 +363,25 @@ fn job_path(site: &Site, job: &Job) -> String {
 pub fn write_site(site: &Site, theme: &Theme, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
     let mut diags = vec![];
     for (p, page) in site.pages.iter().enumerate() {
-        let key = if page.meta.template.is_some() { "template" } else { "page_template" };
-        let file = if page.meta.template.is_some() { Some(&page.file) } else { site.sections[page.section].file.as_ref() };
+        let key = if page.meta.template.is_some() {
+            "template"
+        } else {
+            "page_template"
+        };
+        let file = if page.meta.template.is_some() {
+            Some(&page.file)
+        } else {
+            site.sections[page.section].file.as_ref()
+        };
         diags.extend(check_template(theme, file, key, page_template(site, p)));
     }
     for (s, sec) in site.sections.iter().enumerate() {
-        diags.extend(check_template(theme, sec.file.as_ref(), "template", section_template(site, s)));
+        diags.extend(check_template(
+            theme,
+            sec.file.as_ref(),
+            "template",
+            section_template(site, s),
+        ));
     }
     let mut required = vec!["404.html", "alias.html", "sitemap.xml", "robots.txt"];
     if site.sections.iter().any(|s| s.meta.feed) {
@@ -336,9 +435,12 @@ pub fn write_site(site: &Site, theme: &Theme, staging: &Staging) -> Result<usize
     for f in &theme.statics {
         if generated.contains(&f.path) {
             diags.push(
-                Diagnostic::error(format!("the static file {} has the same URL as a generated page", f.path))
-                    .in_file(format!("static{}", f.path))
-                    .hint("rename or remove the static file"),
+                Diagnostic::error(format!(
+                    "the static file {} has the same URL as a generated page",
+                    f.path
+                ))
+                .in_file(format!("static{}", f.path))
+                .hint("rename or remove the static file"),
             );
         }
     }
@@ -358,7 +460,11 @@ pub fn write_site(site: &Site, theme: &Theme, staging: &Staging) -> Result<usize
 
     let build_time = chrono::Utc::now().to_rfc3339();
     let site_value = context::site(site, &build_time);
-    let summaries: Vec<Value> = site.pages.par_iter().map(|p| context::page_summary(site, p)).collect();
+    let summaries: Vec<Value> = site
+        .pages
+        .par_iter()
+        .map(|p| context::page_summary(site, p))
+        .collect();
 
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
@@ -373,14 +479,17 @@ pub fn write_site(site: &Site, theme: &Theme, staging: &Staging) -> Result<usize
     let statics: Vec<Result<(), Diagnostic>> = theme
         .statics
         .par_iter()
-        .map(|f| match &f.bytes {
-            Bytes::Disk(src) => staging.copy(src, &f.path),
-            Bytes::Embedded(b) => staging.write(&f.path, b),
-        }
-        .map_err(|e| Diagnostic::error(format!("cannot copy the static file {}: {e}", f.path))))
+        .map(|f| {
+            match &f.bytes {
+                Bytes::Disk(src) => staging.copy(src, &f.path),
+                Bytes::Embedded(b) => staging.write(&f.path, b),
+            }
+            .map_err(|e| Diagnostic::error(format!("cannot copy the static file {}: {e}", f.path)))
+        })
         .chain(copies.par_iter().map(|(src, path)| {
             staging.copy(src, path).map_err(|e| {
-                Diagnostic::error(format!("cannot copy {}: {e}", src.display())).in_file(Path::new(CONTENT_DIR))
+                Diagnostic::error(format!("cannot copy {}: {e}", src.display()))
+                    .in_file(Path::new(CONTENT_DIR))
             })
         }))
         .collect();
@@ -419,7 +528,11 @@ fn render_job(
             ctx.insert("page", &context::page_full(site, page, &summaries[*p]));
             ctx.insert("section", &context::section(site, page.section));
             theme
-                .render(page_template(site, *p), &ctx, &page.file.rel.display().to_string())
+                .render(
+                    page_template(site, *p),
+                    &ctx,
+                    &page.file.rel.display().to_string(),
+                )
                 .map_err(|d| d.clone())
         }
         Job::Section { s, n } => {
@@ -427,14 +540,30 @@ fn render_job(
             let per = site.paginate_by(*s);
             let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
-            let slice: Vec<&Value> = sec.pages.iter().skip((n - 1) * per).take(per).map(|&p| &summaries[p]).collect();
+            let slice: Vec<&Value> = sec
+                .pages
+                .iter()
+                .skip((n - 1) * per)
+                .take(per)
+                .map(|&p| &summaries[p])
+                .collect();
             ctx.insert("section", &context::section(site, *s));
             ctx.insert("pages", &slice);
             ctx.insert(
                 "paginator",
-                &context::paginator(site, &sec.path, *n, pager_count(sec.pages.len(), per), sec.pages.len(), per),
+                &context::paginator(
+                    site,
+                    &sec.path,
+                    *n,
+                    pager_count(sec.pages.len(), per),
+                    sec.pages.len(),
+                    per,
+                ),
             );
-            let what = sec.file.as_ref().map_or_else(|| format!("the section {}", sec.path), |f| f.rel.display().to_string());
+            let what = sec.file.as_ref().map_or_else(
+                || format!("the section {}", sec.path),
+                |f| f.rel.display().to_string(),
+            );
             theme.render(section_template(site, *s), &ctx, &what)
         }
         Job::Feed(s) => {
@@ -480,7 +609,10 @@ fn render_job(
                 })
                 .collect();
             let mut ctx = base_context(site_value, site, path, &c.language);
-            ctx.insert("taxonomy", &json!({"name": tax.name, "title": tax.title, "url": c.url(path)}));
+            ctx.insert(
+                "taxonomy",
+                &json!({"name": tax.name, "title": tax.title, "url": c.url(path)}),
+            );
             ctx.insert("terms", &terms);
             theme.render("taxonomy_list.html", &ctx, &format!("the list {path}"))
         }
@@ -489,12 +621,28 @@ fn render_job(
             let tm = &site.taxonomies[*t].terms[*term];
             let per = tax.paginate_by.unwrap_or(c.paginate_by);
             let base = format!("/{}/{}/", tax.slug, tm.slug);
-            let slice: Vec<&Value> = tm.pages.iter().skip((n - 1) * per).take(per).map(|&p| &summaries[p]).collect();
+            let slice: Vec<&Value> = tm
+                .pages
+                .iter()
+                .skip((n - 1) * per)
+                .take(per)
+                .map(|&p| &summaries[p])
+                .collect();
             let mut ctx = base_context(site_value, site, path, &c.language);
             ctx.insert("taxonomy", &json!({"name": tax.name, "title": tax.title, "url": c.url(&format!("/{}/", tax.slug))}));
             ctx.insert("term", &json!({"name": tm.name, "slug": tm.slug, "count": tm.pages.len(), "url": c.url(&base)}));
             ctx.insert("pages", &slice);
-            ctx.insert("paginator", &context::paginator(site, &base, *n, pager_count(tm.pages.len(), per), tm.pages.len(), per));
+            ctx.insert(
+                "paginator",
+                &context::paginator(
+                    site,
+                    &base,
+                    *n,
+                    pager_count(tm.pages.len(), per),
+                    tm.pages.len(),
+                    per,
+                ),
+            );
             theme.render("taxonomy_term.html", &ctx, &format!("the list {path}"))
         }
         Job::Alias { p, .. } => {
@@ -520,7 +668,11 @@ fn render_job(
                 entries.push(json!({"permalink": c.permalink(&sec.path), "lastmod": Value::Null}));
             }
             for page in &site.pages {
-                let when = page.meta.updated.or(page.meta.date).map(|d| d.day.to_string());
+                let when = page
+                    .meta
+                    .updated
+                    .or(page.meta.date)
+                    .map(|d| d.day.to_string());
                 entries.push(json!({"permalink": c.permalink(&page.path), "lastmod": when}));
             }
             for (t, tax) in c.taxonomies.iter().enumerate() {
