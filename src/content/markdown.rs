@@ -311,39 +311,13 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
                 }
                 event
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = ctx
-                    .rewrite(&dest_url, offset)
-                    .map(CowStr::from)
-                    .unwrap_or(dest_url);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = ctx
-                    .rewrite(&dest_url, offset)
-                    .map(CowStr::from)
-                    .unwrap_or(dest_url);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+            Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                    if let Some(url) = ctx.rewrite(dest_url, offset) {
+                        *dest_url = CowStr::from(url);
+                    }
+                }
+                Event::Start(tag)
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 let trimmed = html.trim();

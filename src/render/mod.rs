@@ -502,6 +502,21 @@ pub fn write_site(site: &Site, theme: &Theme, staging: &Staging) -> Result<usize
     }
 }
 
+/// The summaries one listing page shows: only its own slice, never the whole list.
+fn pager_slice<'v>(
+    pages: &[usize],
+    n: usize,
+    per: usize,
+    summaries: &'v [Value],
+) -> Vec<&'v Value> {
+    pages
+        .iter()
+        .skip((n - 1) * per)
+        .take(per)
+        .map(|&p| &summaries[p])
+        .collect()
+}
+
 fn base_context(site_value: &Value, site: &Site, path: &str, lang: &str) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", site_value);
@@ -527,26 +542,18 @@ fn render_job(
             let mut ctx = base_context(site_value, site, path, lang);
             ctx.insert("page", &context::page_full(site, page, &summaries[*p]));
             ctx.insert("section", &context::section(site, page.section));
-            theme
-                .render(
-                    page_template(site, *p),
-                    &ctx,
-                    &page.file.rel.display().to_string(),
-                )
-                .map_err(|d| d.clone())
+            theme.render(
+                page_template(site, *p),
+                &ctx,
+                &page.file.rel.display().to_string(),
+            )
         }
         Job::Section { s, n } => {
             let sec = &site.sections[*s];
             let per = site.paginate_by(*s);
             let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
-            let slice: Vec<&Value> = sec
-                .pages
-                .iter()
-                .skip((n - 1) * per)
-                .take(per)
-                .map(|&p| &summaries[p])
-                .collect();
+            let slice = pager_slice(&sec.pages, *n, per, summaries);
             ctx.insert("section", &context::section(site, *s));
             ctx.insert("pages", &slice);
             ctx.insert(
@@ -621,13 +628,7 @@ fn render_job(
             let tm = &site.taxonomies[*t].terms[*term];
             let per = tax.paginate_by.unwrap_or(c.paginate_by);
             let base = format!("/{}/{}/", tax.slug, tm.slug);
-            let slice: Vec<&Value> = tm
-                .pages
-                .iter()
-                .skip((n - 1) * per)
-                .take(per)
-                .map(|&p| &summaries[p])
-                .collect();
+            let slice = pager_slice(&tm.pages, *n, per, summaries);
             let mut ctx = base_context(site_value, site, path, &c.language);
             ctx.insert("taxonomy", &json!({"name": tax.name, "title": tax.title, "url": c.url(&format!("/{}/", tax.slug))}));
             ctx.insert("term", &json!({"name": tm.name, "slug": tm.slug, "count": tm.pages.len(), "url": c.url(&base)}));
