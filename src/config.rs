@@ -34,7 +34,32 @@ pub struct Config {
     pub paginate_path: String,
     /// How many entries an Atom feed holds.
     pub feed_limit: usize,
+    pub directory: DirectoryConfig,
     pub extra: Value,
+}
+
+/// Vocabularies and rules for the service directory (`directory:` in site.yaml).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct DirectoryConfig {
+    pub categories: Vec<Term>,
+    pub audience: Vec<Term>,
+    /// Counties (or other regions) and the municipalities in them, so a service in
+    /// Kristiansand shows up when someone filters on Agder.
+    pub regions: Vec<Region>,
+    /// A service whose `last_reviewed` is older than this is flagged as possibly outdated.
+    pub review_max_age_months: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Term {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Region {
+    pub name: String,
+    pub municipalities: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,6 +96,7 @@ const KNOWN: &[&str] = &[
     "paginate_by",
     "paginate_path",
     "feed_limit",
+    "directory",
     "extra",
 ];
 
@@ -95,6 +121,10 @@ impl Default for Config {
             paginate_by: 10,
             paginate_path: "side".into(),
             feed_limit: 20,
+            directory: DirectoryConfig {
+                review_max_age_months: 12,
+                ..Default::default()
+            },
             extra: Value::Object(Default::default()),
         }
     }
@@ -245,6 +275,36 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
     if let Some(v) = f.take("menu") {
         cfg.menu = menu(v, &at, &mut f);
     }
+    if let Some(mut d) = f.take_map("directory") {
+        if let Some(v) = d.take("categories") {
+            cfg.directory.categories = terms(v, "categories", &at, &mut d);
+        }
+        if let Some(v) = d.take("audience") {
+            cfg.directory.audience = terms(v, "audience", &at, &mut d);
+        }
+        if let Some(v) = d.take("regions") {
+            for (_, mut r) in list_items(v, "regions", &at, &mut d) {
+                let name = r.require_str("name", "each region needs `name:` (e.g. `Agder`)");
+                let municipalities = r.take_str_list("municipalities");
+                if let Some(name) = name {
+                    cfg.directory.regions.push(Region {
+                        name,
+                        municipalities,
+                    });
+                }
+                d.diags
+                    .extend(r.finish(&["name", "municipalities"], Severity::Error));
+            }
+        }
+        if let Some(n) = d.take_count("review_max_age_months") {
+            cfg.directory.review_max_age_months = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+        let nested = d.finish(
+            &["categories", "audience", "regions", "review_max_age_months"],
+            Severity::Error,
+        );
+        f.diags.extend(nested);
+    }
     let diags = f.finish(KNOWN, Severity::Error);
     (cfg, diags)
 }
@@ -264,7 +324,9 @@ fn list_items<'a>(
         match item {
             Value::Object(m) => {
                 let mut sub = Fields::new(m, at);
-                sub.set_prefix(vec![key.to_string(), i.to_string()]);
+                let mut prefix = f.key_path(key);
+                prefix.push(i.to_string());
+                sub.set_prefix(prefix);
                 out.push((i, sub));
             }
             _ => {
@@ -277,6 +339,32 @@ fn list_items<'a>(
                 f.diags.push(d);
             }
         }
+    }
+    out
+}
+
+/// A vocabulary: a list of `{id, label}`.
+fn terms<'a>(v: Value, key: &str, at: &'a Located<'a>, f: &mut Fields<'a>) -> Vec<Term> {
+    let mut out: Vec<Term> = vec![];
+    for (_, mut t) in list_items(v, key, at, f) {
+        let id = t.require_str(
+            "id",
+            "each entry needs `id:` (used in front matter) and `label:` (shown to readers)",
+        );
+        let label = t.require_str("label", "each entry needs `label:`, the text readers see");
+        if let (Some(id), Some(label)) = (id, label) {
+            if !slug::is_valid_slug(&id) {
+                t.error("id", format!("`{id}` is not a valid id")).hint = Some(format!(
+                    "use a-z, 0-9 and `-`, e.g. `{}`",
+                    slug::slugify(&id)
+                ));
+            } else if out.iter().any(|o| o.id == id) {
+                t.error("id", format!("`{id}` is listed twice"));
+            } else {
+                out.push(Term { id, label });
+            }
+        }
+        f.diags.extend(t.finish(&["id", "label"], Severity::Error));
     }
     out
 }

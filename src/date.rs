@@ -93,6 +93,13 @@ pub fn is_norwegian(language: &str) -> bool {
     )
 }
 
+/// Serialised as templates and exports want it: the ISO form.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,6 +133,11 @@ impl<'a> Fields<'a> {
         p
     }
 
+    /// The key path of `key` in this map, for building nested `Fields`.
+    pub fn key_path(&self, key: &str) -> Vec<String> {
+        self.path(key).into_iter().map(str::to_string).collect()
+    }
+
     /// Full dotted name for messages (`contact.email`).
     pub fn name(&self, key: &str) -> String {
         self.path(key).join(".")
@@ -148,6 +153,21 @@ impl<'a> Fields<'a> {
         &mut self.diags[last]
     }
 
+    /// An error about something below `key` (`rest` are nested keys or list indexes).
+    pub fn error_in(
+        &mut self,
+        key: &str,
+        rest: &[&str],
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let mut p = self.path(key);
+        p.extend_from_slice(rest);
+        let d = self.at.diag_value(Severity::Error, &p, message);
+        self.diags.push(d);
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
     pub fn warning(&mut self, key: &str, message: impl Into<String>) -> &mut Diagnostic {
         let d = self
             .at
@@ -155,6 +175,11 @@ impl<'a> Fields<'a> {
         self.diags.push(d);
         let last = self.diags.len() - 1;
         &mut self.diags[last]
+    }
+
+    /// The value of `key` without taking it.
+    pub fn peek(&self, key: &str) -> Option<&Value> {
+        self.map.get(key)
     }
 
     pub fn has(&self, key: &str) -> bool {

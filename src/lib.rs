@@ -8,6 +8,7 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod diagnostics;
+pub mod directory;
 pub mod fields;
 pub mod new;
 pub mod output;
@@ -76,8 +77,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
 
     let theme = render::Theme::load(root, &config.theme);
-    let (site, d) = content::load(root, config, opts.drafts);
+    let (mut site, d) = content::load(root, config, opts.drafts);
     diags.extend(d);
+    site.directories = directory::listing::build(&site);
     diags.extend(check::site(&site));
     let mut theme = match theme {
         Ok(t) => t,

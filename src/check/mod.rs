@@ -13,6 +13,34 @@ use crate::render::context::normalise_path;
 pub fn site(site: &Site) -> Vec<Diagnostic> {
     let mut diags = anchors(site);
     diags.extend(menu(site));
+    diags.extend(directory_urls(site));
+    diags
+}
+
+/// A directory's filter pages and exports are URLs of their own; a page may not take one.
+fn directory_urls(site: &Site) -> Vec<Diagnostic> {
+    let mut taken: HashMap<&str, &crate::content::Page> = HashMap::new();
+    for p in &site.pages {
+        taken.insert(&p.path, p);
+    }
+    let mut diags = vec![];
+    for d in &site.directories {
+        let paths = d
+            .filters
+            .iter()
+            .map(|f| f.path.as_str())
+            .chain([d.hsds_path.as_str(), d.csv_path.as_str()]);
+        for path in paths {
+            if let Some(page) = taken.get(path) {
+                diags.push(
+                    Diagnostic::error(format!("this page's URL {path} is used by the service directory"))
+                        .in_file(&page.file.rel)
+                        .at_line(1, 1)
+                        .hint("rename the file or set another `slug`: the directory uses kategori/, omrade/, malgruppe/, uten-henvisning/, gratis/, hsds/ and tjenester.csv"),
+                );
+            }
+        }
+    }
     diags
 }
 

@@ -9,6 +9,7 @@ use super::source::SourceFile;
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::directory::{self, Service};
 use crate::fields::{Fields, Located};
 use crate::slug;
 use crate::yaml;
@@ -51,6 +52,8 @@ pub struct SectionMeta {
     pub page_template: Option<String>,
     /// Write an Atom feed of this section's pages.
     pub feed: bool,
+    /// This section is a service directory: its pages are service entries.
+    pub directory: bool,
     pub lang: Option<String>,
     pub extra: Value,
 }
@@ -78,6 +81,7 @@ pub const SECTION_FIELDS: &[&str] = &[
     "template",
     "page_template",
     "feed",
+    "directory",
     "lang",
     "extra",
 ];
@@ -133,11 +137,16 @@ fn check_template(f: &mut Fields<'_>, key: &str) -> Option<String> {
     Some(t)
 }
 
-/// The front matter of a page. `None` when it cannot be used at all (no title, or not a map).
-pub fn page(file: &SourceFile, config: &Config) -> (Option<PageMeta>, Vec<Diagnostic>) {
+/// The front matter of a page. `None` when it cannot be used at all (no title, or not a
+/// map). In a directory section (`service` is today's date) the service fields are read too.
+pub fn page(
+    file: &SourceFile,
+    config: &Config,
+    service: Option<Date>,
+) -> (Option<PageMeta>, Option<Service>, Vec<Diagnostic>) {
     let map = match yaml_map(file) {
         Ok(m) => m,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return (None, None, vec![d]),
     };
     let at = located(file);
     let mut f = Fields::new(map, &at);
@@ -198,8 +207,12 @@ pub fn page(file: &SourceFile, config: &Config) -> (Option<PageMeta>, Vec<Diagno
         meta.taxonomies.insert(t.name.clone(), terms);
         known.push(&t.name);
     }
+    let svc = service.and_then(|today| {
+        known.extend_from_slice(directory::SERVICE_FIELDS);
+        directory::parse(&mut f, config, today)
+    });
     let diags = f.finish(&known, Severity::Warning);
-    (title.map(|_| meta), diags)
+    (title.map(|_| meta), svc, diags)
 }
 
 /// Site path for an alias: leading and trailing `/`, no `..`, no query.
@@ -226,6 +239,7 @@ pub fn section_defaults(title: &str) -> SectionMeta {
         template: None,
         page_template: None,
         feed: false,
+        directory: false,
         lang: None,
         extra: Value::Object(Default::default()),
     }
@@ -233,18 +247,7 @@ pub fn section_defaults(title: &str) -> SectionMeta {
 
 /// The front matter of a section's `_index.md`.
 pub fn section(file: &SourceFile, default_title: &str) -> (SectionMeta, Vec<Diagnostic>) {
-    let mut meta = SectionMeta {
-        title: default_title.to_string(),
-        description: None,
-        weight: 0,
-        sort_by: SortBy::Weight,
-        paginate_by: None,
-        template: None,
-        page_template: None,
-        feed: false,
-        lang: None,
-        extra: Value::Object(Default::default()),
-    };
+    let mut meta = section_defaults(default_title);
     let map = match yaml_map(file) {
         Ok(m) => m,
         Err(d) => return (meta, vec![d]),
@@ -275,6 +278,7 @@ pub fn section(file: &SourceFile, default_title: &str) -> (SectionMeta, Vec<Diag
     meta.template = check_template(&mut f, "template");
     meta.page_template = check_template(&mut f, "page_template");
     meta.feed = f.take_bool("feed").unwrap_or(false);
+    meta.directory = f.take_bool("directory").unwrap_or(false);
     meta.lang = f.take_str("lang");
     meta.extra = f.take("extra").unwrap_or(meta.extra);
     let diags = f.finish(SECTION_FIELDS, Severity::Warning);

@@ -13,7 +13,10 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::Config;
+use crate::date::Date;
 use crate::diagnostics::Diagnostic;
+use crate::directory::listing::Directory;
+use crate::directory::Service;
 use crate::slug::slugify;
 use markdown::{Links, Rendered};
 use meta::{PageMeta, SectionMeta, SortBy};
@@ -32,6 +35,8 @@ pub struct Page {
     /// Files of a page bundle, copied next to the page.
     pub assets: Vec<Asset>,
     pub content: Rendered,
+    /// The service entry, for pages in a directory section.
+    pub service: Option<Service>,
 }
 
 #[derive(Debug)]
@@ -80,6 +85,10 @@ pub struct Site {
     pub sections: Vec<Section>,
     pub pages: Vec<Page>,
     pub taxonomies: Vec<TaxonomyTerms>,
+    /// The service directories, filled in after loading (`directory::listing::build`).
+    pub directories: Vec<Directory>,
+    /// The day staleness is judged against.
+    pub today: Date,
 }
 
 impl Site {
@@ -247,27 +256,52 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
             _ => loose_assets.push(f),
         }
     }
-    let parsed: Vec<_> = md
+    // Section indexes first: whether a section is a directory decides how its pages parse.
+    let today = crate::directory::today();
+    let read_file = |f: &Found| -> Result<SourceFile, Diagnostic> {
+        let bytes = std::fs::read(&f.abs).map_err(|e| {
+            Diagnostic::error(format!("cannot read the file: {e}")).in_file(rel_of(&f.key))
+        })?;
+        source::read(rel_of(&f.key), f.key.clone(), bytes)
+    };
+    let section_files: Vec<_> = md
         .par_iter()
-        .map(|(f, kind)| {
-            let bytes = match std::fs::read(&f.abs) {
-                Ok(b) => b,
-                Err(e) => {
-                    return Err(Diagnostic::error(format!("cannot read the file: {e}"))
-                        .in_file(rel_of(&f.key)))
-                }
+        .filter(|(_, k)| matches!(k, Kind::Section))
+        .map(|(f, _)| {
+            let file = read_file(f)?;
+            let (m, d) = meta::section(&file, &default_title(parent_key(&f.key), &config));
+            Ok(ParsedSection {
+                file,
+                meta: m,
+                diags: d,
+            })
+        })
+        .collect();
+    let directory_dirs: HashSet<String> = section_files
+        .iter()
+        .filter_map(|p| match p {
+            Ok(ParsedSection { file, meta, .. }) if meta.directory => {
+                Some(parent_key(&file.key).to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    let page_files: Vec<_> = md
+        .par_iter()
+        .filter(|(_, k)| matches!(k, Kind::Page))
+        .map(|(f, _)| {
+            let file = read_file(f)?;
+            let dir = match bundle_of(&f.key) {
+                Some(b) => parent_key(&b).to_string(),
+                None => parent_key(&f.key).to_string(),
             };
-            let file = source::read(rel_of(&f.key), f.key.clone(), bytes)?;
-            Ok(match kind {
-                Kind::Section => {
-                    let dir = parent_key(&f.key);
-                    let (m, d) = meta::section(&file, &default_title(dir, &config));
-                    Parsed::Section(file, m, d)
-                }
-                Kind::Page => {
-                    let (m, d) = meta::page(&file, &config);
-                    Parsed::Page(file, m, d)
-                }
+            let service = directory_dirs.contains(&dir).then_some(today);
+            let (m, svc, d) = meta::page(&file, &config, service);
+            Ok(ParsedPage {
+                file,
+                meta: m,
+                service: svc,
+                diags: d,
             })
         })
         .collect();
@@ -294,19 +328,33 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
     }
     let mut pages: Vec<Page> = Vec::new();
     let mut draft_keys: HashSet<String> = HashSet::new();
-    for p in parsed {
+    for p in section_files {
         match p {
             Err(d) => diags.push(d),
-            Ok(Parsed::Section(file, m, d)) => {
+            Ok(ParsedSection {
+                file,
+                meta,
+                diags: d,
+            }) => {
                 diags.extend(d);
                 if let Some(&s) = section_of_dir.get(parent_key(&file.key)) {
-                    sections[s].meta = m;
+                    sections[s].meta = meta;
                     sections[s].file = Some(file);
                 }
             }
-            Ok(Parsed::Page(file, m, d)) => {
+        }
+    }
+    for p in page_files {
+        match p {
+            Err(d) => diags.push(d),
+            Ok(ParsedPage {
+                file,
+                meta,
+                service,
+                diags: d,
+            }) => {
                 diags.extend(d);
-                let Some(m) = m else { continue };
+                let Some(m) = meta else { continue };
                 if m.draft && !drafts {
                     draft_keys.insert(file.key.clone());
                     continue;
@@ -323,6 +371,7 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
                     path: String::new(),
                     assets: vec![],
                     content: Rendered::default(),
+                    service,
                 });
             }
         }
@@ -556,20 +605,28 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
         }
     }
 
-    (
-        Site {
-            config,
-            sections,
-            pages,
-            taxonomies,
-        },
-        diags,
-    )
+    let site = Site {
+        config,
+        sections,
+        pages,
+        taxonomies,
+        directories: vec![],
+        today,
+    };
+    (site, diags)
 }
 
-enum Parsed {
-    Section(SourceFile, SectionMeta, Vec<Diagnostic>),
-    Page(SourceFile, Option<PageMeta>, Vec<Diagnostic>),
+struct ParsedSection {
+    file: SourceFile,
+    meta: SectionMeta,
+    diags: Vec<Diagnostic>,
+}
+
+struct ParsedPage {
+    file: SourceFile,
+    meta: Option<PageMeta>,
+    service: Option<Service>,
+    diags: Vec<Diagnostic>,
 }
 
 fn default_title(dir: &str, config: &Config) -> String {

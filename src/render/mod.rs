@@ -3,6 +3,7 @@
 //! written straight into the staging folder.
 
 pub mod context;
+pub mod directory;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -272,12 +273,29 @@ fn first_line_of(s: &str) -> &str {
 
 /// One file to produce.
 enum Job {
-    Section { s: usize, n: usize },
+    Section {
+        s: usize,
+        n: usize,
+    },
     Page(usize),
     TaxonomyList(usize),
-    Term { t: usize, term: usize, n: usize },
+    Term {
+        t: usize,
+        term: usize,
+        n: usize,
+    },
     Feed(usize),
-    Alias { p: usize, path: String },
+    Alias {
+        p: usize,
+        path: String,
+    },
+    /// A directory's front page (`filter: None`) or one of its filter pages.
+    Directory {
+        d: usize,
+        filter: Option<usize>,
+    },
+    Hsds(usize),
+    Csv(usize),
     NotFound,
     Sitemap,
     Robots,
@@ -318,23 +336,28 @@ fn check_template(
 
 fn page_template(site: &Site, p: usize) -> &str {
     let page = &site.pages[p];
+    let default = if page.service.is_some() {
+        "service.html"
+    } else {
+        "page.html"
+    };
     page.meta
         .template
         .as_deref()
         .or(site.sections[page.section].meta.page_template.as_deref())
-        .unwrap_or("page.html")
+        .unwrap_or(default)
 }
 
 fn section_template(site: &Site, s: usize) -> &str {
     let sec = &site.sections[s];
-    sec.meta
-        .template
-        .as_deref()
-        .unwrap_or(if sec.parent.is_none() {
-            "index.html"
-        } else {
-            "section.html"
-        })
+    let default = if sec.meta.directory {
+        "directory.html"
+    } else if sec.parent.is_none() {
+        "index.html"
+    } else {
+        "section.html"
+    };
+    sec.meta.template.as_deref().unwrap_or(default)
 }
 
 /// Site paths every job will write, for spotting static files that would be overwritten.
@@ -353,6 +376,15 @@ fn job_path(site: &Site, job: &Job) -> String {
         }
         Job::Feed(s) => format!("{}atom.xml", site.sections[*s].path),
         Job::Alias { path, .. } => path.clone(),
+        Job::Directory { d, filter } => {
+            let dir = &site.directories[*d];
+            match filter {
+                Some(f) => dir.filters[*f].path.clone(),
+                None => site.sections[dir.section].path.clone(),
+            }
+        }
+        Job::Hsds(d) => site.directories[*d].hsds_path.clone(),
+        Job::Csv(d) => site.directories[*d].csv_path.clone(),
         Job::NotFound => "/404.html".into(),
         Job::Sitemap => "/sitemap.xml".into(),
         Job::Robots => "/robots.txt".into(),
@@ -390,6 +422,9 @@ pub fn write_site(site: &Site, theme: &Theme, staging: &Staging) -> Result<usize
     if site.taxonomies.iter().any(|t| !t.terms.is_empty()) {
         required.extend(["taxonomy_list.html", "taxonomy_term.html"]);
     }
+    if !site.directories.is_empty() {
+        required.extend(["directory.html", "service.html"]);
+    }
     for name in required {
         diags.extend(check_template(theme, None, "", name));
     }
@@ -401,7 +436,19 @@ pub fn write_site(site: &Site, theme: &Theme, staging: &Staging) -> Result<usize
 
     let c = &site.config;
     let mut jobs = vec![];
+    for (d, dir) in site.directories.iter().enumerate() {
+        jobs.push(Job::Directory { d, filter: None });
+        jobs.extend((0..dir.filters.len()).map(|f| Job::Directory { d, filter: Some(f) }));
+        jobs.extend([Job::Hsds(d), Job::Csv(d)]);
+    }
     for (s, sec) in site.sections.iter().enumerate() {
+        if sec.meta.directory {
+            // Its listing pages are the directory's (every service, grouped; no pager).
+            if sec.meta.feed {
+                jobs.push(Job::Feed(s));
+            }
+            continue;
+        }
         for n in 1..=pager_count(sec.pages.len(), site.paginate_by(s)) {
             jobs.push(Job::Section { s, n });
         }
@@ -465,12 +512,29 @@ pub fn write_site(site: &Site, theme: &Theme, staging: &Staging) -> Result<usize
         .par_iter()
         .map(|p| context::page_summary(site, p))
         .collect();
+    // Service summaries, built once and shared by every directory page that lists them.
+    let mut services: Vec<Value> = vec![Value::Null; site.pages.len()];
+    for dir in &site.directories {
+        let made: Vec<(usize, Value)> = dir
+            .services
+            .par_iter()
+            .map(|&p| (p, directory::service_summary(site, dir, p)))
+            .collect();
+        for (p, v) in made {
+            services[p] = v;
+        }
+    }
 
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let path = job_path(site, job);
-            let bytes = render_job(site, theme, job, &path, &site_value, &summaries)?;
+            let data = Shared {
+                site_value: &site_value,
+                summaries: &summaries,
+                services: &services,
+            };
+            let bytes = render_job(site, theme, job, &path, &data)?;
             staging
                 .write(&path, bytes.as_bytes())
                 .map_err(|e| Diagnostic::error(format!("cannot write {path}: {e}")))
@@ -526,22 +590,93 @@ fn base_context(site_value: &Value, site: &Site, path: &str, lang: &str) -> Cont
     ctx
 }
 
+/// Data built once per build and shared by every job.
+struct Shared<'a> {
+    site_value: &'a Value,
+    /// Page summaries, by page index.
+    summaries: &'a [Value],
+    /// Service summaries, by page index (`Null` for pages that are not services).
+    services: &'a [Value],
+}
+
 fn render_job(
     site: &Site,
     theme: &Theme,
     job: &Job,
     path: &str,
-    site_value: &Value,
-    summaries: &[Value],
+    data: &Shared<'_>,
 ) -> Result<String, Diagnostic> {
     let c = &site.config;
+    let (site_value, summaries) = (data.site_value, data.summaries);
     match job {
+        Job::Directory { d, filter } => {
+            let dir = &site.directories[*d];
+            let sec = &site.sections[dir.section];
+            let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
+            let mut ctx = base_context(site_value, site, path, lang);
+            let f = filter.map(|f| &dir.filters[f]);
+            ctx.insert("section", &context::section(site, dir.section));
+            ctx.insert(
+                "directory",
+                &directory::directory_context(site, dir, f, data.services),
+            );
+            let what = sec.file.as_ref().map_or_else(
+                || format!("the directory {}", sec.path),
+                |f| f.rel.display().to_string(),
+            );
+            theme.render(section_template(site, dir.section), &ctx, &what)
+        }
+        Job::Hsds(d) => {
+            let dir = &site.directories[*d];
+            let list: Vec<Value> = dir
+                .services
+                .iter()
+                .filter_map(|&p| {
+                    let page = &site.pages[p];
+                    let s = page.service.as_ref()?;
+                    Some(crate::directory::export::hsds(
+                        c,
+                        s,
+                        &page.meta.title,
+                        &page.path,
+                        page.meta.description.as_deref().unwrap_or(""),
+                    ))
+                })
+                .collect();
+            serde_json::to_string_pretty(&list)
+                .map_err(|e| Diagnostic::error(format!("cannot write {path}: {e}")))
+        }
+        Job::Csv(d) => {
+            let dir = &site.directories[*d];
+            // A BOM so spreadsheet programs read the file as UTF-8.
+            let mut out = String::from("\u{feff}");
+            out.push_str(&crate::directory::export::CSV_HEADER.join(","));
+            out.push_str("\r\n");
+            for &p in &dir.services {
+                let page = &site.pages[p];
+                if let Some(s) = &page.service {
+                    out.push_str(&crate::directory::export::csv_row(
+                        c,
+                        s,
+                        &page.meta.title,
+                        &page.path,
+                    ));
+                    out.push_str("\r\n");
+                }
+            }
+            Ok(out)
+        }
         Job::Page(p) => {
             let page = &site.pages[*p];
             let lang = page.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
             ctx.insert("page", &context::page_full(site, page, &summaries[*p]));
             ctx.insert("section", &context::section(site, page.section));
+            if page.service.is_some() {
+                if let Some(dir) = site.directories.iter().find(|d| d.section == page.section) {
+                    ctx.insert("service", &directory::service_full(site, dir, *p));
+                }
+            }
             theme.render(
                 page_template(site, *p),
                 &ctx,

@@ -1,0 +1,195 @@
+//! Template data for the service directory: service summaries for lists, the full service
+//! for its own page (contact card, JSON-LD, related services), and the filter links.
+
+use serde_json::{json, Value};
+
+use crate::content::Site;
+use crate::directory::export;
+use crate::directory::listing::{Directory, Filter, FilterKind};
+use crate::directory::{Service, WHOLE_COUNTRY};
+
+fn label(vocab: &[crate::config::Term], id: &str) -> String {
+    vocab
+        .iter()
+        .find(|t| t.id == id)
+        .map_or_else(|| id.to_string(), |t| t.label.clone())
+}
+
+fn filter_url(site: &Site, dir: &Directory, kind: FilterKind, id: &str) -> Option<String> {
+    dir.filters_of(kind)
+        .find(|f| f.id == id)
+        .map(|f| site.config.url(&f.path))
+}
+
+/// What a list of services shows of each, plus the data the filter script matches on.
+pub fn service_summary(site: &Site, dir: &Directory, p: usize) -> Value {
+    let page = &site.pages[p];
+    let Some(s) = page.service.as_ref() else {
+        return Value::Null;
+    };
+    let c = &site.config;
+    let d = &c.directory;
+    let stale = s.is_stale(c, site.today);
+    json!({
+        "id": crate::slug::slugify(&page.meta.title),
+        "title": page.meta.title,
+        "url": c.url(&page.path),
+        "organisation": s.organisation,
+        "summary": s.summary,
+        "categories": s.categories.iter().map(|id| json!({"id": id, "label": label(&d.categories, id), "url": filter_url(site, dir, FilterKind::Category, id)})).collect::<Vec<_>>(),
+        "audience": s.audience.iter().map(|id| json!({"id": id, "label": label(&d.audience, id), "url": filter_url(site, dir, FilterKind::Audience, id)})).collect::<Vec<_>>(),
+        "areas": s.service_area.iter().map(|a| {
+            let whole = a == WHOLE_COUNTRY;
+            json!({"name": if whole { "Hele landet".to_string() } else { a.clone() }, "slug": crate::slug::slugify(a),
+                   "url": if whole { None } else { filter_url(site, dir, FilterKind::Area, &crate::slug::slugify(a)) }})
+        }).collect::<Vec<_>>(),
+        "area_slugs": if s.service_area.iter().any(|a| a == WHOLE_COUNTRY) { vec!["*".to_string()] } else { s.area_slugs(c) },
+        "referral_required": s.requires_referral(),
+        "free": s.is_free(),
+        "cost_text": s.cost.as_ref().and_then(|c| c.text.clone()),
+        "phones": s.contact.phones,
+        "email": s.contact.email,
+        "website": s.contact.website,
+        "last_reviewed": s.last_reviewed.iso(),
+        "last_reviewed_display": s.last_reviewed.display(&c.language),
+        "stale": stale,
+    })
+}
+
+/// Up to three services most like this one: shared area counts most, then category, then
+/// audience. Ties go by title, so the choice is stable.
+fn related(site: &Site, dir: &Directory, p: usize, s: &Service) -> Vec<usize> {
+    let mine = s.area_slugs(&site.config);
+    let mut scored: Vec<(usize, usize)> = dir
+        .services
+        .iter()
+        .copied()
+        .filter(|&q| q != p)
+        .filter_map(|q| {
+            let o = site.pages[q].service.as_ref()?;
+            let area = o
+                .area_slugs(&site.config)
+                .iter()
+                .filter(|a| mine.contains(a))
+                .count()
+                + usize::from(o.service_area.iter().any(|a| a == WHOLE_COUNTRY));
+            let cat = o
+                .categories
+                .iter()
+                .filter(|c| s.categories.contains(c))
+                .count();
+            let aud = o.audience.iter().filter(|a| s.audience.contains(a)).count();
+            let score = area * 4 + cat * 3 + aud;
+            (cat > 0 && score > 0).then_some((score, q))
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| site.pages[a.1].meta.title.cmp(&site.pages[b.1].meta.title))
+    });
+    scored.into_iter().take(3).map(|(_, q)| q).collect()
+}
+
+/// `service` on a service page.
+pub fn service_full(site: &Site, dir: &Directory, p: usize) -> Value {
+    let page = &site.pages[p];
+    let mut v = service_summary(site, dir, p);
+    let Some(s) = page.service.as_ref() else {
+        return v;
+    };
+    let c = &site.config;
+    if let Value::Object(m) = &mut v {
+        m.insert("referral".into(), json!(s.referral));
+        m.insert("cost".into(), json!(s.cost));
+        m.insert("eligibility".into(), json!(s.eligibility));
+        m.insert("languages".into(), json!(s.languages));
+        m.insert("address".into(), json!(s.contact.address));
+        m.insert("opening_hours".into(), json!(export::opening_lines(s)));
+        m.insert("how_to_apply".into(), json!(s.how_to_apply));
+        m.insert(
+            "json_ld".into(),
+            json!(export::json_ld(c, s, &page.meta.title, &page.path)),
+        );
+        let rel: Vec<Value> = related(site, dir, p, s)
+            .into_iter()
+            .map(|q| service_summary(site, dir, q))
+            .collect();
+        m.insert("related".into(), Value::Array(rel));
+        m.insert(
+            "directory_url".into(),
+            json!(c.url(&site.sections[dir.section].path)),
+        );
+    }
+    v
+}
+
+fn filter_link(site: &Site, f: &Filter, current: Option<&Filter>) -> Value {
+    json!({
+        "kind": f.kind.key(),
+        "id": f.id,
+        "label": f.label,
+        "url": site.config.url(&f.path),
+        "count": f.services.len(),
+        "current": current.is_some_and(|c| c.path == f.path),
+    })
+}
+
+/// Everything `directory.html` needs: the services shown, grouped by category, and every
+/// filter with its count.
+pub fn directory_context(
+    site: &Site,
+    dir: &Directory,
+    filter: Option<&Filter>,
+    summaries: &[Value],
+) -> Value {
+    let c = &site.config;
+    let shown: &[usize] = filter.map_or(&dir.services, |f| &f.services);
+    let services: Vec<&Value> = shown.iter().map(|&p| &summaries[p]).collect();
+    let groups: Vec<Value> = c
+        .directory
+        .categories
+        .iter()
+        .filter_map(|t| {
+            let list: Vec<&Value> = shown
+                .iter()
+                .filter(|&&p| {
+                    site.pages[p]
+                        .service
+                        .as_ref()
+                        .is_some_and(|s| s.categories.contains(&t.id))
+                })
+                .map(|&p| &summaries[p])
+                .collect();
+            (!list.is_empty()).then(
+                || json!({"id": t.id, "label": t.label, "services": list, "count": list.len()}),
+            )
+        })
+        .collect();
+    let by = |kind| {
+        dir.filters_of(kind)
+            .map(|f| filter_link(site, f, filter))
+            .collect::<Vec<_>>()
+    };
+    let one = |kind| {
+        dir.filters_of(kind)
+            .next()
+            .map(|f| filter_link(site, f, filter))
+    };
+    json!({
+        "services": services,
+        "count": shown.len(),
+        "total": dir.services.len(),
+        "groups": groups,
+        "filter": filter.map(|f| filter_link(site, f, filter)),
+        "filters": {
+            "categories": by(FilterKind::Category),
+            "audience": by(FilterKind::Audience),
+            "areas": by(FilterKind::Area),
+            "no_referral": one(FilterKind::NoReferral),
+            "free": one(FilterKind::Free),
+        },
+        "hsds_url": c.url(&dir.hsds_path),
+        "csv_url": c.url(&dir.csv_path),
+        "url": c.url(&site.sections[dir.section].path),
+    })
+}

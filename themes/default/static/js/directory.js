@@ -1,0 +1,74 @@
+// Service directory filter: narrows the list instantly, keeps the choice in the address
+// (so a filtered list can be shared), and tells screen readers how many services match.
+// Without JavaScript the form stays hidden and the filter links below the list still work.
+(function () {
+  "use strict";
+  var form = document.getElementById("dir-filter");
+  var status = document.getElementById("dir-count");
+  if (!form || !status) return;
+  var cards = Array.prototype.slice.call(document.querySelectorAll("li.service[data-id]"));
+  var groups = Array.prototype.slice.call(document.querySelectorAll(".dir-group"));
+  var total = Number(status.getAttribute("data-total")) || 0;
+
+  function words(el, attr) {
+    return (el.getAttribute(attr) || "").split(" ").filter(Boolean);
+  }
+  function checked(name) {
+    return Array.prototype.slice
+      .call(form.querySelectorAll('input[name="' + name + '"]:checked'))
+      .map(function (i) { return i.value; });
+  }
+  function anyOf(have, want) {
+    return want.length === 0 || want.some(function (w) { return have.indexOf(w) !== -1; });
+  }
+
+  function apply(updateUrl) {
+    var cats = checked("kategori");
+    var aud = checked("malgruppe");
+    var area = form.elements.omrade.value;
+    var noRef = checked("henvisning").length > 0;
+    var free = checked("pris").length > 0;
+    var seen = {};
+    cards.forEach(function (card) {
+      var areas = words(card, "data-areas");
+      var ok =
+        anyOf(words(card, "data-categories"), cats) &&
+        anyOf(words(card, "data-audience"), aud) &&
+        (!area || areas.indexOf(area) !== -1 || areas.indexOf("*") !== -1) &&
+        (!noRef || card.getAttribute("data-referral") === "nei") &&
+        (!free || card.getAttribute("data-free") === "gratis");
+      card.hidden = !ok;
+      if (ok) seen[card.getAttribute("data-id")] = true;
+    });
+    groups.forEach(function (g) {
+      g.hidden = !g.querySelector("li.service:not([hidden])");
+    });
+    var n = Object.keys(seen).length;
+    status.textContent = n === 0
+      ? "Ingen tjenester passer. Prøv å fjerne et valg."
+      : "Viser " + n + " av " + total + " tjenester.";
+    if (updateUrl) {
+      var q = new URLSearchParams();
+      cats.forEach(function (c) { q.append("kategori", c); });
+      aud.forEach(function (a) { q.append("malgruppe", a); });
+      if (area) q.set("omrade", area);
+      if (noRef) q.set("henvisning", "nei");
+      if (free) q.set("pris", "gratis");
+      var s = q.toString();
+      history.replaceState(null, "", location.pathname + (s ? "?" + s : ""));
+    }
+  }
+
+  // Restore a shared or bookmarked filter from the address.
+  var params = new URLSearchParams(location.search);
+  Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]")).forEach(function (i) {
+    i.checked = params.getAll(i.name).indexOf(i.value) !== -1;
+  });
+  if (params.get("omrade")) form.elements.omrade.value = params.get("omrade");
+
+  form.hidden = false;
+  form.addEventListener("change", function () { apply(true); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); apply(true); });
+  form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
+  if (params.toString()) apply(false);
+})();
