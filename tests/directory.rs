@@ -197,7 +197,7 @@ fn filter_pages_are_real_urls_with_counts() {
     assert!(front.contains(r#"href="/tjenester/gratis/">Gratis</a> (1)"#));
     assert!(front.contains(r#"href="/tjenester/kategori/kurs/">Kurs</a> (1)"#));
     assert!(
-        front.contains(r#"<form class="dir-filter" id="dir-filter" hidden"#),
+        front.contains(r#"<details class="dir-filter" id="dir-filter-box" hidden>"#),
         "the JS form is hidden without JS"
     );
     assert!(front.contains(r#"role="status""#), "hit count is announced");

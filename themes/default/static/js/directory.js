@@ -66,7 +66,12 @@
   });
   if (params.get("omrade")) form.elements.omrade.value = params.get("omrade");
 
-  form.hidden = false;
+  // Shown only now that it can work; opened when the address already holds a filter.
+  var box = document.getElementById("dir-filter-box");
+  if (box) {
+    box.hidden = false;
+    if (params.toString()) box.open = true;
+  }
   form.addEventListener("change", function () { apply(true); });
   form.addEventListener("submit", function (e) { e.preventDefault(); apply(true); });
   form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
