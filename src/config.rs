@@ -35,7 +35,29 @@ pub struct Config {
     /// How many entries an Atom feed holds.
     pub feed_limit: usize,
     pub directory: DirectoryConfig,
+    pub quick_exit: QuickExit,
+    /// Facts for the accessibility statement (`accessibility.html`), as written.
+    pub accessibility: Value,
+    /// Thresholds for `varde check`.
+    pub check: CheckConfig,
     pub extra: Value,
+}
+
+/// The "Forlat siden" button: a way to leave the site in one tap or with Shift three times.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuickExit {
+    pub enabled: bool,
+    pub label: String,
+    /// Where the reader is sent; the visit to this site is replaced in the history.
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckConfig {
+    /// Warn about pages whose LIX readability score is above this.
+    pub lix_max: f64,
+    /// Warn about sentences with more words than this.
+    pub sentence_max_words: usize,
 }
 
 /// Vocabularies and rules for the service directory (`directory:` in site.yaml).
@@ -97,6 +119,9 @@ const KNOWN: &[&str] = &[
     "paginate_path",
     "feed_limit",
     "directory",
+    "quick_exit",
+    "accessibility",
+    "check",
     "extra",
 ];
 
@@ -124,6 +149,16 @@ impl Default for Config {
             directory: DirectoryConfig {
                 review_max_age_months: 12,
                 ..Default::default()
+            },
+            quick_exit: QuickExit {
+                enabled: true,
+                label: "Forlat siden".into(),
+                url: "https://www.yr.no/".into(),
+            },
+            accessibility: Value::Object(Default::default()),
+            check: CheckConfig {
+                lix_max: 45.0,
+                sentence_max_words: 25,
             },
             extra: Value::Object(Default::default()),
         }
@@ -303,6 +338,47 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
             &["categories", "audience", "regions", "review_max_age_months"],
             Severity::Error,
         );
+        f.diags.extend(nested);
+    }
+    if let Some(mut q) = f.take_map("quick_exit") {
+        if let Some(v) = q.take_bool("enabled") {
+            cfg.quick_exit.enabled = v;
+        }
+        if let Some(v) = q.take_str("label") {
+            cfg.quick_exit.label = v;
+        }
+        if let Some(v) = q.take_str("url") {
+            if v.starts_with("https://") && !v.contains(char::is_whitespace) {
+                cfg.quick_exit.url = v;
+            } else {
+                q.error("url", format!("`{v}` is not an https:// address"))
+                    .hint =
+                    Some("send readers to a neutral site, e.g. `url: https://www.yr.no/`".into());
+            }
+        }
+        let nested = q.finish(&["enabled", "label", "url"], Severity::Error);
+        f.diags.extend(nested);
+    }
+    if let Some(v) = f.take("accessibility") {
+        if v.is_object() {
+            cfg.accessibility = v;
+        } else {
+            f.error("accessibility", "`accessibility` must be a map of keys");
+        }
+    }
+    if let Some(mut c) = f.take_map("check") {
+        if let Some(v) = c.take("lix_max") {
+            match v.as_f64() {
+                Some(n) if n > 0.0 => cfg.check.lix_max = n,
+                _ => {
+                    c.error("lix_max", "`lix_max` must be a positive number");
+                }
+            }
+        }
+        if let Some(n) = c.take_count("sentence_max_words") {
+            cfg.check.sentence_max_words = n;
+        }
+        let nested = c.finish(&["lix_max", "sentence_max_words"], Severity::Error);
         f.diags.extend(nested);
     }
     let diags = f.finish(KNOWN, Severity::Error);

@@ -53,20 +53,49 @@ fn fail(mut diagnostics: Diagnostics) -> BuildFailure {
     BuildFailure { diagnostics }
 }
 
-/// Builds the site. Every content problem is collected before anything is written; on any
-/// error the output folder is left exactly as it was.
-pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    let started = Instant::now();
-    let mut diags = Diagnostics::default();
-    let root = &opts.root;
-
-    let (mut config, d) = config::load(root);
+/// Load, model and check: the stages `build` and `check` share.
+fn load_site(opts: &BuildOptions, diags: &mut Diagnostics) -> content::Site {
+    let (mut config, d) = config::load(&opts.root);
     diags.extend(d);
     if let Some(url) = &opts.base_url {
         if let Err(msg) = config.set_base_url(url) {
             diags.push(Diagnostic::error(format!("--base-url: {msg}")));
         }
     }
+    let (mut site, d) = content::load(&opts.root, config, opts.drafts);
+    diags.extend(d);
+    site.directories = directory::listing::build(&site);
+    diags.extend(check::site(&site));
+    site
+}
+
+#[derive(Debug)]
+pub struct CheckReport {
+    pub diagnostics: Diagnostics,
+    pub lix: Vec<check::editor::LixRow>,
+    pub lix_max: f64,
+}
+
+/// `varde check`: everything a build checks, plus the editor checks; writes nothing.
+pub fn check(opts: &BuildOptions) -> CheckReport {
+    let mut diags = Diagnostics::default();
+    let site = load_site(opts, &mut diags);
+    let (d, lix) = check::editor::run(&site);
+    diags.extend(d);
+    diags.sort();
+    CheckReport {
+        diagnostics: diags,
+        lix,
+        lix_max: site.config.check.lix_max,
+    }
+}
+
+/// Builds the site. Every content problem is collected before anything is written; on any
+/// error the output folder is left exactly as it was.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let started = Instant::now();
+    let mut diags = Diagnostics::default();
+    let root = &opts.root;
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     let out = match output::check_out_dir(root, &out) {
         Ok(o) => o,
@@ -76,11 +105,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     };
 
-    let theme = render::Theme::load(root, &config.theme);
-    let (mut site, d) = content::load(root, config, opts.drafts);
-    diags.extend(d);
-    site.directories = directory::listing::build(&site);
-    diags.extend(check::site(&site));
+    let site = load_site(opts, &mut diags);
+    let theme = render::Theme::load(root, &site.config.theme);
     let mut theme = match theme {
         Ok(t) => t,
         Err(d) => {

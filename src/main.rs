@@ -13,7 +13,7 @@ use varde::{build, new, BuildOptions};
     name = "varde",
     version,
     about = "Build an accessible static information site from Markdown",
-    after_help = "Examples:\n  varde build                       build ./content into ./public\n  varde build --root site --out /tmp/ut\n  varde build --drafts --base-url http://127.0.0.1:8080/smil/\n  varde new page nas/ny-side.md     start a new page with every field explained\n  varde new service tjenester/helsestasjon.md\n\nExit codes: 0 built, 1 content errors (nothing written), 2 wrong usage."
+    after_help = "Examples:\n  varde build                       build ./content into ./public\n  varde check                       accessibility and readability report for editors\n  varde build --root site --out /tmp/ut\n  varde build --drafts --base-url http://127.0.0.1:8080/smil/\n  varde new page nas/ny-side.md     start a new page with every field explained\n  varde new service tjenester/helsestasjon.md\n\nExit codes: 0 built, 1 content errors (nothing written), 2 wrong usage."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -40,6 +40,21 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Check the content for editors: accessibility, readability (LIX), outdated services
+    #[command(
+        after_help = "Examples:\n  varde check\n  varde check --format json > rapport.json\n\nExit codes: 0 no errors (warnings may be listed), 1 errors, 2 wrong usage."
+    )]
+    Check {
+        /// The site folder, holding content/ and site.yaml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Create a new page or service file with commented front matter
     #[command(
         after_help = "Examples:\n  varde new page nas/ny-side.md\n  varde new service tjenester/familievern.md"
@@ -52,6 +67,12 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -94,6 +115,47 @@ fn main() -> ExitCode {
                     eprintln!("nothing was written; the previous output is unchanged");
                     ExitCode::from(1)
                 }
+            }
+        }
+        Command::Check {
+            root,
+            drafts,
+            format,
+        } => {
+            let opts = BuildOptions {
+                root,
+                out: None,
+                drafts,
+                base_url: None,
+            };
+            let report = varde::check(&opts);
+            let errors = report.diagnostics.error_count();
+            if format == Format::Json {
+                let json = serde_json::json!({
+                    "errors": errors,
+                    "warnings": report.diagnostics.warning_count(),
+                    "diagnostics": report.diagnostics.items,
+                    "lix": report.lix,
+                    "lix_max": report.lix_max,
+                });
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json).unwrap_or_default()
+                );
+            } else {
+                print!(
+                    "{}",
+                    varde::check::editor::lix_table(&report.lix, report.lix_max)
+                );
+                eprint!("{}", report.diagnostics.render(color));
+                if report.diagnostics.items.is_empty() {
+                    eprintln!("no problems found");
+                }
+            }
+            if errors > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
             }
         }
         Command::New { kind, path, root } => {

@@ -1,5 +1,8 @@
 //! Check: what can only be judged once the whole site is modelled, such as whether an
 //! `#anchor` exists on the page a link points to, or whether the menu leads anywhere.
+//! `editor` holds the checks of `varde check`, which a build does not run.
+
+pub mod editor;
 
 use std::collections::{HashMap, HashSet};
 

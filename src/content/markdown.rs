@@ -30,6 +30,8 @@ pub struct Rendered {
     pub anchors: HashSet<String>,
     /// Links with an anchor, checked once every page is rendered.
     pub anchor_links: Vec<AnchorLink>,
+    /// Facts for `varde check` (alt texts, headings, link texts, sentences).
+    pub audit: super::audit::Audit,
 }
 
 #[derive(Debug, Clone)]
@@ -253,13 +255,15 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
     let mut out = Rendered::default();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut heading_at: Option<usize> = None;
+    let mut observer = super::audit::Observer::default();
     let mut heading_text = String::new();
     let mut flat_toc: Vec<TocEntry> = Vec::new();
     let mut more_at: Option<usize> = None;
     let mut warned_html = false;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        let mut offset = base + range.start;
+        let start = base + range.start;
+        let mut offset = start;
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
             // Point diagnostics at the destination, not at the `[` that opens the link.
             if let Some(i) = body
@@ -269,6 +273,7 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
                 offset += i;
             }
         }
+        observer.observe(&event, start);
         let event = match event {
             Event::Start(Tag::Heading { .. }) => {
                 heading_at = Some(events.len());
@@ -325,7 +330,7 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
                     more_at = Some(events.len());
                     continue;
                 }
-                if links.raw_html {
+                if links.raw_html || is_lang_tag(trimmed) {
                     Event::Html(html)
                 } else if trimmed.starts_with("<!--") && trimmed.ends_with("-->") {
                     // Comments are notes to other editors: drop them rather than show them.
@@ -357,7 +362,29 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.toc = nest(flat_toc);
     out.anchor_links = ctx.anchor_links;
+    out.audit = observer.finish();
     (out, ctx.diags)
+}
+
+/// `<span lang="en">`, `<div lang="se">` and their end tags: the one piece of HTML allowed
+/// without `raw_html`, so editors can mark a passage in another language (WCAG 3.1.2). The
+/// language code is checked, so nothing else can ride along.
+fn is_lang_tag(html: &str) -> bool {
+    if matches!(html, "</span>" | "</div>") {
+        return true;
+    }
+    let Some(rest) = html
+        .strip_prefix("<span lang=\"")
+        .or_else(|| html.strip_prefix("<div lang=\""))
+    else {
+        return false;
+    };
+    let Some(code) = rest.strip_suffix("\">") else {
+        return false;
+    };
+    (2..=12).contains(&code.len())
+        && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && code.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
 }
 
 fn unique_id(used: &mut HashMap<String, usize>, wanted: String) -> String {
@@ -517,6 +544,25 @@ mod tests {
         assert_eq!(d.len(), 1);
         let (r, _) = md("a.md", "Hei <b>du</b>\n", true);
         assert!(r.html.contains("<b>du</b>"));
+    }
+
+    #[test]
+    fn language_passages_are_allowed_without_raw_html() {
+        let (r, d) = md("a.md", "Hun sa <span lang=\"en\">thank you</span>.\n\n<div lang=\"se\">\n\nBures boahtin.\n\n</div>\n", false);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(
+            r.html.contains("<span lang=\"en\">thank you</span>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<div lang=\"se\">"), "{}", r.html);
+        let (r, d) = md(
+            "a.md",
+            "<span lang=\"en\" onclick=\"x()\">hi</span>\n",
+            false,
+        );
+        assert!(r.html.contains("&lt;span lang"), "{}", r.html);
+        assert_eq!(d.len(), 1);
     }
 
     #[test]

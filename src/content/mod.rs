@@ -2,6 +2,7 @@
 //! (sections, pages, assets, taxonomies) with every URL decided. Markdown is rendered here
 //! too, once the URLs are known, because links between source files resolve to them.
 
+pub mod audit;
 pub mod markdown;
 pub mod meta;
 pub mod source;

@@ -40,6 +40,8 @@ pub fn site(site: &Site, build_time: &str) -> Value {
         "menu": menu,
         "taxonomies": taxonomies,
         "extra": c.extra,
+        "quick_exit": c.quick_exit,
+        "accessibility": c.accessibility,
         "build_time": build_time,
     })
 }

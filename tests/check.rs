@@ -1,0 +1,235 @@
+//! `varde check`: each editor check finds its defect in a fixture made for it, in the same
+//! diagnostics format as the build, as text and as JSON.
+
+mod common;
+use common::*;
+
+use serde_json::Value;
+
+fn check(files: &[(&str, &str)], extra: &[&str]) -> (Run, tempfile::TempDir) {
+    let dir = site(files);
+    let mut cmd = varde();
+    cmd.env("SOURCE_DATE_EPOCH", "1780272000")
+        .arg("check")
+        .arg("--root")
+        .arg(dir.path())
+        .args(extra);
+    (run(&mut cmd), dir)
+}
+
+const HOME: &str = "---\ntitle: Hjem\ndescription: Forsiden.\n---\n";
+
+#[test]
+fn image_without_alt_text_is_an_error() {
+    let (r, dir) = check(
+        &[
+            ("content/_index.md", HOME),
+            (
+                "content/a.md",
+                "---\ntitle: A\ndescription: x\n---\nTekst.\n\n![](bilde.png)\n",
+            ),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error: content/a.md:7:1: image without alt text"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.path().join("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn empty_link_text_is_an_error_but_an_image_link_with_alt_is_fine() {
+    let (r, _) = check(&[("content/_index.md", HOME), ("content/a.md", "---\ntitle: A\ndescription: x\n---\nSe [](https://example.org/).\n\n[![Logo for kurset](logo.png)](https://example.org/)\n")], &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("content/a.md:5:4: link without text"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr.matches("link without text").count(),
+        1,
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn warnings_only_exit_zero() {
+    let (r, _) = check(
+        &[
+            ("content/_index.md", HOME),
+            ("content/a.md", "---\ntitle: A\n---\n## To\n\n#### Fire\n\nLes [her](b.md) og [klikk her](b.md).\n\n# En ekstra tittel\n"),
+            ("content/b.md", "---\ntitle: B\ndescription: x\n---\nDette er en setning med altfor mange ord i seg fordi forfatteren glemte å sette punktum mellom tankene sine og bare fortsatte og fortsatte videre uten pause.\n"),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let e = &r.stderr;
+    assert!(
+        e.contains("warning: content/a.md:1:1: the page has no description"),
+        "{e}"
+    );
+    assert!(
+        e.contains("content/a.md:6:1: heading level skipped: level 4 after level 2"),
+        "{e}"
+    );
+    assert!(e.contains("use ### here"), "{e}");
+    assert!(
+        e.contains("content/a.md:8:5: vague link text \"her\""),
+        "{e}"
+    );
+    assert!(e.contains("vague link text \"klikk her\""), "{e}");
+    assert!(
+        e.contains("content/a.md:10:1: a level-1 heading in the text"),
+        "{e}"
+    );
+    assert!(
+        e.contains("content/b.md:5:1: a long sentence (27 words)"),
+        "{e}"
+    );
+    assert!(!e.contains("error:"), "{e}");
+}
+
+#[test]
+fn lix_is_scored_with_a_configurable_limit_and_summarised() {
+    let long_words = "Helsepersonell koordinerer behandlingsopplegget. ".repeat(20);
+    let easy = "Vi går ut. Vi ser en hund. Den er fin. ".repeat(10);
+    let files = [
+        ("content/_index.md", HOME),
+        (
+            "content/tung.md",
+            &*format!("---\ntitle: Tung\ndescription: x\n---\n{long_words}\n"),
+        ),
+        (
+            "content/lett.md",
+            &*format!("---\ntitle: Lett\ndescription: x\n---\n{easy}\n"),
+        ),
+    ];
+    let (r, _) = check(&files, &[]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stderr
+            .contains("content/tung.md:1:1: LIX 103 is above 45"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("content/lett.md:1:1: LIX"),
+        "{}",
+        r.stderr
+    );
+    let table = &r.stdout;
+    assert!(table.starts_with("LIX   words  page"), "{table}");
+    let tung = table.find("content/tung.md").unwrap();
+    let lett = table.find("content/lett.md").unwrap();
+    assert!(tung < lett, "hardest first:\n{table}");
+    assert!(table.contains("(above the limit)"));
+
+    let mut with_limit = files.to_vec();
+    with_limit.push(("site.yaml", "check:\n  lix_max: 2\n"));
+    let (r, _) = check(&with_limit, &[]);
+    assert!(
+        r.stderr.contains("content/lett.md:1:1: LIX 3 is above 2"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn stale_services_are_listed() {
+    let (r, _) = check(
+        &[
+            ("site.yaml", "directory:\n  categories: [{id: helse, label: Helse}]\n"),
+            ("content/_index.md", HOME),
+            ("content/tj/_index.md", "---\ntitle: Tjenester\ndescription: x\ndirectory: true\n---\n"),
+            ("content/tj/a.md", "---\ntitle: A\norganisation: O\nsummary: S.\ncategories: [helse]\nservice_area: [Oslo]\nlast_reviewed: 2025-01-01\n---\n"),
+            ("content/tj/b.md", "---\ntitle: B\norganisation: O\nsummary: S.\ncategories: [helse]\nservice_area: [Oslo]\nlast_reviewed: 2026-05-01\n---\n"),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("content/tj/a.md:7:1: last checked 2025-01-01, more than 12 months ago"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("content/tj/b.md"), "{}", r.stderr);
+}
+
+#[test]
+fn json_format() {
+    let (r, _) = check(
+        &[
+            ("content/_index.md", HOME),
+            ("content/a.md", "---\ntitle: A\n---\n![](x.png)\n"),
+        ],
+        &["--format", "json"],
+    );
+    assert_eq!(r.code, 1);
+    let v: Value = serde_json::from_str(&r.stdout).expect("JSON on stdout");
+    assert_eq!(v["errors"], 1);
+    assert_eq!(v["warnings"], 1);
+    let d = v["diagnostics"].as_array().unwrap();
+    let img = d
+        .iter()
+        .find(|d| d["message"] == "image without alt text")
+        .unwrap();
+    assert_eq!(img["file"], "content/a.md");
+    assert_eq!(img["line"], 4);
+    assert_eq!(img["severity"], "error");
+    assert!(img["hint"]
+        .as_str()
+        .unwrap()
+        .contains("describe what the image shows"));
+}
+
+#[test]
+fn build_errors_are_check_errors_too() {
+    let (r, _) = check(
+        &[
+            ("content/_index.md", HOME),
+            ("content/a.md", "---\ntitle: A\ndate: 2019-02-30\n---\n"),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("content/a.md:3:7: no such date 2019-02-30"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn example_site_is_clean_but_for_the_honestly_stale_smil_entry() {
+    let mut cmd = varde();
+    cmd.arg("check")
+        .arg("--root")
+        .arg(repo())
+        .args(["--format", "json"]);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["errors"], 0);
+    let d = v["diagnostics"].as_array().unwrap();
+    // SMIL's facts come from January 2019; the entry says so rather than pretend otherwise.
+    assert!(
+        d.iter()
+            .all(|d| d["file"] == "content/tjenester/smil-kurset.md"
+                && d["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("last checked 2019-01-15")),
+        "{d:#?}"
+    );
+    for row in v["lix"].as_array().unwrap() {
+        assert!(row["lix"].as_f64().unwrap() <= 45.0, "{row}");
+    }
+}
