@@ -1,0 +1,141 @@
+//! The real-browser gate: builds the example site for a sub-path, serves it with nginx at
+//! http://127.0.0.1:PORT/smil/, and runs tests/browser/gate.mjs (Playwright driving Debian's
+//! Chromium) over every page in one browser session.
+//!
+//! Needs nginx, chromium and `npm ci --prefix tests/browser`; `.ci/run` installs them. Without
+//! them this test fails and says what is missing. Set VARDE_SKIP_BROWSER=1 to skip it on
+//! purpose on a machine without a browser.
+
+mod common;
+use common::*;
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Nginx(Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn start_nginx(dir: &Path, site: &Path, port: u16) -> Nginx {
+    let conf = format!(
+        r#"{user}
+worker_processes 1;
+error_log {dir}/error.log;
+pid {dir}/nginx.pid;
+events {{ worker_connections 256; }}
+http {{
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  charset utf-8;
+  charset_types text/css application/javascript application/json text/xml application/atom+xml;
+  access_log off;
+  client_body_temp_path {dir}/body;
+  proxy_temp_path {dir}/proxy;
+  fastcgi_temp_path {dir}/fastcgi;
+  uwsgi_temp_path {dir}/uwsgi;
+  scgi_temp_path {dir}/scgi;
+  server {{
+    listen 127.0.0.1:{port};
+    location /smil/ {{ alias {site}/; }}
+    error_page 404 /smil/404.html;
+  }}
+}}
+"#,
+        user = if is_root() { "user root;" } else { "" },
+        dir = dir.display(),
+        site = site.display(),
+    );
+    let conf_path = dir.join("nginx.conf");
+    std::fs::write(&conf_path, conf).unwrap();
+    let child = Command::new("nginx")
+        .arg("-p")
+        .arg(dir)
+        .arg("-c")
+        .arg(&conf_path)
+        .args(["-g", "daemon off;"])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("nginx is installed (.ci/run installs it with apt)");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "nginx did not start: {}",
+            std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Nginx(child)
+}
+
+#[test]
+fn every_page_passes_the_browser_gate() {
+    if std::env::var_os("VARDE_SKIP_BROWSER").is_some() {
+        eprintln!("browser gate skipped (VARDE_SKIP_BROWSER is set)");
+        return;
+    }
+    let gate = repo().join("tests/browser");
+    let mut missing = vec![];
+    if !gate.join("node_modules/playwright-core").is_dir() {
+        missing.push("npm ci --prefix tests/browser");
+    }
+    for (bin, pkg) in [
+        ("nginx", "nginx-light"),
+        ("chromium", "chromium"),
+        ("node", "nodejs"),
+    ] {
+        if Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {bin}"))
+            .output()
+            .map(|o| !o.status.success())
+            .unwrap_or(true)
+        {
+            missing.push(pkg);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "the browser gate needs: {} (see .ci/run), or set VARDE_SKIP_BROWSER=1",
+        missing.join(", ")
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}/smil/");
+    let out = tmp.path().join("public");
+    let r = build(&repo(), &out, &["--base-url", &base]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let _nginx = start_nginx(tmp.path(), &out, port);
+
+    let status = Command::new("node")
+        .arg(gate.join("gate.mjs"))
+        .arg(&base)
+        .arg(&out)
+        .current_dir(&gate)
+        .status()
+        .expect("node runs");
+    assert!(
+        status.success(),
+        "the browser gate failed (see the FAIL lines above)"
+    );
+}

@@ -1,0 +1,236 @@
+// The real-browser gate: one Chromium session over every page of a built site.
+//
+//   node gate.mjs BASE_URL OUT_DIR
+//
+// BASE_URL is where a web server serves OUT_DIR (e.g. http://127.0.0.1:8080/smil/).
+// Per page: axe-core with the WCAG 2.2 AA tags in light and dark mode, no horizontal
+// overflow at 320 CSS px (also with the WCAG text-spacing override), no request to another
+// origin, no console error. Then the quick exit (keyboard and Shift x3) and the service
+// directory's filter, with and without JavaScript. Prints one line per check and closes with
+// "browser: N passed, M failed"; exits 1 if anything failed.
+
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const [base, outDir] = process.argv.slice(2);
+if (!base || !outDir) {
+  console.error("usage: node gate.mjs BASE_URL OUT_DIR");
+  process.exit(2);
+}
+const origin = new URL(base).origin;
+const exitTarget = "https://www.yr.no/";
+
+let passed = 0;
+let failed = 0;
+function ok(name) {
+  passed++;
+  console.log(`ok    ${name}`);
+}
+function fail(name, detail) {
+  failed++;
+  console.log(`FAIL  ${name}\n      ${String(detail).split("\n").join("\n      ")}`);
+}
+function check(name, cond, detail) {
+  if (cond) ok(name);
+  else fail(name, detail);
+}
+
+// Every page of the site: index.html files and 404.html, but not alias redirects.
+function pages(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...pages(p));
+    else if (name === "index.html" || name === "404.html") {
+      if (readFileSync(p, "utf8").includes('http-equiv="refresh"')) continue;
+      const rel = relative(outDir, p).split("\\").join("/");
+      out.push(rel.endsWith("index.html") ? rel.slice(0, -"index.html".length) : rel);
+    }
+  }
+  return out.sort();
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+
+async function axe(page) {
+  await page.evaluate(axeSource); // evaluated through DevTools, so the page's CSP still holds for the page
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+    });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
+  });
+}
+
+async function overflow(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+// WCAG 1.4.12: line height 1.5, paragraph spacing 2em, letter spacing 0.12em, word spacing 0.16em.
+async function textSpacing(page) {
+  await page.evaluate(() => {
+    for (const el of document.querySelectorAll("*")) {
+      el.style.setProperty("line-height", "1.5", "important");
+      el.style.setProperty("letter-spacing", "0.12em", "important");
+      el.style.setProperty("word-spacing", "0.16em", "important");
+    }
+    for (const p of document.querySelectorAll("p")) p.style.setProperty("margin-bottom", "2em", "important");
+  });
+}
+
+// ---- every page ---------------------------------------------------------------------------
+const list = pages(outDir);
+console.log(`# ${list.length} pages under ${base}`);
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const foreign = [];
+const consoleErrors = [];
+context.on("request", (r) => {
+  const u = r.url();
+  if (!u.startsWith("data:") && new URL(u).origin !== origin) foreign.push(u);
+});
+const page = await context.newPage();
+page.on("console", (m) => {
+  if (m.type() === "error") consoleErrors.push(m.text());
+});
+page.on("pageerror", (e) => consoleErrors.push(String(e)));
+
+for (const rel of list) {
+  const url = base + rel;
+  foreign.length = 0;
+  consoleErrors.length = 0;
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: "light" });
+  const resp = await page.goto(url, { waitUntil: "load" });
+  const expected = rel === "404.html" ? 200 : 200;
+  if (!resp || resp.status() !== expected) {
+    fail(`${rel}: loads`, `status ${resp && resp.status()}`);
+    continue;
+  }
+  const light = await axe(page);
+  await page.emulateMedia({ colorScheme: "dark" });
+  const dark = await axe(page);
+  await page.setViewportSize({ width: 320, height: 640 });
+  const over = await overflow(page);
+  await textSpacing(page);
+  const overSpaced = await overflow(page);
+  const problems = [];
+  if (light.length) problems.push(`axe (light): ${light.join("; ")}`);
+  if (dark.length) problems.push(`axe (dark): ${dark.join("; ")}`);
+  if (over > 0) problems.push(`${over}px horizontal overflow at 320px`);
+  if (overSpaced > 0) problems.push(`${overSpaced}px horizontal overflow at 320px with the text-spacing override`);
+  if (foreign.length) problems.push(`requests to other origins: ${foreign.join(", ")}`);
+  if (consoleErrors.length) problems.push(`console errors: ${consoleErrors.join(" | ")}`);
+  check(`${rel || "/"}: axe WCAG 2.2 AA light+dark, reflow at 320px, no third party, no console error`, problems.length === 0, problems.join("\n"));
+}
+const cookies = await context.cookies();
+check("no cookies were set on any page", cookies.length === 0, JSON.stringify(cookies));
+await context.close();
+
+// ---- quick exit ---------------------------------------------------------------------------
+async function exitContext() {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // The destination is answered here, so nothing leaves the machine.
+  await ctx.route("https://www.yr.no/**", (route) =>
+    route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>yr</title><p>Været" }),
+  );
+  return ctx;
+}
+
+for (const how of ["keyboard (Tab, Enter)", "Shift three times"]) {
+  const ctx = await exitContext();
+  const p = await ctx.newPage();
+  await p.goto(base, { waitUntil: "load" });
+  await p.goto(base + "nas/", { waitUntil: "load" });
+  if (how.startsWith("keyboard")) {
+    await p.keyboard.press("Tab");
+    const focused = await p.evaluate(() => document.activeElement && document.activeElement.id);
+    check("quick exit is the first thing Tab reaches", focused === "quick-exit", `focused: ${focused}`);
+    await Promise.all([p.waitForURL(exitTarget), p.keyboard.press("Enter")]);
+  } else {
+    await p.locator("main").click({ position: { x: 5, y: 5 } });
+    await Promise.all([
+      p.waitForURL(exitTarget),
+      (async () => {
+        for (let i = 0; i < 3; i++) await p.keyboard.press("Shift");
+      })(),
+    ]);
+  }
+  check(`quick exit by ${how} lands on the destination`, p.url() === exitTarget, p.url());
+  await p.goBack({ waitUntil: "load" });
+  check(`after quick exit by ${how}, Back skips the page that was left`, p.url() === base, `Back went to ${p.url()}`);
+  await ctx.close();
+}
+{
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const p = await ctx.newPage();
+  await p.goto(base + "nas/", { waitUntil: "load" });
+  const href = await p.getAttribute("#quick-exit", "href");
+  check("without JavaScript the quick exit is a plain link to the destination", href === exitTarget, href);
+  await ctx.close();
+}
+
+// ---- service directory ----------------------------------------------------------------------
+{
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 800 } });
+  const p = await ctx.newPage();
+  const dir = base + "tjenester/";
+  await p.goto(dir, { waitUntil: "load" });
+  const total = await p.locator("li.service[data-id]").evaluateAll((els) => new Set(els.map((e) => e.dataset.id)).size);
+  check("directory: the filter form is shown when JavaScript runs", await p.locator("#dir-filter-box").isVisible(), "hidden");
+  await p.locator("#dir-filter-box summary").click();
+  await p.getByLabel("Uten henvisning").check();
+  const status = await p.locator("#dir-count").textContent();
+  const visible = await p.locator("li.service:visible").evaluateAll((els) => els.map((e) => e.dataset.referral));
+  check(
+    "directory: 'Uten henvisning' narrows the list and the count says so",
+    visible.length > 0 && visible.length < total && visible.every((r) => r === "nei") && status.includes(`av ${total}`),
+    `status "${status}", visible ${JSON.stringify(visible)}`,
+  );
+  check("directory: the count is a polite live region", (await p.getAttribute("#dir-count", "role")) === "status", "no role=status");
+  check("directory: the filter is kept in the address", p.url().endsWith("?henvisning=nei"), p.url());
+  const shared = p.url();
+  const p2 = await ctx.newPage();
+  await p2.goto(shared, { waitUntil: "load" });
+  const restored = await p2.getByLabel("Uten henvisning").isChecked();
+  const status2 = await p2.locator("#dir-count").textContent();
+  check("directory: a shared filtered address opens filtered", restored && status2 === status, `checked ${restored}, "${status2}"`);
+  await p2.selectOption("#dir-omrade", "oslo");
+  await p2.getByLabel("Uten henvisning").uncheck();
+  const osloIds = await p2.locator("li.service:visible").evaluateAll((els) => els.map((e) => e.dataset.areas));
+  check(
+    "directory: the region select keeps services for the area and the whole country",
+    osloIds.length > 0 && osloIds.every((a) => a.split(" ").includes("oslo") || a === "*"),
+    JSON.stringify(osloIds),
+  );
+  await ctx.close();
+
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  const q = await noJs.newPage();
+  await q.goto(dir, { waitUntil: "load" });
+  check("directory without JavaScript: the form stays hidden", !(await q.locator("#dir-filter-box").isVisible()), "visible");
+  await q.getByRole("link", { name: "Uten henvisning" }).click();
+  check("directory without JavaScript: filter links lead to real filter pages", q.url() === dir + "uten-henvisning/", q.url());
+  const n = await q.locator("li.service").count();
+  check("directory without JavaScript: the filter page lists services", n > 0 && n < total, `${n} of ${total}`);
+  await noJs.close();
+}
+
+await browser.close();
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
