@@ -13,6 +13,7 @@ pub mod fields;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod slug;
 pub mod yaml;
 
@@ -90,6 +91,42 @@ pub fn check(opts: &BuildOptions) -> CheckReport {
     }
 }
 
+/// Load, check and render: the core that `build` (to disk) and `serve` (to memory) share.
+/// `sink` is asked for only when there are no errors, so nothing is written for a bad site.
+/// Returns `None` when `diags` holds errors.
+pub fn render_to<'s>(
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+    sink: impl FnOnce() -> Result<&'s dyn output::Sink, Diagnostic>,
+) -> Option<(content::Site, usize)> {
+    let site = load_site(opts, diags);
+    let mut theme = match render::Theme::load(&opts.root, &site.config.theme) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.extend(d);
+            return None;
+        }
+    };
+    if diags.has_errors() {
+        return None;
+    }
+    theme.configure(&site);
+    let sink = match sink() {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    match render::write_site(&site, &theme, sink) {
+        Ok(n) => Some((site, n)),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    }
+}
+
 /// Builds the site. Every content problem is collected before anything is written; on any
 /// error the output folder is left exactly as it was.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
@@ -105,34 +142,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     };
 
-    let site = load_site(opts, &mut diags);
-    let theme = render::Theme::load(root, &site.config.theme);
-    let mut theme = match theme {
-        Ok(t) => t,
-        Err(d) => {
-            diags.extend(d);
-            return Err(fail(diags));
-        }
-    };
-    if diags.has_errors() {
-        return Err(fail(diags));
-    }
-
-    theme.configure(&site);
-    let staging = output::Staging::new(out.clone()).map_err(|e| {
-        fail(Diagnostics {
-            items: vec![Diagnostic::error(format!(
+    // The staging folder is only created once the content is known to be good, and is
+    // removed again (when dropped) if rendering fails.
+    let mut staging = None;
+    let rendered = render_to(opts, &mut diags, || {
+        let s = output::Staging::new(out.clone()).map_err(|e| {
+            Diagnostic::error(format!(
                 "cannot create the output folder next to {}: {e}",
                 out.display()
-            ))],
-        })
-    })?;
-    let files_written = match render::write_site(&site, &theme, &staging) {
-        Ok(n) => n,
-        Err(d) => {
-            diags.extend(d);
-            return Err(fail(diags)); // dropping `staging` removes it
-        }
+            ))
+        })?;
+        Ok(staging.insert(s) as &dyn output::Sink)
+    });
+    let (site, files_written) = match rendered {
+        Some(r) => r,
+        None => return Err(fail(diags)),
+    };
+    let Some(staging) = staging else {
+        return Err(fail(diags));
     };
     if let Err(e) = staging.commit() {
         diags.push(Diagnostic::error(format!(

@@ -13,7 +13,7 @@ use varde::{build, new, BuildOptions};
     name = "varde",
     version,
     about = "Build an accessible static information site from Markdown",
-    after_help = "Examples:\n  varde build                       build ./content into ./public\n  varde check                       accessibility and readability report for editors\n  varde build --root site --out /tmp/ut\n  varde build --drafts --base-url http://127.0.0.1:8080/smil/\n  varde new page nas/ny-side.md     start a new page with every field explained\n  varde new service tjenester/helsestasjon.md\n\nExit codes: 0 built, 1 content errors (nothing written), 2 wrong usage."
+    after_help = "Examples:\n  varde build                       build ./content into ./public\n  varde serve                       preview on http://127.0.0.1:1111/ with live reload\n  varde check                       accessibility and readability report for editors\n  varde build --root site --out /tmp/ut\n  varde build --drafts --base-url http://127.0.0.1:8080/smil/\n  varde new page nas/ny-side.md     start a new page with every field explained\n  varde new service tjenester/helsestasjon.md\n\nExit codes: 0 built, 1 content errors (nothing written), 2 wrong usage."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -39,6 +39,26 @@ enum Command {
         /// Override base_url from site.yaml (e.g. http://127.0.0.1:8080/smil/)
         #[arg(long)]
         base_url: Option<String>,
+    },
+    /// Preview the site with live reload while you edit
+    #[command(
+        after_help = "Examples:\n  varde serve\n  varde serve --port 8080 --open\n  varde serve --root ../nettsted --drafts\n\nThe preview is built in memory; public/ is not touched."
+    )]
+    Serve {
+        /// The site folder, holding content/ and site.yaml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but 127.0.0.1 shares the preview with the network
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+        /// Open the preview in the default browser
+        #[arg(long)]
+        open: bool,
     },
     /// Check the content for editors: accessibility, readability (LIX), outdated services
     #[command(
@@ -113,6 +133,27 @@ fn main() -> ExitCode {
                 Err(failure) => {
                     eprint!("{}", failure.diagnostics.render(color));
                     eprintln!("nothing was written; the previous output is unchanged");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+            open,
+        } => {
+            match varde::serve::run(varde::serve::ServeOptions {
+                root,
+                port,
+                bind,
+                drafts,
+                open,
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(msg) => {
+                    eprintln!("error: {msg}");
                     ExitCode::from(1)
                 }
             }

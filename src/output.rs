@@ -8,6 +8,22 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::content::CONTENT_DIR;
 
+/// Where rendered files go: a staging folder on disk (`varde build`) or memory (`varde serve`).
+pub trait Sink: Sync {
+    fn write(&self, site_path: &str, bytes: &[u8]) -> io::Result<()>;
+    fn copy(&self, source: &Path, site_path: &str) -> io::Result<()>;
+}
+
+impl Sink for Staging {
+    fn write(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
+        Staging::write(self, site_path, bytes)
+    }
+
+    fn copy(&self, source: &Path, site_path: &str) -> io::Result<()> {
+        Staging::copy(self, source, site_path)
+    }
+}
+
 /// A build's output under construction.
 pub struct Staging {
     out: PathBuf,

@@ -15,7 +15,7 @@ use tera::{Context, Tera};
 
 use crate::content::{Site, CONTENT_DIR};
 use crate::diagnostics::Diagnostic;
-use crate::output::Staging;
+use crate::output::Sink;
 
 /// The default theme, built into the binary so `varde build` works on a folder that holds
 /// only `content/` (a benchmark corpus, a site moved over from Hugo or Zola).
@@ -392,7 +392,11 @@ fn job_path(site: &Site, job: &Job) -> String {
 }
 
 /// Renders every output of the site into `staging`. Returns the number of files written.
-pub fn write_site(site: &Site, theme: &Theme, staging: &Staging) -> Result<usize, Vec<Diagnostic>> {
+pub fn write_site(
+    site: &Site,
+    theme: &Theme,
+    staging: &dyn Sink,
+) -> Result<usize, Vec<Diagnostic>> {
     let mut diags = vec![];
     for (p, page) in site.pages.iter().enumerate() {
         let key = if page.meta.template.is_some() {

@@ -117,3 +117,67 @@ pub fn file_for_url(out: &Path, base_path: &str, url: &str) -> Option<PathBuf> {
 pub fn count(hay: &str, needle: &str) -> usize {
     hay.matches(needle).count()
 }
+
+/// A response read from a raw HTTP/1.1 connection.
+pub struct HttpResponse {
+    pub status: u16,
+    pub head: String,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Sends `request` (a whole HTTP request, as bytes on the wire) and reads the reply until the
+/// server closes. Raw on purpose: HTTP clients clean up paths such as `/../` before sending.
+pub fn raw_http(port: u16, request: &str) -> std::io::Result<HttpResponse> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    s.write_all(request.as_bytes())?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf)?;
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(buf.len(), |i| i + 4);
+    let head = String::from_utf8_lossy(&buf[..split]).into_owned();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Ok(HttpResponse {
+        status,
+        head,
+        body: buf[split..].to_vec(),
+    })
+}
+
+pub fn http_get(port: u16, path: &str) -> HttpResponse {
+    raw_http(
+        port,
+        &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+    )
+    .expect("HTTP request")
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

@@ -1,0 +1,144 @@
+//! HTTP details of the preview server: turning a request path into a key of the in-memory
+//! site (never a file-system path, so nothing outside the site can be read), content types,
+//! and ETags.
+
+/// Why a request path was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BadPath {
+    /// Not valid percent-encoding or not UTF-8.
+    Encoding,
+    /// `..`, `.`, a backslash, a NUL or an encoded slash: never needed by a real page.
+    Suspicious,
+}
+
+/// Decodes `%xx`; refuses invalid sequences and non-UTF-8.
+fn percent_decode(s: &str) -> Result<String, BadPath> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = b.get(i + 1..i + 3).ok_or(BadPath::Encoding)?;
+            let hex = std::str::from_utf8(hex).map_err(|_| BadPath::Encoding)?;
+            out.push(u8::from_str_radix(hex, 16).map_err(|_| BadPath::Encoding)?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| BadPath::Encoding)
+}
+
+/// The site path a request asks for (`/nas/?x=1` -> `/nas/`), checked. Encoded slashes and
+/// dots are refused rather than decoded into path structure.
+pub fn request_path(url: &str) -> Result<String, BadPath> {
+    let raw = url.split(['?', '#']).next().unwrap_or("/");
+    if !raw.starts_with('/') {
+        return Err(BadPath::Suspicious);
+    }
+    let lower = raw.to_ascii_lowercase();
+    if lower.contains("%2f")
+        || lower.contains("%5c")
+        || lower.contains("%00")
+        || lower.contains("%2e")
+    {
+        return Err(BadPath::Suspicious);
+    }
+    let path = percent_decode(raw)?;
+    if path.contains(['\\', '\0']) || path.starts_with("//") {
+        return Err(BadPath::Suspicious);
+    }
+    if path.split('/').any(|seg| seg == ".." || seg == ".") {
+        return Err(BadPath::Suspicious);
+    }
+    Ok(path)
+}
+
+/// The key in the in-memory site for a site path: `/nas/` -> `/nas/index.html`.
+pub fn file_key(path: &str) -> String {
+    if path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json; charset=utf-8",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml; charset=utf-8",
+        "ics" => "text/calendar; charset=utf-8",
+        "wasm" => "application/wasm",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "ico" => "image/x-icon",
+        "avif" => "image/avif",
+        _ if path.ends_with("/atom.xml") => "application/atom+xml; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A strong ETag from the bytes (FNV-1a: fast, and collisions only cost a re-download).
+pub fn etag(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("\"{h:016x}-{}\"", bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_in_every_spelling_is_refused() {
+        for bad in [
+            "/../etc/passwd",
+            "/nas/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "/nas%2f..%2f..%2fsecret",
+            "/..%5c..%5cwindows",
+            "/a\\..\\b",
+            "/a%00.html",
+            "//etc/passwd",
+            "etc/passwd",
+            "/./nas/",
+        ] {
+            assert!(request_path(bad).is_err(), "{bad}");
+        }
+        assert_eq!(request_path("/%ZZ"), Err(BadPath::Encoding));
+        assert_eq!(request_path("/%ff"), Err(BadPath::Encoding));
+    }
+
+    #[test]
+    fn ordinary_paths() {
+        assert_eq!(request_path("/nas/?utm=x").unwrap(), "/nas/");
+        assert_eq!(request_path("/st%C3%B8tte/").unwrap(), "/støtte/");
+        assert_eq!(file_key("/nas/"), "/nas/index.html");
+        assert_eq!(file_key("/css/varde.css"), "/css/varde.css");
+    }
+
+    #[test]
+    fn content_types_have_charsets() {
+        assert_eq!(content_type("/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("/x.wasm"), "application/wasm");
+        assert_eq!(content_type("/a.JPG"), "image/jpeg");
+        assert_eq!(content_type("/x.unknown"), "application/octet-stream");
+    }
+}

@@ -1,0 +1,409 @@
+//! `varde serve`: the preview server. It builds the site into memory with the same pipeline
+//! as `varde build`, serves it with tiny_http, watches the sources, rebuilds on every save,
+//! and tells open pages to reload (Server-Sent Events). A failed rebuild keeps the last good
+//! site browsable under an overlay that shows the diagnostics.
+
+pub mod http;
+pub mod live;
+pub mod watch;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+use crate::diagnostics::Diagnostics;
+use crate::output::{rel_file, Sink};
+use crate::BuildOptions;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: std::path::PathBuf,
+    pub port: u16,
+    pub bind: String,
+    pub drafts: bool,
+    pub open: bool,
+}
+
+/// One file of the built site, ready to send.
+struct Served {
+    bytes: Arc<Vec<u8>>,
+    etag: String,
+}
+
+type Files = HashMap<String, Served>;
+
+/// Rendered files, kept in memory.
+#[derive(Default)]
+struct Memory {
+    files: Mutex<HashMap<String, Vec<u8>>>,
+}
+
+impl Memory {
+    fn put(&self, site_path: &str, bytes: Vec<u8>) {
+        let key = format!(
+            "/{}",
+            rel_file(site_path).to_string_lossy().replace('\\', "/")
+        );
+        if let Ok(mut f) = self.files.lock() {
+            f.insert(key, bytes);
+        }
+    }
+}
+
+impl Sink for Memory {
+    fn write(&self, site_path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.put(site_path, bytes.to_vec());
+        Ok(())
+    }
+
+    fn copy(&self, source: &Path, site_path: &str) -> std::io::Result<()> {
+        self.put(site_path, std::fs::read(source)?);
+        Ok(())
+    }
+}
+
+/// What the server threads share with the rebuild loop.
+struct Shared {
+    files: RwLock<Arc<Files>>,
+    /// The diagnostics of the last rebuild, when it failed.
+    errors: RwLock<Option<Arc<String>>>,
+    listeners: Mutex<Vec<Sender<&'static str>>>,
+    builds: AtomicU64,
+}
+
+impl Shared {
+    fn broadcast(&self, event: &'static str) {
+        if let Ok(mut l) = self.listeners.lock() {
+            l.retain(|tx| tx.send(event).is_ok());
+        }
+    }
+}
+
+/// One full build into memory. Returns the files, or the diagnostics that stopped it.
+fn build_in_memory(opts: &BuildOptions) -> Result<(Files, Diagnostics), Diagnostics> {
+    let mem = Memory::default();
+    let mut diags = Diagnostics::default();
+    let result = crate::render_to(opts, &mut diags, || Ok(&mem as &dyn Sink));
+    diags.sort();
+    match result {
+        Some(_) => {
+            let files = mem.files.into_inner().unwrap_or_default();
+            let files = files
+                .into_iter()
+                .map(|(k, v)| {
+                    let etag = http::etag(&v);
+                    (
+                        k,
+                        Served {
+                            bytes: Arc::new(v),
+                            etag,
+                        },
+                    )
+                })
+                .collect();
+            Ok((files, diags))
+        }
+        None => Err(diags),
+    }
+}
+
+/// Whether a rebuild changed only stylesheets (then pages swap CSS instead of reloading).
+fn only_css_changed(old: &Files, new: &Files) -> bool {
+    let mut changed = new
+        .iter()
+        .filter(|(k, v)| old.get(*k).map(|o| o.etag != v.etag).unwrap_or(true))
+        .map(|(k, _)| k);
+    let removed = old.keys().any(|k| !new.contains_key(k));
+    let mut any = false;
+    let all_css = changed.all(|k| {
+        any = true;
+        k.ends_with(".css")
+    });
+    any && all_css && !removed
+}
+
+fn is_loopback(bind: &str) -> bool {
+    bind == "localhost" || bind == "::1" || bind.starts_with("127.")
+}
+
+fn header(name: &str, value: &str) -> Header {
+    // Names and values here are ours and always valid.
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .unwrap_or_else(|_| Header::from_bytes(&b"X-Varde"[..], &b"1"[..]).expect("static header"))
+}
+
+/// Runs the preview server until Ctrl-C.
+pub fn run(opts: ServeOptions) -> Result<(), String> {
+    let host = if opts.bind == "0.0.0.0" || opts.bind == "::" {
+        "127.0.0.1".to_string()
+    } else {
+        opts.bind.clone()
+    };
+    let host_in_url = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.clone()
+    };
+    let base_url = format!("http://{host_in_url}:{}/", opts.port);
+    let build_opts = BuildOptions {
+        root: opts.root.clone(),
+        out: None,
+        drafts: opts.drafts,
+        base_url: Some(base_url.clone()),
+    };
+
+    let server = tiny_http::Server::http((opts.bind.as_str(), opts.port)).map_err(|e| {
+        if e.to_string().contains("in use") {
+            format!(
+                "port {} is already in use (is another `varde serve` running?); try `varde serve --port {}`",
+                opts.port,
+                opts.port.saturating_add(1)
+            )
+        } else {
+            format!("cannot listen on {}:{}: {e}", opts.bind, opts.port)
+        }
+    })?;
+    let server = Arc::new(server);
+    if !is_loopback(&opts.bind) {
+        eprintln!("warning: serving on {} makes the preview (drafts included) reachable from other machines on the network", opts.bind);
+        eprintln!("warning: use the default --bind 127.0.0.1 unless you really mean to share it");
+    }
+
+    let shared = Arc::new(Shared {
+        files: RwLock::new(Arc::new(Files::new())),
+        errors: RwLock::new(None),
+        listeners: Mutex::new(Vec::new()),
+        builds: AtomicU64::new(0),
+    });
+    let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let started = Instant::now();
+    apply(&shared, build_in_memory(&build_opts), color, started);
+    let watch = watch::Watch::new(&opts.root)
+        .map_err(|e| format!("cannot watch {}: {e}", opts.root.display()))?;
+
+    let _ = ctrlc::set_handler(|| {
+        eprintln!("\nstopped");
+        std::process::exit(0);
+    });
+    for _ in 0..8 {
+        let server = Arc::clone(&server);
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || loop {
+            match server.recv() {
+                Ok(req) => handle(req, &shared),
+                Err(_) => continue,
+            }
+        });
+    }
+    eprintln!(
+        "serving {} on {base_url} (Ctrl-C to stop)",
+        opts.root.display()
+    );
+    if opts.open {
+        open_browser(&base_url);
+    }
+    while let Some(first) = watch.next_change() {
+        apply(&shared, build_in_memory(&build_opts), color, first);
+    }
+    Ok(())
+}
+
+/// Installs a rebuild's result and tells the open pages.
+fn apply(
+    shared: &Shared,
+    result: Result<(Files, Diagnostics), Diagnostics>,
+    color: bool,
+    since: Instant,
+) {
+    let n = shared.builds.fetch_add(1, Ordering::SeqCst);
+    match result {
+        Ok((files, diags)) => {
+            if !diags.items.is_empty() {
+                eprint!("{}", diags.render(color));
+            }
+            let old = shared
+                .files
+                .read()
+                .map(|f| Arc::clone(&f))
+                .unwrap_or_default();
+            let unchanged = old.len() == files.len()
+                && files
+                    .iter()
+                    .all(|(k, v)| old.get(k).is_some_and(|o| o.etag == v.etag));
+            let event = if unchanged {
+                None
+            } else if only_css_changed(&old, &files) {
+                Some("css")
+            } else {
+                Some("reload")
+            };
+            let count = files.len();
+            if let Ok(mut f) = shared.files.write() {
+                *f = Arc::new(files);
+            }
+            let had_errors = shared
+                .errors
+                .write()
+                .map(|mut e| e.take().is_some())
+                .unwrap_or(false);
+            let event = if had_errors { Some("reload") } else { event };
+            if let (Some(event), true) = (event, n > 0) {
+                shared.broadcast(event);
+            }
+            eprintln!(
+                "{} {count} files in {} ms",
+                if n == 0 { "built" } else { "rebuilt" },
+                since.elapsed().as_millis()
+            );
+        }
+        Err(diags) => {
+            eprint!("{}", diags.render(color));
+            eprintln!("the preview keeps showing the last version that built");
+            if let Ok(mut e) = shared.errors.write() {
+                *e = Some(Arc::new(diags.render(false)));
+            }
+            shared.broadcast("reload");
+        }
+    }
+}
+
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(cmd).arg(url).spawn().is_err() {
+        eprintln!("could not open a browser; visit {url}");
+    }
+}
+
+fn respond<R: std::io::Read>(req: Request, resp: Response<R>) {
+    let _ = req.respond(resp);
+}
+
+fn text(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+    Response::from_data(body.as_bytes().to_vec())
+        .with_status_code(StatusCode(status))
+        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+        .with_header(header("Cache-Control", "no-cache"))
+}
+
+fn handle(req: Request, shared: &Arc<Shared>) {
+    let url = req.url().to_string();
+    let path_only = url.split('?').next().unwrap_or("");
+    if path_only == live::EVENTS_PATH {
+        let shared = Arc::clone(shared);
+        std::thread::spawn(move || events(req, &shared));
+        return;
+    }
+    if !matches!(req.method(), Method::Get | Method::Head) {
+        return respond(
+            req,
+            text(405, "only GET and HEAD\n").with_header(header("Allow", "GET, HEAD")),
+        );
+    }
+    if path_only == live::SCRIPT_PATH || path_only == live::STYLE_PATH {
+        let (body, kind) = if path_only == live::SCRIPT_PATH {
+            (live::SCRIPT, "text/javascript; charset=utf-8")
+        } else {
+            (live::STYLE, "text/css; charset=utf-8")
+        };
+        let resp = Response::from_data(body.as_bytes().to_vec())
+            .with_header(header("Content-Type", kind))
+            .with_header(header("Cache-Control", "no-cache"));
+        return respond(req, resp);
+    }
+    let path = match http::request_path(&url) {
+        Ok(p) => p,
+        Err(_) => return respond(req, text(400, "bad request path\n")),
+    };
+    let files = shared
+        .files
+        .read()
+        .map(|f| Arc::clone(&f))
+        .unwrap_or_default();
+    let errors = shared.errors.read().ok().and_then(|e| e.clone());
+    let key = http::file_key(&path);
+    let (status, key) = if files.contains_key(&key) {
+        (200, key)
+    } else if !path.ends_with('/') && files.contains_key(&format!("{path}/index.html")) {
+        // /nas -> /nas/, as static hosts do.
+        let location: String = format!("{path}/")
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_graphic() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let resp = Response::empty(StatusCode(301)).with_header(header("Location", &location));
+        return respond(req, resp);
+    } else {
+        (404, "/404.html".to_string())
+    };
+    let Some(file) = files.get(&key) else {
+        return respond(req, text(404, "not found\n"));
+    };
+    let content_type = http::content_type(&key);
+    let (bytes, etag) = if content_type.starts_with("text/html") {
+        let injected = live::inject(&file.bytes, errors.as_deref().map(String::as_str));
+        let etag = http::etag(&injected);
+        (Arc::new(injected), etag)
+    } else {
+        (Arc::clone(&file.bytes), file.etag.clone())
+    };
+    let fresh = req
+        .headers()
+        .iter()
+        .any(|h| h.field.equiv("If-None-Match") && h.value.as_str() == etag);
+    if fresh && status == 200 {
+        let resp = Response::empty(StatusCode(304))
+            .with_header(header("ETag", &etag))
+            .with_header(header("Cache-Control", "no-cache"));
+        return respond(req, resp);
+    }
+    let resp = Response::from_data(bytes.as_ref().clone())
+        .with_status_code(StatusCode(status))
+        .with_header(header("Content-Type", content_type))
+        .with_header(header("Cache-Control", "no-cache"))
+        .with_header(header("ETag", &etag));
+    respond(req, resp);
+}
+
+/// A Server-Sent Events stream: one `reload` or `css` event per rebuild, and a comment every
+/// 15 s so a closed tab is noticed and its thread ends.
+fn events(req: Request, shared: &Shared) {
+    let (tx, rx) = channel();
+    if let Ok(mut l) = shared.listeners.lock() {
+        l.push(tx);
+    }
+    let mut w = req.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: connected\n\n";
+    if w.write_all(head.as_bytes())
+        .and_then(|_| w.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let msg = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(event) => format!("event: {event}\ndata: {event}\n\n"),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
+            Err(_) => return,
+        };
+        if w.write_all(msg.as_bytes()).and_then(|_| w.flush()).is_err() {
+            return;
+        }
+    }
+}
