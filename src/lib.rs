@@ -15,6 +15,7 @@ pub mod output;
 pub mod render;
 pub mod serve;
 pub mod slug;
+pub mod timing;
 pub mod yaml;
 
 use std::path::PathBuf;
@@ -54,8 +55,24 @@ fn fail(mut diagnostics: Diagnostics) -> BuildFailure {
     BuildFailure { diagnostics }
 }
 
+/// What the preview keeps between rebuilds (see `content::LoadCache` and
+/// `render::RenderCache`).
+#[derive(Default)]
+pub struct Caches {
+    pub load: content::LoadCache,
+    pub render: render::RenderCache,
+}
+
 /// Load, model and check: the stages `build` and `check` share.
 fn load_site(opts: &BuildOptions, diags: &mut Diagnostics) -> content::Site {
+    load_site_cached(opts, diags, None)
+}
+
+fn load_site_cached(
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+    cache: Option<&mut content::LoadCache>,
+) -> content::Site {
     let (mut config, d) = config::load(&opts.root);
     diags.extend(d);
     if let Some(url) = &opts.base_url {
@@ -63,10 +80,13 @@ fn load_site(opts: &BuildOptions, diags: &mut Diagnostics) -> content::Site {
             diags.push(Diagnostic::error(format!("--base-url: {msg}")));
         }
     }
-    let (mut site, d) = content::load(&opts.root, config, opts.drafts);
+    let mut t = timing::Timer::new();
+    let (mut site, d) = content::load_cached(&opts.root, config, opts.drafts, cache);
     diags.extend(d);
+    t.lap("load (read, parse, markdown)");
     site.directories = directory::listing::build(&site);
     diags.extend(check::site(&site));
+    t.lap("directory + checks");
     site
 }
 
@@ -99,7 +119,17 @@ pub fn render_to<'s>(
     diags: &mut Diagnostics,
     sink: impl FnOnce() -> Result<&'s dyn output::Sink, Diagnostic>,
 ) -> Option<(content::Site, usize)> {
-    let site = load_site(opts, diags);
+    render_cached(opts, diags, sink, None).map(|(site, w)| (site, w.files))
+}
+
+/// `render_to` with the preview's caches: only what changed is read, parsed and rendered.
+pub fn render_cached<'s>(
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+    sink: impl FnOnce() -> Result<&'s dyn output::Sink, Diagnostic>,
+    mut caches: Option<&mut Caches>,
+) -> Option<(content::Site, render::Written)> {
+    let site = load_site_cached(opts, diags, caches.as_deref_mut().map(|c| &mut c.load));
     let mut theme = match render::Theme::load(&opts.root, &site.config.theme) {
         Ok(t) => t,
         Err(d) => {
@@ -118,7 +148,10 @@ pub fn render_to<'s>(
             return None;
         }
     };
-    match render::write_site(&site, &theme, sink) {
+    let mut t = timing::Timer::new();
+    let written = render::write_site_cached(&site, &theme, sink, caches.map(|c| &mut c.render));
+    t.lap("render + write");
+    match written {
         Ok(n) => Some((site, n)),
         Err(d) => {
             diags.extend(d);
@@ -161,7 +194,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let Some(staging) = staging else {
         return Err(fail(diags));
     };
-    if let Err(e) = staging.commit() {
+    let mut t = timing::Timer::new();
+    let committed = staging.commit();
+    t.lap("swap output folders");
+    if let Err(e) = committed {
         diags.push(Diagnostic::error(format!(
             "cannot move the new site into {}: {e}",
             out.display()

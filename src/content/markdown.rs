@@ -32,6 +32,11 @@ pub struct Rendered {
     pub anchor_links: Vec<AnchorLink>,
     /// Facts for `varde check` (alt texts, headings, link texts, sentences).
     pub audit: super::audit::Audit,
+    /// Every content key a link looked up, and what it found: the rendering stays valid
+    /// while these still resolve the same (the preview's cache relies on it).
+    pub link_targets: Vec<(String, Option<String>)>,
+    /// A hash of `html` and `summary`.
+    pub hash: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -120,9 +125,26 @@ struct Ctx<'a> {
     links: &'a Links<'a>,
     diags: Vec<Diagnostic>,
     anchor_links: Vec<AnchorLink>,
+    link_targets: Vec<(String, Option<String>)>,
+}
+
+/// What a content key resolves to: its site path, a marker for a draft, or nothing.
+pub fn resolve(links: &Links<'_>, key: &str) -> Option<String> {
+    match links.paths.get(key) {
+        Some(p) => Some(p.clone()),
+        None if links.drafts.contains(key) => Some("\0draft".into()),
+        None => None,
+    }
 }
 
 impl Ctx<'_> {
+    /// Looks a content key up, remembering the answer for cache validation.
+    fn lookup(&mut self, key: &str) -> Option<String> {
+        let found = resolve(self.links, key);
+        self.link_targets.push((key.to_string(), found.clone()));
+        found.filter(|p| !p.starts_with('\0'))
+    }
+
     /// Rewrites one link destination. `None` leaves it as written.
     fn rewrite(&mut self, dest: &str, offset: usize) -> Option<String> {
         if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
@@ -155,19 +177,16 @@ impl Ctx<'_> {
             );
             return None;
         };
-        let target = self.links.paths.get(&key).or_else(|| {
+        let mut target = self.lookup(&key);
+        if target.is_none() && decoded.ends_with('/') {
             // `[tekst](../nas/)` may name a section folder.
             let idx = if key.is_empty() {
                 "_index.md".to_string()
             } else {
                 format!("{key}/_index.md")
             };
-            if decoded.ends_with('/') {
-                self.links.paths.get(&idx)
-            } else {
-                None
-            }
-        });
+            target = self.lookup(&idx);
+        }
         match target {
             Some(site_path) => {
                 let mut url = format!(
@@ -250,6 +269,7 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
         links,
         diags: Vec::new(),
         anchor_links: Vec::new(),
+        link_targets: Vec::new(),
     };
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut out = Rendered::default();
@@ -362,6 +382,9 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.toc = nest(flat_toc);
     out.anchor_links = ctx.anchor_links;
+    out.link_targets = ctx.link_targets;
+    out.hash =
+        super::source::hash_str(&out.html) ^ super::source::hash_str(&out.summary).rotate_left(1);
     out.audit = observer.finish();
     (out, ctx.diags)
 }

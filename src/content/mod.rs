@@ -9,6 +9,8 @@ pub mod source;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -27,7 +29,7 @@ pub const CONTENT_DIR: &str = "content";
 
 #[derive(Debug)]
 pub struct Page {
-    pub file: SourceFile,
+    pub file: Arc<SourceFile>,
     pub meta: PageMeta,
     /// Index into `Site::sections`.
     pub section: usize,
@@ -35,7 +37,7 @@ pub struct Page {
     pub path: String,
     /// Files of a page bundle, copied next to the page.
     pub assets: Vec<Asset>,
-    pub content: Rendered,
+    pub content: Arc<Rendered>,
     /// The service entry, for pages in a directory section.
     pub service: Option<Service>,
 }
@@ -43,7 +45,7 @@ pub struct Page {
 #[derive(Debug)]
 pub struct Section {
     /// The `_index.md`, when there is one.
-    pub file: Option<SourceFile>,
+    pub file: Option<Arc<SourceFile>>,
     /// Folder relative to `content/` (`""` for the home section).
     pub dir: String,
     pub meta: SectionMeta,
@@ -55,7 +57,7 @@ pub struct Section {
     pub pages: Vec<usize>,
     /// Non-Markdown files in the folder, copied next to the section page.
     pub assets: Vec<Asset>,
-    pub content: Rendered,
+    pub content: Arc<Rendered>,
 }
 
 #[derive(Debug, Clone)]
@@ -130,6 +132,47 @@ impl Site {
 struct Found {
     abs: PathBuf,
     key: String,
+    /// Modification time and size: a file whose stamp is unchanged is not read again.
+    stamp: Stamp,
+}
+
+type Stamp = (Option<SystemTime>, u64);
+
+struct CachedSection {
+    stamp: Stamp,
+    file: Arc<SourceFile>,
+    meta: SectionMeta,
+    diags: Vec<Diagnostic>,
+}
+
+struct CachedPage {
+    stamp: Stamp,
+    in_directory: bool,
+    file: Arc<SourceFile>,
+    meta: Option<PageMeta>,
+    service: Option<Service>,
+    diags: Vec<Diagnostic>,
+}
+
+struct CachedMarkdown {
+    file: Arc<SourceFile>,
+    rendered: Arc<Rendered>,
+    diags: Vec<Diagnostic>,
+}
+
+/// What the preview keeps between rebuilds so that an edit costs only what it changed:
+/// parsed files (valid while their stamp and the settings are unchanged) and rendered
+/// Markdown (valid while the file is the same and its links resolve the same).
+#[derive(Default)]
+pub struct LoadCache {
+    context: u64,
+    sections: HashMap<String, CachedSection>,
+    pages: HashMap<String, CachedPage>,
+    markdown: HashMap<String, CachedMarkdown>,
+    /// Files read and parsed by the last load.
+    pub parsed: usize,
+    /// Markdown files rendered by the last load.
+    pub rendered: usize,
 }
 
 fn file_name(key: &str) -> &str {
@@ -148,6 +191,33 @@ fn is_ignored(name: &str) -> bool {
 /// Reads and models the whole site. Errors come back as diagnostics next to whatever
 /// could be built, so one run reports every problem.
 pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>) {
+    load_cached(root, config, drafts, None)
+}
+
+/// `load`, reusing what `cache` holds from the previous load and refreshing it.
+pub fn load_cached(
+    root: &Path,
+    config: Config,
+    drafts: bool,
+    mut cache: Option<&mut LoadCache>,
+) -> (Site, Vec<Diagnostic>) {
+    let today = crate::directory::today();
+    if let Some(c) = cache.as_deref_mut() {
+        // Parsing depends on the settings (vocabularies, taxonomies) and on today's date.
+        let context = source::hash_str(&format!(
+            "{}|{}|{drafts}",
+            serde_json::to_string(&config).unwrap_or_default(),
+            today.iso()
+        ));
+        if c.context != context {
+            *c = LoadCache {
+                context,
+                ..LoadCache::default()
+            };
+        }
+        c.parsed = 0;
+        c.rendered = 0;
+    }
     let mut diags = Vec::new();
     let content_dir = root.join(CONTENT_DIR);
     let mut files: Vec<Found> = Vec::new();
@@ -203,9 +273,13 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
             if entry.file_type().is_dir() {
                 dirs.push(key);
             } else {
+                let stamp = entry
+                    .metadata()
+                    .map_or((None, 0), |m| (m.modified().ok(), m.len()));
                 files.push(Found {
                     abs: entry.path().to_path_buf(),
                     key,
+                    stamp,
                 });
             }
         }
@@ -258,23 +332,61 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
         }
     }
     // Section indexes first: whether a section is a directory decides how its pages parse.
-    let today = crate::directory::today();
-    let read_file = |f: &Found| -> Result<SourceFile, Diagnostic> {
+    let read_file = |f: &Found| -> Result<Arc<SourceFile>, Diagnostic> {
         let bytes = std::fs::read(&f.abs).map_err(|e| {
             Diagnostic::error(format!("cannot read the file: {e}")).in_file(rel_of(&f.key))
         })?;
-        source::read(rel_of(&f.key), f.key.clone(), bytes)
+        source::read(rel_of(&f.key), f.key.clone(), bytes).map(Arc::new)
     };
+    let old = cache.as_deref();
     let section_files: Vec<_> = md
         .par_iter()
         .filter(|(_, k)| matches!(k, Kind::Section))
         .map(|(f, _)| {
+            if let Some(c) = old
+                .and_then(|c| c.sections.get(&f.key))
+                .filter(|c| c.stamp == f.stamp && f.stamp.0.is_some())
+            {
+                return Ok((
+                    f.stamp,
+                    false,
+                    ParsedSection {
+                        file: Arc::clone(&c.file),
+                        meta: c.meta.clone(),
+                        diags: c.diags.clone(),
+                    },
+                ));
+            }
             let file = read_file(f)?;
             let (m, d) = meta::section(&file, &default_title(parent_key(&f.key), &config));
-            Ok(ParsedSection {
-                file,
-                meta: m,
-                diags: d,
+            Ok((
+                f.stamp,
+                true,
+                ParsedSection {
+                    file,
+                    meta: m,
+                    diags: d,
+                },
+            ))
+        })
+        .collect();
+    let section_files: Vec<Result<ParsedSection, Diagnostic>> = section_files
+        .into_iter()
+        .map(|r| {
+            r.map(|(stamp, fresh, p)| {
+                if let (Some(c), true) = (cache.as_deref_mut(), fresh) {
+                    c.parsed += 1;
+                    c.sections.insert(
+                        p.file.key.clone(),
+                        CachedSection {
+                            stamp,
+                            file: Arc::clone(&p.file),
+                            meta: p.meta.clone(),
+                            diags: p.diags.clone(),
+                        },
+                    );
+                }
+                p
             })
         })
         .collect();
@@ -287,22 +399,59 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
             _ => None,
         })
         .collect();
+    let old = cache.as_deref();
     let page_files: Vec<_> = md
         .par_iter()
         .filter(|(_, k)| matches!(k, Kind::Page))
         .map(|(f, _)| {
-            let file = read_file(f)?;
             let dir = match bundle_of(&f.key) {
                 Some(b) => parent_key(&b).to_string(),
                 None => parent_key(&f.key).to_string(),
             };
-            let service = directory_dirs.contains(&dir).then_some(today);
-            let (m, svc, d) = meta::page(&file, &config, service);
-            Ok(ParsedPage {
-                file,
-                meta: m,
-                service: svc,
-                diags: d,
+            let in_directory = directory_dirs.contains(&dir);
+            if let Some(c) = old.and_then(|c| c.pages.get(&f.key)).filter(|c| {
+                c.stamp == f.stamp && f.stamp.0.is_some() && c.in_directory == in_directory
+            }) {
+                let p = ParsedPage {
+                    file: Arc::clone(&c.file),
+                    meta: c.meta.clone(),
+                    service: c.service.clone(),
+                    diags: c.diags.clone(),
+                };
+                return Ok((f.stamp, in_directory, false, p));
+            }
+            let file = read_file(f)?;
+            let (m, svc, d) = meta::page(&file, &config, in_directory.then_some(today));
+            Ok((
+                f.stamp,
+                in_directory,
+                true,
+                ParsedPage {
+                    file,
+                    meta: m,
+                    service: svc,
+                    diags: d,
+                },
+            ))
+        })
+        .collect();
+    let page_files: Vec<Result<ParsedPage, Diagnostic>> = page_files
+        .into_iter()
+        .map(|r| {
+            r.map(|(stamp, in_directory, fresh, p)| {
+                if let (Some(c), true) = (cache.as_deref_mut(), fresh) {
+                    c.parsed += 1;
+                    let entry = CachedPage {
+                        stamp,
+                        in_directory,
+                        file: Arc::clone(&p.file),
+                        meta: p.meta.clone(),
+                        service: p.service.clone(),
+                        diags: p.diags.clone(),
+                    };
+                    c.pages.insert(p.file.key.clone(), entry);
+                }
+                p
             })
         })
         .collect();
@@ -324,7 +473,7 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
             children: vec![],
             pages: vec![],
             assets: vec![],
-            content: Rendered::default(),
+            content: Arc::default(),
         });
     }
     let mut pages: Vec<Page> = Vec::new();
@@ -371,7 +520,7 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
                     section,
                     path: String::new(),
                     assets: vec![],
-                    content: Rendered::default(),
+                    content: Arc::default(),
                     service,
                 });
             }
@@ -587,22 +736,56 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
         raw_html: config.raw_html,
         drafts: &draft_keys,
     };
-    let page_md: Vec<_> = pages
+    // A cached rendering is reused when the file is the very same and every content key
+    // its links looked up still resolves the same way.
+    let old = cache.as_deref();
+    let render_md = |file: &Arc<SourceFile>| -> (Arc<Rendered>, Vec<Diagnostic>, bool) {
+        if let Some(c) = old.and_then(|c| c.markdown.get(&file.key)) {
+            let same_links = c
+                .rendered
+                .link_targets
+                .iter()
+                .all(|(k, found)| markdown::resolve(&links, k) == *found);
+            if Arc::ptr_eq(&c.file, file) && same_links {
+                return (Arc::clone(&c.rendered), c.diags.clone(), false);
+            }
+        }
+        let (r, d) = markdown::render(file, &links);
+        (Arc::new(r), d, true)
+    };
+    let page_md: Vec<_> = pages.par_iter().map(|p| render_md(&p.file)).collect();
+    let section_md: Vec<_> = sections
         .par_iter()
-        .map(|p| markdown::render(&p.file, &links))
+        .map(|s| s.file.as_ref().map(render_md))
         .collect();
-    for (p, (r, d)) in pages.iter_mut().zip(page_md) {
+    let mut fresh_md = vec![];
+    for (p, (r, d, fresh)) in pages.iter_mut().zip(page_md) {
+        if fresh {
+            fresh_md.push((Arc::clone(&p.file), Arc::clone(&r), d.clone()));
+        }
         p.content = r;
         diags.extend(d);
     }
-    let section_md: Vec<_> = sections
-        .par_iter()
-        .map(|s| s.file.as_ref().map(|f| markdown::render(f, &links)))
-        .collect();
     for (s, r) in sections.iter_mut().zip(section_md) {
-        if let Some((r, d)) = r {
+        if let Some((r, d, fresh)) = r {
+            if let (true, Some(f)) = (fresh, &s.file) {
+                fresh_md.push((Arc::clone(f), Arc::clone(&r), d.clone()));
+            }
             s.content = r;
             diags.extend(d);
+        }
+    }
+    if let Some(c) = cache {
+        c.rendered = fresh_md.len();
+        for (file, rendered, diags) in fresh_md {
+            c.markdown.insert(
+                file.key.clone(),
+                CachedMarkdown {
+                    file,
+                    rendered,
+                    diags,
+                },
+            );
         }
     }
 
@@ -618,13 +801,13 @@ pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>
 }
 
 struct ParsedSection {
-    file: SourceFile,
+    file: Arc<SourceFile>,
     meta: SectionMeta,
     diags: Vec<Diagnostic>,
 }
 
 struct ParsedPage {
-    file: SourceFile,
+    file: Arc<SourceFile>,
     meta: Option<PageMeta>,
     service: Option<Service>,
     diags: Vec<Diagnostic>,

@@ -21,6 +21,8 @@ pub struct SourceFile {
     pub yaml_line: usize,
     /// Where the Markdown body starts.
     pub body_start: usize,
+    /// A hash of `text`, for telling a changed file from an unchanged one.
+    pub hash: u64,
 }
 
 impl SourceFile {
@@ -71,7 +73,15 @@ fn is_fence(line: &str) -> bool {
     line.trim_end() == "---"
 }
 
+pub fn hash_str(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
 fn split(rel: PathBuf, key: String, text: String) -> Result<SourceFile, Diagnostic> {
+    let hash = hash_str(&text);
     let first_end = text.find('\n').unwrap_or(text.len());
     if !is_fence(&text[..first_end]) {
         return Ok(SourceFile {
@@ -80,6 +90,7 @@ fn split(rel: PathBuf, key: String, text: String) -> Result<SourceFile, Diagnost
             yaml: 0..0,
             yaml_line: 1,
             body_start: 0,
+            hash,
             text,
         });
     }
@@ -95,6 +106,7 @@ fn split(rel: PathBuf, key: String, text: String) -> Result<SourceFile, Diagnost
                 yaml: yaml_start..pos,
                 yaml_line: 2,
                 body_start,
+                hash,
                 text,
             });
         }

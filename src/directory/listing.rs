@@ -2,7 +2,9 @@
 //! page (by category, area, audience, "uten henvisning", "gratis") with the services it lists.
 //! Filter pages are real URLs, so the directory works without JavaScript.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
 
 use crate::content::Site;
 use crate::slug::slugify;
@@ -51,12 +53,57 @@ pub struct Directory {
     /// The open-data files' site paths.
     pub hsds_path: String,
     pub csv_path: String,
+    /// Each service's area slugs (regions included), by page index, computed once.
+    pub area_slugs: HashMap<usize, Vec<String>>,
+    /// Up to three related services per service, by page index, computed once.
+    pub related: HashMap<usize, Vec<usize>>,
 }
 
 impl Directory {
     pub fn filters_of(&self, kind: FilterKind) -> impl Iterator<Item = &Filter> {
         self.filters.iter().filter(move |f| f.kind == kind)
     }
+}
+
+/// Up to three services most like `p`: a shared area counts most, then category, then
+/// audience. Only services sharing a category qualify; ties go by title, so the choice is stable.
+fn related(
+    site: &Site,
+    services: &[usize],
+    areas: &HashMap<usize, Vec<String>>,
+    p: usize,
+) -> Vec<usize> {
+    let Some(s) = site.pages[p].service.as_ref() else {
+        return vec![];
+    };
+    let empty = Vec::new();
+    let mine = areas.get(&p).unwrap_or(&empty);
+    let mut scored: Vec<(usize, usize)> = services
+        .iter()
+        .copied()
+        .filter(|&q| q != p)
+        .filter_map(|q| {
+            let o = site.pages[q].service.as_ref()?;
+            let cat = o
+                .categories
+                .iter()
+                .filter(|c| s.categories.contains(c))
+                .count();
+            if cat == 0 {
+                return None;
+            }
+            let theirs = areas.get(&q).unwrap_or(&empty);
+            let area = theirs.iter().filter(|a| mine.contains(a)).count()
+                + usize::from(o.service_area.iter().any(|a| a == WHOLE_COUNTRY));
+            let aud = o.audience.iter().filter(|a| s.audience.contains(a)).count();
+            Some((area * 4 + cat * 3 + aud, q))
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| site.pages[a.1].meta.title.cmp(&site.pages[b.1].meta.title))
+    });
+    scored.into_iter().take(3).map(|(_, q)| q).collect()
 }
 
 /// Directories for every section marked `directory: true`.
@@ -160,12 +207,22 @@ pub fn build(site: &Site) -> Vec<Directory> {
             path: format!("{base}gratis/"),
             services: list,
         });
+        let area_slugs: HashMap<usize, Vec<String>> = services
+            .iter()
+            .filter_map(|&p| Some((p, svc(p)?.area_slugs(c))))
+            .collect();
+        let related = services
+            .par_iter()
+            .map(|&p| (p, related(site, &services, &area_slugs, p)))
+            .collect();
         out.push(Directory {
             section: s,
             services,
             filters,
             hsds_path: format!("{base}hsds/services.json"),
             csv_path: format!("{base}tjenester.csv"),
+            area_slugs,
+            related,
         });
     }
     out

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use crate::content::Site;
 use crate::directory::export;
 use crate::directory::listing::{Directory, Filter, FilterKind};
-use crate::directory::{Service, WHOLE_COUNTRY};
+use crate::directory::WHOLE_COUNTRY;
 
 fn label(vocab: &[crate::config::Term], id: &str) -> String {
     vocab
@@ -43,7 +43,7 @@ pub fn service_summary(site: &Site, dir: &Directory, p: usize) -> Value {
             json!({"name": if whole { "Hele landet".to_string() } else { a.clone() }, "slug": crate::slug::slugify(a),
                    "url": if whole { None } else { filter_url(site, dir, FilterKind::Area, &crate::slug::slugify(a)) }})
         }).collect::<Vec<_>>(),
-        "area_slugs": if s.service_area.iter().any(|a| a == WHOLE_COUNTRY) { vec!["*".to_string()] } else { s.area_slugs(c) },
+        "area_slugs": if s.service_area.iter().any(|a| a == WHOLE_COUNTRY) { vec!["*".to_string()] } else { dir.area_slugs.get(&p).cloned().unwrap_or_default() },
         "referral_required": s.requires_referral(),
         "free": s.is_free(),
         "cost_text": s.cost.as_ref().and_then(|c| c.text.clone()),
@@ -54,40 +54,6 @@ pub fn service_summary(site: &Site, dir: &Directory, p: usize) -> Value {
         "last_reviewed_display": s.last_reviewed.display(&c.language),
         "stale": stale,
     })
-}
-
-/// Up to three services most like this one: shared area counts most, then category, then
-/// audience. Ties go by title, so the choice is stable.
-fn related(site: &Site, dir: &Directory, p: usize, s: &Service) -> Vec<usize> {
-    let mine = s.area_slugs(&site.config);
-    let mut scored: Vec<(usize, usize)> = dir
-        .services
-        .iter()
-        .copied()
-        .filter(|&q| q != p)
-        .filter_map(|q| {
-            let o = site.pages[q].service.as_ref()?;
-            let area = o
-                .area_slugs(&site.config)
-                .iter()
-                .filter(|a| mine.contains(a))
-                .count()
-                + usize::from(o.service_area.iter().any(|a| a == WHOLE_COUNTRY));
-            let cat = o
-                .categories
-                .iter()
-                .filter(|c| s.categories.contains(c))
-                .count();
-            let aud = o.audience.iter().filter(|a| s.audience.contains(a)).count();
-            let score = area * 4 + cat * 3 + aud;
-            (cat > 0 && score > 0).then_some((score, q))
-        })
-        .collect();
-    scored.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| site.pages[a.1].meta.title.cmp(&site.pages[b.1].meta.title))
-    });
-    scored.into_iter().take(3).map(|(_, q)| q).collect()
 }
 
 /// `service` on a service page.
@@ -110,9 +76,12 @@ pub fn service_full(site: &Site, dir: &Directory, p: usize) -> Value {
             "json_ld".into(),
             json!(export::json_ld(c, s, &page.meta.title, &page.path)),
         );
-        let rel: Vec<Value> = related(site, dir, p, s)
+        let rel: Vec<Value> = dir
+            .related
+            .get(&p)
             .into_iter()
-            .map(|q| service_summary(site, dir, q))
+            .flatten()
+            .map(|&q| service_summary(site, dir, q))
             .collect();
         m.insert("related".into(), Value::Array(rel));
         m.insert(

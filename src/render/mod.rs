@@ -4,9 +4,14 @@
 
 pub mod context;
 pub mod directory;
+pub mod incremental;
+
+pub use incremental::RenderCache;
+use incremental::{Prints, H};
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
 use rayon::prelude::*;
@@ -38,6 +43,8 @@ pub struct Theme {
     /// Template name -> (path shown in diagnostics, source), for pointing at lines.
     sources: HashMap<String, (PathBuf, String)>,
     statics: Vec<StaticFile>,
+    /// A hash of every template and static file path, for incremental rebuilds.
+    fingerprint: u64,
 }
 
 fn walk_files(dir: &Path) -> Vec<(String, PathBuf)> {
@@ -148,10 +155,21 @@ impl Theme {
             .map(|(path, bytes)| StaticFile { path, bytes })
             .collect();
         statics.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut h = H::new("theme");
+        let mut names: Vec<&String> = templates.keys().collect();
+        names.sort();
+        for n in names {
+            h.add(n).add(&templates[n].1);
+        }
+        for f in &statics {
+            h.add(&f.path);
+        }
+        let fingerprint = h.done();
         Ok(Theme {
             tera,
             sources: templates,
             statics,
+            fingerprint,
         })
     }
 
@@ -301,6 +319,21 @@ enum Job {
     Robots,
 }
 
+fn job_kind(job: &Job) -> &'static str {
+    match job {
+        Job::Section { .. } => "section",
+        Job::Page(_) => "page",
+        Job::TaxonomyList(_) => "taxonomy",
+        Job::Term { .. } => "term",
+        Job::Feed(_) => "feed",
+        Job::Alias { .. } => "alias",
+        Job::Directory { .. } => "directory",
+        Job::Hsds(_) => "hsds",
+        Job::Csv(_) => "csv",
+        Job::NotFound | Job::Sitemap | Job::Robots => "other",
+    }
+}
+
 fn pager_count(count: usize, per: usize) -> usize {
     count.div_ceil(per.max(1)).max(1)
 }
@@ -391,12 +424,105 @@ fn job_path(site: &Site, job: &Job) -> String {
     }
 }
 
-/// Renders every output of the site into `staging`. Returns the number of files written.
+/// What a render produced.
+pub struct Written {
+    /// Files written (rendered or copied).
+    pub files: usize,
+    /// Every site path of this build's output, including files that were unchanged and so
+    /// not written again.
+    pub paths: Vec<String>,
+}
+
+/// The fingerprint of one output's inputs (see `incremental`).
+fn job_print(site: &Site, prints: &Prints, job: &Job) -> u64 {
+    let c = &site.config;
+    let mut h = H::new(job_kind(job));
+    h.add(&prints.global);
+    match job {
+        Job::Page(p) => {
+            let page = &site.pages[*p];
+            h.add(&prints.page[*p]).add(&prints.section[page.section]);
+            if let Some(d) = site.directories.iter().find(|d| d.section == page.section) {
+                h.add(&prints.pages(d.related.get(p).map_or(&[][..], |v| v.as_slice())));
+            }
+        }
+        Job::Section { s, n } => {
+            let sec = &site.sections[*s];
+            let per = site.paginate_by(*s);
+            let slice: Vec<usize> = sec
+                .pages
+                .iter()
+                .skip((n - 1) * per)
+                .take(per)
+                .copied()
+                .collect();
+            h.add(&prints.section[*s])
+                .add(n)
+                .add(&prints.listed(&slice));
+        }
+        Job::Term { t, term, n } => {
+            let tm = &site.taxonomies[*t].terms[*term];
+            let per = c.taxonomies[*t].paginate_by.unwrap_or(c.paginate_by);
+            let slice: Vec<usize> = tm
+                .pages
+                .iter()
+                .skip((n - 1) * per)
+                .take(per)
+                .copied()
+                .collect();
+            h.add(&tm.name)
+                .add(&tm.pages.len())
+                .add(n)
+                .add(&prints.listed(&slice));
+        }
+        Job::TaxonomyList(t) => {
+            for term in &site.taxonomies[*t].terms {
+                h.add(&term.name).add(&term.pages.len());
+            }
+        }
+        Job::Feed(s) => {
+            h.add(&prints.section[*s])
+                .add(&prints.pages(&site.sections[*s].pages));
+        }
+        Job::Alias { p, path } => {
+            h.add(&prints.page[*p]).add(path);
+        }
+        Job::Directory { d, filter } => {
+            h.add(&prints.directory[*d]).add(filter);
+        }
+        Job::Hsds(d) | Job::Csv(d) => {
+            h.add(&prints.directory[*d]);
+        }
+        Job::Sitemap => {
+            h.add(&prints.listing).add(&prints.section);
+            for tax in &site.taxonomies {
+                for term in &tax.terms {
+                    h.add(&term.slug);
+                }
+            }
+        }
+        Job::NotFound | Job::Robots => {}
+    }
+    h.done()
+}
+
+/// Renders every output of the site into `staging`.
 pub fn write_site(
     site: &Site,
     theme: &Theme,
     staging: &dyn Sink,
 ) -> Result<usize, Vec<Diagnostic>> {
+    write_site_cached(site, theme, staging, None).map(|w| w.files)
+}
+
+/// Renders the site, skipping outputs whose inputs are unchanged since the render `cache`
+/// remembers (the preview's incremental rebuild). Without a cache, everything is rendered.
+pub fn write_site_cached(
+    site: &Site,
+    theme: &Theme,
+    staging: &dyn Sink,
+    cache: Option<&mut RenderCache>,
+) -> Result<Written, Vec<Diagnostic>> {
     let mut diags = vec![];
     for (p, page) in site.pages.iter().enumerate() {
         let key = if page.meta.template.is_some() {
@@ -405,16 +531,16 @@ pub fn write_site(
             "page_template"
         };
         let file = if page.meta.template.is_some() {
-            Some(&page.file)
+            Some(&*page.file)
         } else {
-            site.sections[page.section].file.as_ref()
+            site.sections[page.section].file.as_deref()
         };
         diags.extend(check_template(theme, file, key, page_template(site, p)));
     }
     for (s, sec) in site.sections.iter().enumerate() {
         diags.extend(check_template(
             theme,
-            sec.file.as_ref(),
+            sec.file.as_deref(),
             "template",
             section_template(site, s),
         ));
@@ -511,11 +637,49 @@ pub fn write_site(
 
     let build_time = chrono::Utc::now().to_rfc3339();
     let site_value = context::site(site, &build_time);
-    let summaries: Vec<Value> = site
+    let mut prints = cache.as_ref().map(|_| Prints::new(site, theme.fingerprint));
+    let old = cache.as_deref();
+    let summarised: Vec<(Arc<Value>, u64)> = site
         .pages
         .par_iter()
-        .map(|p| context::page_summary(site, p))
+        .enumerate()
+        .map(|(i, p)| {
+            if let (Some(c), Some(pr)) = (old, &prints) {
+                if let Some((fp, v, h)) = c.summaries.get(&p.file.key) {
+                    if *fp == pr.page[i] ^ pr.global {
+                        return (Arc::clone(v), *h);
+                    }
+                }
+            }
+            let v = context::page_summary(site, p);
+            let h = if prints.is_some() {
+                crate::content::source::hash_str(&v.to_string())
+            } else {
+                0
+            };
+            (Arc::new(v), h)
+        })
         .collect();
+    let (summaries, listing): (Vec<Arc<Value>>, Vec<u64>) = summarised.into_iter().unzip();
+    if let Some(pr) = prints.as_mut() {
+        pr.listing = listing;
+    }
+    let job_prints: Vec<Option<u64>> = match &prints {
+        Some(pr) => jobs
+            .par_iter()
+            .map(|j| Some(job_print(site, pr, j)))
+            .collect(),
+        None => vec![None; jobs.len()],
+    };
+    let paths: Vec<String> = jobs.iter().map(|j| job_path(site, j)).collect();
+    let skip: Vec<bool> = match old {
+        Some(c) => paths
+            .iter()
+            .zip(&job_prints)
+            .map(|(p, fp)| fp.is_some() && c.outputs.get(p) == fp.as_ref())
+            .collect(),
+        None => vec![false; jobs.len()],
+    };
     // Service summaries, built once and shared by every directory page that lists them.
     let mut services: Vec<Value> = vec![Value::Null; site.pages.len()];
     for dir in &site.directories {
@@ -529,16 +693,32 @@ pub fn write_site(
         }
     }
 
+    // Per kind of output: how many and how long (CPU time summed over threads).
+    let timings = std::env::var_os("VARDE_TIMINGS").is_some();
+    let per_kind: std::sync::Mutex<HashMap<&'static str, (usize, std::time::Duration)>> =
+        Default::default();
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
-        .map(|job| {
-            let path = job_path(site, job);
+        .zip(&paths)
+        .zip(&skip)
+        .filter(|(_, skip)| !**skip)
+        .map(|((job, path), _)| {
+            let path = path.clone();
             let data = Shared {
                 site_value: &site_value,
                 summaries: &summaries,
                 services: &services,
             };
+            let started = std::time::Instant::now();
             let bytes = render_job(site, theme, job, &path, &data)?;
+            if timings {
+                let kind = job_kind(job);
+                if let Ok(mut t) = per_kind.lock() {
+                    let e = t.entry(kind).or_insert((0usize, std::time::Duration::ZERO));
+                    e.0 += 1;
+                    e.1 += started.elapsed();
+                }
+            }
             staging
                 .write(&path, bytes.as_bytes())
                 .map_err(|e| Diagnostic::error(format!("cannot write {path}: {e}")))
@@ -561,13 +741,52 @@ pub fn write_site(
             })
         }))
         .collect();
-    let written = results.len() + statics.len();
-    diags.extend(results.into_iter().chain(statics).filter_map(Result::err));
-    if diags.is_empty() {
-        Ok(written)
-    } else {
-        Err(diags)
+    if let Ok(t) = per_kind.lock() {
+        let mut rows: Vec<_> = t.iter().collect();
+        rows.sort_by_key(|r| std::cmp::Reverse(r.1 .1));
+        for (kind, (n, d)) in rows {
+            eprintln!(
+                "timing:   render {kind:<12} {n:>6} files {:>8.1} ms cpu",
+                d.as_secs_f64() * 1000.0
+            );
+        }
     }
+    let written = results.len() + statics.len();
+    let rendered = results.len();
+    diags.extend(results.into_iter().chain(statics).filter_map(Result::err));
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    if let (Some(c), Some(pr)) = (cache, &prints) {
+        c.rendered = rendered;
+        c.outputs = paths
+            .iter()
+            .cloned()
+            .zip(job_prints.iter().map(|f| f.unwrap_or(0)))
+            .collect();
+        c.summaries = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    p.file.key.clone(),
+                    (
+                        pr.page[i] ^ pr.global,
+                        Arc::clone(&summaries[i]),
+                        pr.listing[i],
+                    ),
+                )
+            })
+            .collect();
+    }
+    let mut all_paths = paths;
+    all_paths.extend(theme.statics.iter().map(|f| f.path.clone()));
+    all_paths.extend(copies.iter().map(|(_, p)| p.clone()));
+    Ok(Written {
+        files: written,
+        paths: all_paths,
+    })
 }
 
 /// The summaries one listing page shows: only its own slice, never the whole list.
@@ -575,13 +794,13 @@ fn pager_slice<'v>(
     pages: &[usize],
     n: usize,
     per: usize,
-    summaries: &'v [Value],
+    summaries: &'v [Arc<Value>],
 ) -> Vec<&'v Value> {
     pages
         .iter()
         .skip((n - 1) * per)
         .take(per)
-        .map(|&p| &summaries[p])
+        .map(|&p| &*summaries[p])
         .collect()
 }
 
@@ -598,7 +817,7 @@ fn base_context(site_value: &Value, site: &Site, path: &str, lang: &str) -> Cont
 struct Shared<'a> {
     site_value: &'a Value,
     /// Page summaries, by page index.
-    summaries: &'a [Value],
+    summaries: &'a [Arc<Value>],
     /// Service summaries, by page index (`Null` for pages that are not services).
     services: &'a [Value],
 }

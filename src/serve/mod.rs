@@ -85,31 +85,90 @@ impl Shared {
     }
 }
 
-/// One full build into memory. Returns the files, or the diagnostics that stopped it.
-fn build_in_memory(opts: &BuildOptions) -> Result<(Files, Diagnostics), Diagnostics> {
-    let mem = Memory::default();
-    let mut diags = Diagnostics::default();
-    let result = crate::render_to(opts, &mut diags, || Ok(&mem as &dyn Sink));
-    diags.sort();
-    match result {
-        Some(_) => {
-            let files = mem.files.into_inner().unwrap_or_default();
-            let files = files
-                .into_iter()
-                .map(|(k, v)| {
-                    let etag = http::etag(&v);
-                    (
-                        k,
-                        Served {
-                            bytes: Arc::new(v),
-                            etag,
-                        },
-                    )
-                })
-                .collect();
-            Ok((files, diags))
+/// The preview's build: the site in memory, rebuilt incrementally. Only files whose stamp
+/// changed are read and parsed, only Markdown whose file or links changed is rendered, and
+/// only outputs whose inputs changed are rendered again; the rest is kept from before.
+pub struct Preview {
+    opts: BuildOptions,
+    caches: crate::Caches,
+    files: Arc<Files>,
+}
+
+/// What one rebuild did.
+pub struct Rebuilt {
+    pub diagnostics: Diagnostics,
+    /// Source files read and parsed (the rest came from the cache).
+    pub parsed: usize,
+    /// Markdown files rendered.
+    pub markdown: usize,
+    /// Output files rendered (the rest were unchanged).
+    pub rendered: usize,
+    pub files: usize,
+}
+
+impl Preview {
+    pub fn new(opts: BuildOptions) -> Preview {
+        Preview {
+            opts,
+            caches: crate::Caches::default(),
+            files: Arc::new(Files::new()),
         }
-        None => Err(diags),
+    }
+
+    /// Rebuilds. On failure the last good site is kept.
+    pub fn rebuild(&mut self) -> Result<Rebuilt, Diagnostics> {
+        let mem = Memory::default();
+        let mut diags = Diagnostics::default();
+        let result = crate::render_cached(
+            &self.opts,
+            &mut diags,
+            || Ok(&mem as &dyn Sink),
+            Some(&mut self.caches),
+        );
+        diags.sort();
+        let Some((_, written)) = result else {
+            return Err(diags);
+        };
+        let mut fresh = mem.files.into_inner().unwrap_or_default();
+        let mut files = Files::with_capacity(written.paths.len());
+        for path in &written.paths {
+            let key = format!("/{}", rel_file(path).to_string_lossy().replace('\\', "/"));
+            if let Some(bytes) = fresh.remove(&key) {
+                let etag = http::etag(&bytes);
+                files.insert(
+                    key,
+                    Served {
+                        bytes: Arc::new(bytes),
+                        etag,
+                    },
+                );
+            } else if let Some(old) = self.files.get(&key) {
+                files.insert(
+                    key,
+                    Served {
+                        bytes: Arc::clone(&old.bytes),
+                        etag: old.etag.clone(),
+                    },
+                );
+            }
+        }
+        let n = files.len();
+        self.files = Arc::new(files);
+        Ok(Rebuilt {
+            diagnostics: diags,
+            parsed: self.caches.load.parsed,
+            markdown: self.caches.load.rendered,
+            rendered: self.caches.render.rendered,
+            files: n,
+        })
+    }
+
+    /// Every file of the current site, by path (`/nas/index.html`), for tests.
+    pub fn snapshot(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        self.files
+            .iter()
+            .map(|(k, v)| (k.clone(), v.bytes.as_ref().clone()))
+            .collect()
     }
 }
 
@@ -183,7 +242,9 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     });
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let started = Instant::now();
-    apply(&shared, build_in_memory(&build_opts), color, started);
+    let mut preview = Preview::new(build_opts);
+    let result = preview.rebuild();
+    apply(&shared, &preview, result, color, started);
     let watch = watch::Watch::new(&opts.root)
         .map_err(|e| format!("cannot watch {}: {e}", opts.root.display()))?;
 
@@ -209,7 +270,8 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         open_browser(&base_url);
     }
     while let Some(first) = watch.next_change() {
-        apply(&shared, build_in_memory(&build_opts), color, first);
+        let result = preview.rebuild();
+        apply(&shared, &preview, result, color, first);
     }
     Ok(())
 }
@@ -217,16 +279,19 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
 /// Installs a rebuild's result and tells the open pages.
 fn apply(
     shared: &Shared,
-    result: Result<(Files, Diagnostics), Diagnostics>,
+    preview: &Preview,
+    result: Result<Rebuilt, Diagnostics>,
     color: bool,
     since: Instant,
 ) {
     let n = shared.builds.fetch_add(1, Ordering::SeqCst);
     match result {
-        Ok((files, diags)) => {
+        Ok(rebuilt) => {
+            let diags = &rebuilt.diagnostics;
             if !diags.items.is_empty() {
                 eprint!("{}", diags.render(color));
             }
+            let files = Arc::clone(&preview.files);
             let old = shared
                 .files
                 .read()
@@ -245,7 +310,7 @@ fn apply(
             };
             let count = files.len();
             if let Ok(mut f) = shared.files.write() {
-                *f = Arc::new(files);
+                *f = files;
             }
             let had_errors = shared
                 .errors
@@ -257,9 +322,11 @@ fn apply(
                 shared.broadcast(event);
             }
             eprintln!(
-                "{} {count} files in {} ms",
+                "{} {count} files in {} ms ({} sources parsed, {} outputs rendered)",
                 if n == 0 { "built" } else { "rebuilt" },
-                since.elapsed().as_millis()
+                since.elapsed().as_millis(),
+                rebuilt.parsed,
+                rebuilt.rendered
             );
         }
         Err(diags) => {

@@ -1,0 +1,139 @@
+//! Fingerprints for the preview's incremental rebuilds. Each output gets a hash of exactly
+//! what its template sees: the settings and templates, and the pages and sections it shows.
+//! An output whose fingerprint did not change is not rendered again. The result is the same
+//! as a full build by construction, and `tests/incremental.rs` checks it byte for byte.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::content::Site;
+
+/// What the last render left behind, for the next one to compare against.
+#[derive(Default)]
+pub struct RenderCache {
+    /// Output site path -> fingerprint of its inputs.
+    pub(super) outputs: HashMap<String, u64>,
+    /// Page content key -> (page fingerprint, summary, hash of the summary), so unchanged
+    /// pages are not summarised again.
+    pub(super) summaries: HashMap<String, (u64, Arc<Value>, u64)>,
+    /// Outputs rendered by the last build (the rest were unchanged).
+    pub rendered: usize,
+}
+
+pub(super) struct H(std::collections::hash_map::DefaultHasher);
+
+impl H {
+    pub fn new(tag: &str) -> H {
+        let mut h = H(std::collections::hash_map::DefaultHasher::new());
+        h.add(tag);
+        h
+    }
+
+    pub fn add<T: Hash + ?Sized>(&mut self, v: &T) -> &mut H {
+        v.hash(&mut self.0);
+        self
+    }
+
+    pub fn done(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
+/// Fingerprints of the site's parts, computed once per build.
+pub(super) struct Prints {
+    /// Settings, templates and the day (staleness shows on service pages).
+    pub global: u64,
+    pub page: Vec<u64>,
+    /// What listings show of each page (its summary), so a body edit that leaves the summary
+    /// alone does not re-render the lists.
+    pub listing: Vec<u64>,
+    pub section: Vec<u64>,
+    /// Per directory: all its services.
+    pub directory: Vec<u64>,
+}
+
+impl Prints {
+    pub fn new(site: &Site, theme_print: u64) -> Prints {
+        let config = serde_json::to_string(&site.config).unwrap_or_default();
+        let global = H::new("global")
+            .add(&config)
+            .add(&site.today.iso())
+            .add(&theme_print)
+            .done();
+        let page: Vec<u64> = site
+            .pages
+            .iter()
+            .map(|p| {
+                let mut h = H::new("page");
+                h.add(&p.file.hash)
+                    .add(&p.path)
+                    .add(&site.sections[p.section].path)
+                    .add(&p.content.hash);
+                for a in &p.assets {
+                    h.add(&a.path);
+                }
+                h.done()
+            })
+            .collect();
+        let file_hash = |s: usize| site.sections[s].file.as_ref().map_or(0, |f| f.hash);
+        let section: Vec<u64> = (0..site.sections.len())
+            .map(|s| {
+                let sec = &site.sections[s];
+                let mut h = H::new("section");
+                h.add(&file_hash(s))
+                    .add(&sec.path)
+                    .add(&sec.content.hash)
+                    .add(&sec.pages.len());
+                for &c in &sec.children {
+                    h.add(&file_hash(c))
+                        .add(&site.sections[c].path)
+                        .add(&site.sections[c].pages.len());
+                }
+                for a in site.ancestors(s) {
+                    h.add(&file_hash(a)).add(&site.sections[a].path);
+                }
+                h.done()
+            })
+            .collect();
+        let directory = site
+            .directories
+            .iter()
+            .map(|d| {
+                let mut h = H::new("directory");
+                h.add(&section[d.section]);
+                for &p in &d.services {
+                    h.add(&page[p]);
+                }
+                h.done()
+            })
+            .collect();
+        Prints {
+            global,
+            page,
+            listing: vec![],
+            section,
+            directory,
+        }
+    }
+
+    /// Full fingerprints of some pages (for outputs that show their bodies).
+    pub fn pages(&self, list: &[usize]) -> u64 {
+        let mut h = H::new("pages");
+        for &p in list {
+            h.add(&self.page[p]);
+        }
+        h.done()
+    }
+
+    /// Summary fingerprints of some pages (for listings).
+    pub fn listed(&self, list: &[usize]) -> u64 {
+        let mut h = H::new("listed");
+        for &p in list {
+            h.add(&self.listing[p]);
+        }
+        h.done()
+    }
+}
