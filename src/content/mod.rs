@@ -218,6 +218,7 @@ pub fn load_cached(
         c.parsed = 0;
         c.rendered = 0;
     }
+    let mut t = crate::timing::Timer::new();
     let mut diags = Vec::new();
     let content_dir = root.join(CONTENT_DIR);
     let mut files: Vec<Found> = Vec::new();
@@ -285,6 +286,7 @@ pub fn load_cached(
         }
     }
 
+    t.lap("  load: walk");
     // A folder holding index.md is a page bundle: everything below it belongs to the page.
     let bundles: HashSet<String> = files
         .iter()
@@ -331,6 +333,7 @@ pub fn load_cached(
             _ => loose_assets.push(f),
         }
     }
+    t.lap("  load: classify");
     // Section indexes first: whether a section is a directory decides how its pages parse.
     let read_file = |f: &Found| -> Result<Arc<SourceFile>, Diagnostic> {
         let bytes = std::fs::read(&f.abs).map_err(|e| {
@@ -456,6 +459,7 @@ pub fn load_cached(
         })
         .collect();
 
+    t.lap("  load: parse");
     // Sections: every folder that is not (inside) a bundle.
     let mut sections: Vec<Section> = Vec::new();
     let mut section_of_dir: HashMap<String, usize> = HashMap::new();
@@ -541,6 +545,7 @@ pub fn load_cached(
         }
     }
 
+    t.lap("  load: model: sections");
     // The tree and its paths: a section's path is its parent's plus its folder's slug.
     for i in 0..sections.len() {
         let dir = sections[i].dir.clone();
@@ -590,6 +595,7 @@ pub fn load_cached(
         sections[page.section].pages.push(i);
     }
 
+    t.lap("  load: model: paths");
     // Assets: bundle files go next to their page, loose files next to their section.
     let page_of_bundle: HashMap<String, usize> = pages
         .iter()
@@ -620,47 +626,47 @@ pub fn load_cached(
         }
     }
 
+    t.lap("  load: assets");
     // Two sources claiming one URL would silently overwrite each other.
-    let mut claims: HashMap<String, String> = HashMap::new();
-    let mut claim = |path: &str, by: String, at: Diagnostic, diags: &mut Vec<Diagnostic>| {
-        if let Some(first) = claims.get(path) {
-            diags.push(
-                at.hint(format!(
-                    "{first} already gives the URL {path}; change a `slug` or rename a file"
-                ))
-                .clone(),
-            );
-        } else {
-            claims.insert(path.to_string(), by);
-        }
-    };
+    // Diagnostics are built only for an actual collision: locating a key in the YAML for
+    // every page would cost more than the whole check.
+    let mut claims = Claims::default();
     for s in &sections {
-        let by = s.file.as_ref().map_or_else(
-            || format!("the folder content/{}", s.dir),
-            |f| f.rel.display().to_string(),
+        claims.claim(
+            &s.path,
+            || {
+                s.file.as_ref().map_or_else(
+                    || format!("the folder content/{}", s.dir),
+                    |f| f.rel.display().to_string(),
+                )
+            },
+            || {
+                Diagnostic::error(format!("two sources claim the URL {}", s.path))
+                    .in_file(rel_of(&s.dir))
+            },
+            &mut diags,
         );
-        let d = Diagnostic::error(format!("two sources claim the URL {}", s.path))
-            .in_file(rel_of(&s.dir));
-        claim(&s.path, by, d, &mut diags);
     }
     for p in &pages {
-        let d = duplicate_at(&p.file, "slug", &p.path);
-        claim(&p.path, p.file.rel.display().to_string(), d, &mut diags);
-    }
-    for p in &pages {
+        claims.claim(
+            &p.path,
+            || p.file.rel.display().to_string(),
+            || duplicate_at(&p.file, "slug", &p.path),
+            &mut diags,
+        );
         for a in &p.meta.aliases {
-            let d = duplicate_at(&p.file, "aliases", a);
-            claim(
+            claims.claim(
                 a,
-                format!("an alias in {}", p.file.rel.display()),
-                d,
+                || format!("an alias in {}", p.file.rel.display()),
+                || duplicate_at(&p.file, "aliases", a),
                 &mut diags,
             );
         }
     }
     for (key, path) in &asset_paths {
-        let d = Diagnostic::error(format!("two sources claim the URL {path}")).in_file(rel_of(key));
-        claim(path, format!("content/{key}"), d, &mut diags);
+        let at =
+            || Diagnostic::error(format!("two sources claim the URL {path}")).in_file(rel_of(key));
+        claims.claim(path, || format!("content/{key}"), at, &mut diags);
     }
     // Listing pages and taxonomy pages are URLs too (a page with slug `side` next to a
     // paginated list, or a section named like a taxonomy, would collide with them).
@@ -672,35 +678,38 @@ pub fn load_cached(
         let per = s.meta.paginate_by.unwrap_or(config.paginate_by).max(1);
         for n in 2..=s.pages.len().div_ceil(per) {
             let path = format!("{}{}/{n}/", s.path, config.paginate_path);
-            let d = Diagnostic::error(format!("two sources claim the URL {path}"))
-                .in_file(rel_of(&s.dir));
-            claim(
+            let at = || {
+                Diagnostic::error(format!("two sources claim the URL {path}"))
+                    .in_file(rel_of(&s.dir))
+            };
+            claims.claim(
                 &path,
-                format!("page {n} of the list {}", s.path),
-                d,
+                || format!("page {n} of the list {}", s.path),
+                at,
                 &mut diags,
             );
         }
     }
     for (t, terms) in config.taxonomies.iter().zip(&taxonomies) {
         let base = format!("/{}/", t.slug);
-        claim(
+        claims.claim(
             &base,
-            format!("the taxonomy `{}`", t.name),
-            yaml_claim(&base),
+            || format!("the taxonomy `{}`", t.name),
+            || yaml_claim(&base),
             &mut diags,
         );
         for term in &terms.terms {
             let path = format!("{base}{}/", term.slug);
-            claim(
+            claims.claim(
                 &path,
-                format!("the {} term `{}`", t.name, term.name),
-                yaml_claim(&path),
+                || format!("the {} term `{}`", t.name, term.name),
+                || yaml_claim(&path),
                 &mut diags,
             );
         }
     }
 
+    t.lap("  load: duplicate URLs");
     // Sort pages and subsections now that everything is known.
     for s in 0..sections.len() {
         let mut list = std::mem::take(&mut sections[s].pages);
@@ -714,6 +723,7 @@ pub fn load_cached(
         sections[s].children = kids;
     }
 
+    t.lap("  load: sort");
     // Markdown, now that every source file has its URL.
     let mut paths: HashMap<String, String> = HashMap::new();
     for s in &sections {
@@ -736,6 +746,7 @@ pub fn load_cached(
         raw_html: config.raw_html,
         drafts: &draft_keys,
     };
+    t.lap("  load: link map");
     // A cached rendering is reused when the file is the very same and every content key
     // its links looked up still resolves the same way.
     let old = cache.as_deref();
@@ -789,6 +800,7 @@ pub fn load_cached(
         }
     }
 
+    t.lap("  load: markdown");
     let site = Site {
         config,
         sections,
@@ -811,6 +823,31 @@ struct ParsedPage {
     meta: Option<PageMeta>,
     service: Option<Service>,
     diags: Vec<Diagnostic>,
+}
+
+/// Which source gives which URL, to catch two sources writing the same file.
+#[derive(Default)]
+struct Claims(HashMap<String, String>);
+
+impl Claims {
+    fn claim(
+        &mut self,
+        path: &str,
+        by: impl FnOnce() -> String,
+        at: impl FnOnce() -> Diagnostic,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        match self.0.get(path) {
+            Some(first) => {
+                diags.push(at().hint(format!(
+                    "{first} already gives the URL {path}; change a `slug` or rename a file"
+                )));
+            }
+            None => {
+                self.0.insert(path.to_string(), by());
+            }
+        }
+    }
 }
 
 fn default_title(dir: &str, config: &Config) -> String {

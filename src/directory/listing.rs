@@ -65,45 +65,92 @@ impl Directory {
     }
 }
 
-/// Up to three services most like `p`: a shared area counts most, then category, then
-/// audience. Only services sharing a category qualify; ties go by title, so the choice is stable.
-fn related(
+/// What related-services scoring needs of a service, in a form that compares in nanoseconds:
+/// categories and audience as bit sets, areas as interned numbers, the title as its rank.
+struct Features {
+    categories: u128,
+    audience: u128,
+    areas: Vec<u32>,
+    whole_country: bool,
+    rank: u32,
+}
+
+fn bits(values: &[String], vocab: &[crate::config::Term]) -> u128 {
+    values
+        .iter()
+        .filter_map(|v| vocab.iter().position(|t| &t.id == v))
+        .fold(0u128, |acc, i| acc | (1u128 << (i % 128)))
+}
+
+/// Up to three services most like each one: a shared area counts most, then category, then
+/// audience. Only services sharing a category qualify; ties go by title, so the choice is
+/// stable. All pairs are scored, so this is built to be cheap per pair.
+fn related_all(
     site: &Site,
     services: &[usize],
     areas: &HashMap<usize, Vec<String>>,
-    p: usize,
-) -> Vec<usize> {
-    let Some(s) = site.pages[p].service.as_ref() else {
-        return vec![];
-    };
-    let empty = Vec::new();
-    let mine = areas.get(&p).unwrap_or(&empty);
-    let mut scored: Vec<(usize, usize)> = services
+) -> HashMap<usize, Vec<usize>> {
+    let d = &site.config.directory;
+    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let feats: Vec<Option<Features>> = services
         .iter()
-        .copied()
-        .filter(|&q| q != p)
-        .filter_map(|q| {
-            let o = site.pages[q].service.as_ref()?;
-            let cat = o
-                .categories
-                .iter()
-                .filter(|c| s.categories.contains(c))
-                .count();
-            if cat == 0 {
-                return None;
-            }
-            let theirs = areas.get(&q).unwrap_or(&empty);
-            let area = theirs.iter().filter(|a| mine.contains(a)).count()
-                + usize::from(o.service_area.iter().any(|a| a == WHOLE_COUNTRY));
-            let aud = o.audience.iter().filter(|a| s.audience.contains(a)).count();
-            Some((area * 4 + cat * 3 + aud, q))
+        .enumerate()
+        .map(|(rank, &p)| {
+            let s = site.pages[p].service.as_ref()?;
+            let mut a: Vec<u32> = areas
+                .get(&p)
+                .into_iter()
+                .flatten()
+                .map(|x| {
+                    let n = ids.len() as u32;
+                    *ids.entry(x.as_str()).or_insert(n)
+                })
+                .collect();
+            a.sort_unstable();
+            Some(Features {
+                categories: bits(&s.categories, &d.categories),
+                audience: bits(&s.audience, &d.audience),
+                areas: a,
+                whole_country: s.service_area.iter().any(|x| x == WHOLE_COUNTRY),
+                rank: rank as u32,
+            })
         })
         .collect();
-    scored.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| site.pages[a.1].meta.title.cmp(&site.pages[b.1].meta.title))
-    });
-    scored.into_iter().take(3).map(|(_, q)| q).collect()
+    (0..services.len())
+        .into_par_iter()
+        .filter_map(|i| {
+            let me = feats[i].as_ref()?;
+            // The best three as (score, title rank, index); higher score, then lower rank wins.
+            let mut best: Vec<(u32, u32, usize)> = Vec::with_capacity(4);
+            for (j, other) in feats.iter().enumerate() {
+                let Some(o) = other else { continue };
+                if j == i || me.categories & o.categories == 0 {
+                    continue;
+                }
+                let cat = (me.categories & o.categories).count_ones();
+                let aud = (me.audience & o.audience).count_ones();
+                let area = o
+                    .areas
+                    .iter()
+                    .filter(|a| me.areas.binary_search(a).is_ok())
+                    .count() as u32
+                    + u32::from(o.whole_country);
+                let entry = (area * 4 + cat * 3 + aud, o.rank, j);
+                let pos = best
+                    .iter()
+                    .position(|b| entry.0 > b.0 || (entry.0 == b.0 && entry.1 < b.1))
+                    .unwrap_or(best.len());
+                if pos < 3 {
+                    best.insert(pos, entry);
+                    best.truncate(3);
+                }
+            }
+            Some((
+                services[i],
+                best.into_iter().map(|(_, _, j)| services[j]).collect(),
+            ))
+        })
+        .collect()
 }
 
 /// Directories for every section marked `directory: true`.
@@ -211,10 +258,7 @@ pub fn build(site: &Site) -> Vec<Directory> {
             .iter()
             .filter_map(|&p| Some((p, svc(p)?.area_slugs(c))))
             .collect();
-        let related = services
-            .par_iter()
-            .map(|&p| (p, related(site, &services, &area_slugs, p)))
-            .collect();
+        let related = related_all(site, &services, &area_slugs);
         out.push(Directory {
             section: s,
             services,

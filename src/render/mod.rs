@@ -545,7 +545,7 @@ pub fn write_site_cached(
             section_template(site, s),
         ));
     }
-    let mut required = vec!["404.html", "alias.html", "sitemap.xml", "robots.txt"];
+    let mut required = vec!["404.html", "alias.html", "robots.txt"];
     if site.sections.iter().any(|s| s.meta.feed) {
         required.push("atom.xml");
     }
@@ -789,6 +789,45 @@ pub fn write_site_cached(
     })
 }
 
+/// `sitemap.xml`, written directly: it is a fixed format with one entry per page, where a
+/// template loop would cost more than everything else the sitemap needs.
+fn sitemap(site: &Site) -> String {
+    use std::fmt::Write as _;
+    let c = &site.config;
+    let mut out = String::with_capacity(120 * (site.pages.len() + site.sections.len()) + 200);
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut entry = |path: &str, lastmod: Option<String>| {
+        let _ = write!(out, "  <url><loc>{}</loc>", escape(&c.permalink(path)));
+        if let Some(d) = lastmod {
+            let _ = write!(out, "<lastmod>{d}</lastmod>");
+        }
+        out.push_str("</url>\n");
+    };
+    for sec in &site.sections {
+        entry(&sec.path, None);
+    }
+    for page in &site.pages {
+        entry(
+            &page.path,
+            page.meta
+                .updated
+                .or(page.meta.date)
+                .map(|d| d.day.to_string()),
+        );
+    }
+    for (t, tax) in c.taxonomies.iter().enumerate() {
+        if site.taxonomies[t].terms.is_empty() {
+            continue;
+        }
+        entry(&format!("/{}/", tax.slug), None);
+        for term in &site.taxonomies[t].terms {
+            entry(&format!("/{}/{}/", tax.slug, term.slug), None);
+        }
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
 /// The summaries one listing page shows: only its own slice, never the whole list.
 fn pager_slice<'v>(
     pages: &[usize],
@@ -1021,31 +1060,6 @@ fn render_job(
             ctx.insert("sitemap_permalink", &c.permalink("/sitemap.xml"));
             theme.render("robots.txt", &ctx, "robots.txt")
         }
-        Job::Sitemap => {
-            let mut entries: Vec<Value> = vec![];
-            for sec in &site.sections {
-                entries.push(json!({"permalink": c.permalink(&sec.path), "lastmod": Value::Null}));
-            }
-            for page in &site.pages {
-                let when = page
-                    .meta
-                    .updated
-                    .or(page.meta.date)
-                    .map(|d| d.day.to_string());
-                entries.push(json!({"permalink": c.permalink(&page.path), "lastmod": when}));
-            }
-            for (t, tax) in c.taxonomies.iter().enumerate() {
-                if site.taxonomies[t].terms.is_empty() {
-                    continue;
-                }
-                entries.push(json!({"permalink": c.permalink(&format!("/{}/", tax.slug)), "lastmod": Value::Null}));
-                for term in &site.taxonomies[t].terms {
-                    entries.push(json!({"permalink": c.permalink(&format!("/{}/{}/", tax.slug, term.slug)), "lastmod": Value::Null}));
-                }
-            }
-            let mut ctx = base_context(site_value, site, path, &c.language);
-            ctx.insert("entries", &entries);
-            theme.render("sitemap.xml", &ctx, "sitemap.xml")
-        }
+        Job::Sitemap => Ok(sitemap(site)),
     }
 }

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Preview latency: time from saving a file to the reload event reaching the browser.
+
+    python3 bench/serve_latency.py SITE_DIR [--runs 7] [--varde target/release/varde]
+
+Starts `varde serve` on a free port on 127.0.0.1, opens the live-reload event stream, then
+repeatedly (1) edits one Markdown page and (2) edits a template, and measures from just
+before the write until the `reload` event arrives. Prints min / median / max in ms. Only
+talks to 127.0.0.1; every loop is bounded.
+"""
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_port(port, timeout=120):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit("varde serve did not start")
+
+
+class Events:
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock.sendall(b"GET /__varde/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        self.sock.settimeout(60)
+        self.buf = b""
+        self.wait_for(b": connected")
+
+    def wait_for(self, marker):
+        while marker not in self.buf:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                sys.exit("event stream closed")
+            self.buf += chunk
+        self.buf = self.buf[self.buf.index(marker) + len(marker):]
+
+
+def measure(events, path, variants, runs):
+    """Alternates `path` between text variants, timing each save until the reload event."""
+    times = []
+    for i in range(runs):
+        text = variants[i % len(variants)]
+        t0 = time.perf_counter()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        events.wait_for(b"event: reload")
+        times.append((time.perf_counter() - t0) * 1000)
+        time.sleep(0.3)
+    return times
+
+
+def report(name, times):
+    print(f"{name:<22} min {min(times):7.1f} ms   median {statistics.median(times):7.1f} ms   max {max(times):7.1f} ms   ({len(times)} saves)")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("site")
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--varde", default="target/release/varde")
+    a = ap.parse_args()
+
+    page = None
+    for dirpath, _, files in sorted(os.walk(os.path.join(a.site, "content"))):
+        for f in sorted(files):
+            if f.endswith(".md") and f != "_index.md" and "tjenester" not in dirpath:
+                page = os.path.join(dirpath, f)
+                break
+        if page:
+            break
+    original = open(page, encoding="utf-8").read()
+    # Same length and word count, so only the page itself changes.
+    body = [original.replace(" og ", " så ", 1), original]
+
+    tdir = os.path.join(a.site, "templates")
+    template = os.path.join(tdir, "page.html")
+    had_templates = os.path.isdir(tdir)
+    theme_page = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "themes", "default", "templates", "page.html")
+    base = open(theme_page, encoding="utf-8").read()
+    tpl = [base.replace('<article class="article">', '<article class="article a">'),
+           base.replace('<article class="article">', '<article class="article b">')]
+
+    port = free_port()
+    proc = subprocess.Popen([a.varde, "serve", "--root", a.site, "--port", str(port)], stderr=subprocess.PIPE, text=True)
+    try:
+        wait_port(port)
+        events = Events(port)
+        report("save one page", measure(events, page, body, a.runs))
+        os.makedirs(tdir, exist_ok=True)
+        report("save a template", measure(events, template, tpl, max(3, a.runs // 2)))
+    finally:
+        proc.terminate()
+        proc.wait()
+        with open(page, "w", encoding="utf-8") as f:
+            f.write(original)
+        if os.path.exists(template):
+            os.remove(template)
+        if not had_templates and os.path.isdir(tdir):
+            shutil.rmtree(tdir)
+
+
+if __name__ == "__main__":
+    main()
