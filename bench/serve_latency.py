@@ -97,8 +97,8 @@ def main():
     had_templates = os.path.isdir(tdir)
     theme_page = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "themes", "default", "templates", "page.html")
     base = open(theme_page, encoding="utf-8").read()
-    tpl = [base.replace('<article class="article">', '<article class="article a">'),
-           base.replace('<article class="article">', '<article class="article b">')]
+    tpl = [base.replace('<article class="article"', '<article class="article a"'),
+           base.replace('<article class="article"', '<article class="article b"')]
 
     port = free_port()
     proc = subprocess.Popen([a.varde, "serve", "--root", a.site, "--port", str(port)], stderr=subprocess.PIPE, text=True)

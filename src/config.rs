@@ -40,6 +40,8 @@ pub struct Config {
     pub accessibility: Value,
     /// Thresholds for `varde check`.
     pub check: CheckConfig,
+    /// Build a search index (Pagefind) and the search page.
+    pub search: bool,
     pub extra: Value,
 }
 
@@ -122,6 +124,7 @@ const KNOWN: &[&str] = &[
     "quick_exit",
     "accessibility",
     "check",
+    "search",
     "extra",
 ];
 
@@ -160,6 +163,7 @@ impl Default for Config {
                 lix_max: 45.0,
                 sentence_max_words: 25,
             },
+            search: true,
             extra: Value::Object(Default::default()),
         }
     }
@@ -365,6 +369,9 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
         } else {
             f.error("accessibility", "`accessibility` must be a map of keys");
         }
+    }
+    if let Some(v) = f.take_bool("search") {
+        cfg.search = v;
     }
     if let Some(mut c) = f.take_map("check") {
         if let Some(v) = c.take("lix_max") {

@@ -13,6 +13,7 @@ pub mod fields;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod timing;
@@ -32,6 +33,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `base_url` from site.yaml (for previews and tests under a sub-path).
     pub base_url: Option<String>,
+    /// Skip the search index even if the site has search on (the preview does, see README).
+    pub no_search_index: bool,
 }
 
 #[derive(Debug)]
@@ -149,7 +152,14 @@ pub fn render_cached<'s>(
         }
     };
     let mut t = timing::Timer::new();
-    let written = render::write_site_cached(&site, &theme, sink, caches.map(|c| &mut c.render));
+    let index_search = site.config.search && !opts.no_search_index;
+    let written = render::write_site_cached(
+        &site,
+        &theme,
+        sink,
+        caches.map(|c| &mut c.render),
+        index_search,
+    );
     t.lap("render + write");
     match written {
         Ok(n) => Some((site, n)),

@@ -39,6 +39,9 @@ enum Command {
         /// Override base_url from site.yaml (e.g. http://127.0.0.1:8080/smil/)
         #[arg(long)]
         base_url: Option<String>,
+        /// Skip the search index (faster; the search page then has only its A-Z list)
+        #[arg(long)]
+        no_search: bool,
     },
     /// Preview the site with live reload while you edit
     #[command(
@@ -110,12 +113,14 @@ fn main() -> ExitCode {
             out,
             drafts,
             base_url,
+            no_search,
         } => {
             let opts = BuildOptions {
                 root,
                 out,
                 drafts,
                 base_url,
+                no_search_index: no_search,
             };
             match build(&opts) {
                 Ok(report) => {
@@ -168,6 +173,7 @@ fn main() -> ExitCode {
                 out: None,
                 drafts,
                 base_url: None,
+                no_search_index: true,
             };
             let report = varde::check(&opts);
             let errors = report.diagnostics.error_count();

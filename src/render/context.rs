@@ -41,6 +41,7 @@ pub fn site(site: &Site, build_time: &str) -> Value {
         "taxonomies": taxonomies,
         "extra": c.extra,
         "quick_exit": c.quick_exit,
+        "search": c.search,
         "accessibility": c.accessibility,
         "build_time": build_time,
     })

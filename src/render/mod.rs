@@ -314,6 +314,8 @@ enum Job {
     },
     Hsds(usize),
     Csv(usize),
+    /// `/sok/`: the search page, with an A-Z list of every page for readers without JavaScript.
+    Search,
     NotFound,
     Sitemap,
     Robots,
@@ -330,6 +332,7 @@ fn job_kind(job: &Job) -> &'static str {
         Job::Directory { .. } => "directory",
         Job::Hsds(_) => "hsds",
         Job::Csv(_) => "csv",
+        Job::Search => "search",
         Job::NotFound | Job::Sitemap | Job::Robots => "other",
     }
 }
@@ -418,6 +421,7 @@ fn job_path(site: &Site, job: &Job) -> String {
         }
         Job::Hsds(d) => site.directories[*d].hsds_path.clone(),
         Job::Csv(d) => site.directories[*d].csv_path.clone(),
+        Job::Search => SEARCH_PATH.into(),
         Job::NotFound => "/404.html".into(),
         Job::Sitemap => "/sitemap.xml".into(),
         Job::Robots => "/robots.txt".into(),
@@ -501,6 +505,9 @@ fn job_print(site: &Site, prints: &Prints, job: &Job) -> u64 {
                 }
             }
         }
+        Job::Search => {
+            h.add(&prints.listing);
+        }
         Job::NotFound | Job::Robots => {}
     }
     h.done()
@@ -512,7 +519,58 @@ pub fn write_site(
     theme: &Theme,
     staging: &dyn Sink,
 ) -> Result<usize, Vec<Diagnostic>> {
-    write_site_cached(site, theme, staging, None).map(|w| w.files)
+    write_site_cached(site, theme, staging, None, site.config.search).map(|w| w.files)
+}
+
+/// Site path of the search page.
+pub const SEARCH_PATH: &str = "/sok/";
+
+/// The A-Z list on the search page: every page and service by title, grouped by first letter
+/// in Norwegian order (Æ, Ø, Å after Z).
+fn a_to_z(site: &Site) -> Value {
+    let sort_key = |t: &str| -> String {
+        t.to_lowercase()
+            .chars()
+            .map(|ch| match ch {
+                'æ' => '{',
+                'ø' => '|',
+                'å' => '}',
+                ch => ch,
+            })
+            .collect()
+    };
+    let mut entries: Vec<(String, &crate::content::Page)> = site
+        .pages
+        .iter()
+        .map(|p| (sort_key(&p.meta.title), p))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut groups: Vec<(String, Vec<Value>)> = vec![];
+    for (_, p) in entries {
+        let first = p
+            .meta
+            .title
+            .chars()
+            .next()
+            .map(|ch| ch.to_uppercase().collect::<String>())
+            .unwrap_or_default();
+        let letter = if first.chars().all(char::is_alphabetic) {
+            first
+        } else {
+            "#".into()
+        };
+        let entry = json!({
+            "title": p.meta.title,
+            "url": site.config.url(&p.path),
+            "section": site.sections[p.section].meta.title,
+            "service": p.service.is_some(),
+        });
+        match groups.last_mut() {
+            Some((l, list)) if *l == letter => list.push(entry),
+            _ => groups.push((letter, vec![entry])),
+        }
+    }
+    Value::Array(groups.into_iter().map(|(letter, entries)| json!({"letter": letter, "id": crate::slug::slugify(&letter), "entries": entries})).collect())
 }
 
 /// Renders the site, skipping outputs whose inputs are unchanged since the render `cache`
@@ -522,6 +580,7 @@ pub fn write_site_cached(
     theme: &Theme,
     staging: &dyn Sink,
     cache: Option<&mut RenderCache>,
+    index_search: bool,
 ) -> Result<Written, Vec<Diagnostic>> {
     let mut diags = vec![];
     for (p, page) in site.pages.iter().enumerate() {
@@ -554,6 +613,9 @@ pub fn write_site_cached(
     }
     if !site.directories.is_empty() {
         required.extend(["directory.html", "service.html"]);
+    }
+    if site.config.search {
+        required.push("search.html");
     }
     for name in required {
         diags.extend(check_template(theme, None, "", name));
@@ -605,6 +667,9 @@ pub fn write_site_cached(
         }
     }
     jobs.extend([Job::NotFound, Job::Sitemap, Job::Robots]);
+    if c.search {
+        jobs.push(Job::Search);
+    }
 
     // Generated paths win over nothing: a clash with a static file is the editor's to settle.
     let generated: HashSet<String> = jobs.iter().map(|j| job_path(site, j)).collect();
@@ -695,6 +760,7 @@ pub fn write_site_cached(
 
     // Per kind of output: how many and how long (CPU time summed over threads).
     let timings = std::env::var_os("VARDE_TIMINGS").is_some();
+    let docs: std::sync::Mutex<Vec<crate::search::Doc>> = Default::default();
     let per_kind: std::sync::Mutex<HashMap<&'static str, (usize, std::time::Duration)>> =
         Default::default();
     let results: Vec<Result<(), Diagnostic>> = jobs
@@ -711,6 +777,16 @@ pub fn write_site_cached(
             };
             let started = std::time::Instant::now();
             let bytes = render_job(site, theme, job, &path, &data)?;
+            if index_search && matches!(job, Job::Page(_)) {
+                if let Ok(mut d) = docs.lock() {
+                    // A site path: Pagefind's runtime puts its own base (where pagefind.js
+                    // lives) in front, so the base path must not be added twice.
+                    d.push(crate::search::Doc {
+                        url: path.clone(),
+                        html: bytes.clone(),
+                    });
+                }
+            }
             if timings {
                 let kind = job_kind(job);
                 if let Ok(mut t) = per_kind.lock() {
@@ -757,6 +833,27 @@ pub fn write_site_cached(
     if !diags.is_empty() {
         return Err(diags);
     }
+    let mut search_paths = vec![];
+    if index_search {
+        let mut docs = docs.into_inner().unwrap_or_default();
+        // Pages render in parallel; the index should not depend on which finished first.
+        docs.sort_by(|a, b| a.url.cmp(&b.url));
+        let started = std::time::Instant::now();
+        let files =
+            crate::search::index(docs, &c.language).map_err(|e| vec![Diagnostic::error(e)])?;
+        for (path, bytes) in files {
+            staging
+                .write(&path, &bytes)
+                .map_err(|e| vec![Diagnostic::error(format!("cannot write {path}: {e}"))])?;
+            search_paths.push(path);
+        }
+        if timings {
+            eprintln!(
+                "timing:   search index {:>8.1} ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    }
     if let (Some(c), Some(pr)) = (cache, &prints) {
         c.rendered = rendered;
         c.outputs = paths
@@ -783,6 +880,7 @@ pub fn write_site_cached(
     let mut all_paths = paths;
     all_paths.extend(theme.statics.iter().map(|f| f.path.clone()));
     all_paths.extend(copies.iter().map(|(_, p)| p.clone()));
+    all_paths.extend(search_paths);
     Ok(Written {
         files: written,
         paths: all_paths,
@@ -1061,5 +1159,11 @@ fn render_job(
             theme.render("robots.txt", &ctx, "robots.txt")
         }
         Job::Sitemap => Ok(sitemap(site)),
+        Job::Search => {
+            let mut ctx = base_context(site_value, site, path, &c.language);
+            ctx.insert("a_to_z", &a_to_z(site));
+            ctx.insert("bundle_url", &c.url(crate::search::BUNDLE));
+            theme.render("search.html", &ctx, "the search page")
+        }
     }
 }

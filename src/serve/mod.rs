@@ -215,6 +215,9 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         out: None,
         drafts: opts.drafts,
         base_url: Some(base_url.clone()),
+        // Pagefind has no incremental API: indexing every page on every save would undo the
+        // point of the preview. `varde build` builds the index.
+        no_search_index: true,
     };
 
     let server = tiny_http::Server::http((opts.bind.as_str(), opts.port)).map_err(|e| {

@@ -231,6 +231,118 @@ for (const how of ["keyboard (Tab, Enter)", "Shift three times"]) {
   await noJs.close();
 }
 
+// ---- search ----------------------------------------------------------------------------------
+{
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 800 } });
+  const p = await ctx.newPage();
+  const errors = [];
+  p.on("pageerror", (e) => errors.push(String(e)));
+  p.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  const foreign = [];
+  ctx.on("request", (r) => { if (new URL(r.url()).origin !== origin) foreign.push(r.url()); });
+
+  // Norwegian matching on the built index: each query must find the page that says it otherwise.
+  const cases = [
+    ["abstinenser", "nas/hva-er-nas/", "inflection: abstinenser finds abstinens"],
+    ["gravid", "hjelp/gravid-og-rusmidler/", "inflection: gravid finds gravide"],
+    ["tjenestene", "tjenester/spesialisert-rusbehandling/", "inflection: tjenestene finds a page that only says tjenester"],
+    ["stotte", "tjenester/barnevern/", "æøå typed plainly: stotte finds støtte"],
+    ["modre", "smil/hva-er-smil/", "æøå typed plainly: modre finds mødre"],
+    ["rus behandling", "tjenester/spesialisert-rusbehandling/", "compound written apart: rus behandling finds rusbehandling"],
+    ["ABSTINENS", "nas/hva-er-nas/", "case-insensitive"],
+    ["abstinens baby", "nas/hva-er-nas/", "a mother's query"],
+    ["henvisning gravid", "tjenester/sykehus-gravide/", "a nurse's query"],
+  ];
+  for (const [q, expect, what] of cases) {
+    await p.goto(base + "sok/?q=" + encodeURIComponent(q), { waitUntil: "load" });
+    await p.waitForFunction(() => document.getElementById("sok-status").textContent.trim() !== "");
+    const urls = await p.locator("#sok-resultater a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    const rank = urls.indexOf(base.replace(origin, "") + expect);
+    check(`search: ${what} ("${q}" -> ${expect} at ${rank + 1})`, rank >= 0 && rank < 5, JSON.stringify(urls.slice(0, 5)));
+  }
+  await p.goto(base + "sok/?q=" + encodeURIComponent("og i på"), { waitUntil: "load" });
+  await p.waitForFunction(() => document.getElementById("sok-status").textContent.trim() !== "");
+  const stopHits = await p.locator("#sok-resultater li").count();
+  const stopMsg = await p.locator("#sok-status").textContent();
+  check("search: a query of stop words only gets no hits and advice", stopHits === 0 && stopMsg.includes("presist"), `${stopHits} hits, "${stopMsg}"`);
+
+  // The whole path with the keyboard: header search on the home page, Enter, Tab to the hit, Enter.
+  await p.goto(base, { waitUntil: "load" });
+  await p.locator("#header-q").focus();
+  await p.keyboard.type("abstinenser");
+  await Promise.all([p.waitForURL(/\/sok\/\?q=/), p.keyboard.press("Enter")]);
+  await p.waitForFunction(() => document.querySelectorAll("#sok-resultater a").length > 0);
+  const status = await p.locator("#sok-status").textContent();
+  check("search: the hit count is announced in a polite live region", (await p.getAttribute("#sok-status", "role")) === "status" && /treff/.test(status), status);
+  const top3 = await p.locator("#sok-resultater a").evaluateAll((as) => as.slice(0, 3).map((a) => a.getAttribute("href")));
+  const target = base.replace(origin, "") + "nas/hva-er-nas/";
+  check("search from the header: the expected page is among the first three", top3.includes(target), JSON.stringify(top3));
+  const marked = await p.locator("#sok-resultater mark").count();
+  check("search: excerpts mark the matched words", marked > 0, "no <mark>");
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i++) {
+    await p.keyboard.press("Tab");
+    reached = await p.evaluate(
+      (t) => document.activeElement && document.activeElement.closest("#sok-resultater") && document.activeElement.getAttribute("href") === t,
+      target,
+    );
+  }
+  check("search: Tab reaches the result in the results list", reached, "never focused");
+  if (reached) {
+    await Promise.all([p.waitForURL(origin + target), p.keyboard.press("Enter")]);
+    check("search: Enter opens the result", p.url() === origin + target, p.url());
+  }
+  const a11y = await (async () => {
+    await p.goto(base + "sok/?q=abstinens", { waitUntil: "load" });
+    await p.waitForFunction(() => document.querySelectorAll("#sok-resultater li").length > 0);
+    const light = await axe(p);
+    await p.emulateMedia({ colorScheme: "dark" });
+    const dark = await axe(p);
+    await p.setViewportSize({ width: 320, height: 640 });
+    const over = await overflow(p);
+    return [...light, ...dark, ...(over > 0 ? [`overflow ${over}px`] : [])];
+  })();
+  check("search page with results: axe clean in light and dark, no overflow at 320px", a11y.length === 0, a11y.join("\n"));
+  check("search: no request leaves the site, no console error", foreign.length === 0 && errors.length === 0, [...foreign, ...errors].join("\n"));
+  await ctx.close();
+
+  // Budgets (reported, not asserted): bytes for a first query on a cold load, and the time
+  // from the last keystroke to painted results.
+  const cold = await browser.newContext();
+  const c = await cold.newPage();
+  await c.goto(base + "sok/", { waitUntil: "load" });
+  await c.evaluate(() => {
+    window.__t = { key: 0, paint: 0 };
+    document.getElementById("sok-q").addEventListener("input", () => { window.__t.key = performance.now(); });
+    new MutationObserver(() => requestAnimationFrame(() => { window.__t.paint = performance.now(); }))
+      .observe(document.getElementById("sok-resultater"), { childList: true });
+  });
+  await c.locator("#sok-q").pressSequentially("abstinens", { delay: 60 });
+  await c.waitForFunction(() => window.__t.paint > window.__t.key && document.querySelectorAll("#sok-resultater li").length > 0);
+  const coldMs = await c.evaluate(() => window.__t.paint - window.__t.key);
+  const bytes = await c.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    return performance.getEntriesByType("resource").reduce((n, r) => n + (r.transferSize || r.encodedBodySize || 0), nav.transferSize || nav.encodedBodySize || 0);
+  });
+  await c.locator("#sok-q").fill("");
+  await c.evaluate(() => { window.__t.paint = 0; });
+  await c.locator("#sok-q").pressSequentially("henvisning", { delay: 60 });
+  await c.waitForFunction(() => window.__t.paint > window.__t.key && document.querySelectorAll("#sok-resultater li").length > 0);
+  const warmMs = await c.evaluate(() => window.__t.paint - window.__t.key);
+  console.log(`measure search: first query on a cold load transferred ${bytes} bytes (page + CSS + JS + index); last keystroke to painted results ${coldMs.toFixed(1)} ms (first query), ${warmMs.toFixed(1)} ms (next query)`);
+  await cold.close();
+
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  const q = await noJs.newPage();
+  await q.goto(base, { waitUntil: "load" });
+  await q.locator("#header-q").fill("abstinens");
+  await Promise.all([q.waitForURL(/\/sok\/\?q=/), q.locator("#header-q").press("Enter")]);
+  const explains = await q.locator(".search-nojs").isVisible();
+  const az = await q.locator(".a-to-z li a").count();
+  check("search without JavaScript: the page explains it and lists every page A-Z", explains && az > 20, `explains ${explains}, ${az} links`);
+  await noJs.close();
+}
+
 await browser.close();
 console.log(`browser: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

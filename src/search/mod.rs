@@ -1,0 +1,70 @@
+//! Index: a Pagefind index of every content page and service, built in-process from the
+//! HTML the render stage produced, and written under `/pagefind/` on the site itself (no
+//! request leaves the site). The theme marks what to index (`data-pagefind-body`), the
+//! metadata results show, and the filters services carry.
+//!
+//! Norwegian: Pagefind stems `nb`/`nn`/`no` with Snowball Norwegian and folds å to a. It does
+//! not fold æ and ø, and does not split compounds, so the theme's search script also asks for
+//! variants of the query (`stotte` -> `støtte`, `rus behandling` -> `rusbehandling`) and merges
+//! the results; see ARCHITECTURE.md.
+
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+
+/// Where the bundle goes on the site.
+pub const BUNDLE: &str = "/pagefind/";
+
+/// One page to index: its site path (`/nas/tegn/`, without the base path) and its HTML.
+pub struct Doc {
+    pub url: String,
+    pub html: String,
+}
+
+/// The language Pagefind should treat the site as: its own code for Norwegian variants.
+fn language(site_language: &str) -> String {
+    site_language
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("en")
+        .to_ascii_lowercase()
+}
+
+/// Builds the index. Returns the bundle's files as (site path, bytes).
+pub fn index(docs: Vec<Doc>, site_language: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the search indexer: {e}"))?;
+    runtime.block_on(async move {
+        let options = PagefindServiceConfig::builder()
+            .keep_index_url(true)
+            .force_language(language(site_language))
+            .build();
+        let mut index = PagefindIndex::new(Some(options))
+            .map_err(|e| format!("cannot create the search index: {e}"))?;
+        for doc in docs {
+            index
+                .add_html_file(None, Some(doc.url.clone()), doc.html)
+                .await
+                .map_err(|e| format!("cannot index {}: {e}", doc.url))?;
+        }
+        let files = index
+            .get_files()
+            .await
+            .map_err(|e| format!("cannot write the search index: {e}"))?;
+        Ok(files
+            .into_iter()
+            .filter_map(|f| {
+                let name = f.filename.to_string_lossy().replace('\\', "/");
+                // Pagefind's own UI widgets are not used: the theme has accessible markup of its own.
+                if name.starts_with("pagefind-ui")
+                    || name.starts_with("pagefind-modular-ui")
+                    || name.starts_with("pagefind-component-ui")
+                {
+                    return None;
+                }
+                Some((format!("{BUNDLE}{name}"), f.contents))
+            })
+            .collect())
+    })
+}

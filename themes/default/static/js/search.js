@@ -1,0 +1,172 @@
+// Search page: our own accessible results on top of Pagefind's JS API, served from this site.
+//
+// Norwegian on top of Pagefind (which stems Norwegian and folds å to a): a query is also run
+// with æ and ø restored where a reader typed "ae" and "o" (stotte -> støtte), and with
+// neighbouring words joined (rus behandling -> rusbehandling). Results of all variants are
+// merged, best score first. A query of stop words only gets no hits.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var bundle = script && script.getAttribute("data-bundle");
+  var form = document.getElementById("sok-skjema");
+  var input = document.getElementById("sok-q");
+  var status = document.getElementById("sok-status");
+  var section = document.getElementById("sok-treff");
+  var list = document.getElementById("sok-resultater");
+  var noJs = document.getElementById("sok-uten-js");
+  if (!bundle || !form || !input || !status || !list) return;
+  noJs.hidden = true;
+
+  var STOP = ("og i på en et ei den det de som er til av for med at å om har fra kan jeg du vi " +
+    "seg ikke så men eller hva hvor hvordan når meg deg oss dem han hun var vil skal må blir the a").split(" ");
+  var MAX_VARIANTS = 12;
+  var SHOWN = 10;
+
+  function spellings(word) {
+    var out = [word];
+    if (word.indexOf("ae") !== -1) out.push(word.split("ae").join("æ"));
+    var positions = [];
+    for (var i = 0; i < word.length && positions.length < 3; i++) if (word[i] === "o") positions.push(i);
+    var withO = out.slice();
+    for (var mask = 1; mask < 1 << positions.length; mask++) {
+      withO.forEach(function (w) {
+        var chars = w.split("");
+        positions.forEach(function (p, k) { if (mask & (1 << k) && chars[p] === "o") chars[p] = "ø"; });
+        out.push(chars.join(""));
+      });
+    }
+    return out.filter(function (w, i) { return out.indexOf(w) === i; });
+  }
+
+  function variants(query) {
+    var words = query.toLowerCase().split(/[^\p{L}\p{N}-]+/u).filter(Boolean);
+    var content = words.filter(function (w) { return STOP.indexOf(w) === -1; });
+    if (content.length === 0) return [];
+    var out = [content.join(" ")];
+    // æ/ø restored: one word at a time, to keep the number of searches small.
+    content.forEach(function (w, i) {
+      spellings(w).slice(1).forEach(function (s) {
+        var copy = content.slice();
+        copy[i] = s;
+        out.push(copy.join(" "));
+      });
+    });
+    // Compounds written apart: join each pair of neighbours.
+    for (var i = 0; i + 1 < content.length; i++) {
+      var joined = content.slice();
+      joined.splice(i, 2, content[i] + content[i + 1]);
+      out.push(joined.join(" "));
+    }
+    return out.filter(function (v, i) { return out.indexOf(v) === i; }).slice(0, MAX_VARIANTS);
+  }
+
+  var pagefind = null;
+  function engine() {
+    if (!pagefind) {
+      pagefind = import(bundle + "pagefind.js").then(function (pf) {
+        return pf.options({ excerptLength: 24 }).then(function () { return pf; });
+      });
+    }
+    return pagefind;
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  var latest = 0;
+  function search(query, push) {
+    var n = ++latest;
+    var vs = variants(query);
+    if (push) {
+      var url = new URL(location.href);
+      if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
+      history.replaceState(null, "", url);
+    }
+    if (!query.trim()) {
+      section.hidden = true;
+      status.textContent = "";
+      return Promise.resolve();
+    }
+    if (vs.length === 0) {
+      section.hidden = true;
+      status.textContent = "Skriv et mer presist søkeord, for eksempel «abstinens» eller «henvisning».";
+      return Promise.resolve();
+    }
+    return engine()
+      .then(function (pf) {
+        return Promise.all(vs.map(function (v) { return pf.search(v); }));
+      })
+      .then(function (all) {
+        var best = {};
+        all.forEach(function (r) {
+          (r && r.results ? r.results : []).forEach(function (hit) {
+            if (!best[hit.id] || best[hit.id].score < hit.score) best[hit.id] = hit;
+          });
+        });
+        var hits = Object.keys(best).map(function (k) { return best[k]; });
+        hits.sort(function (a, b) { return b.score - a.score; });
+        return Promise.all(hits.slice(0, SHOWN).map(function (h) { return h.data(); })).then(function (data) {
+          return { total: hits.length, data: data };
+        });
+      })
+      .then(function (r) {
+        if (n !== latest) return; // a newer query is on its way
+        render(query, r.total, r.data);
+      })
+      .catch(function () {
+        if (n !== latest) return;
+        section.hidden = true;
+        noJs.hidden = false;
+        status.textContent = "Søket er ikke tilgjengelig her. Bruk listen fra A til Å under.";
+      });
+  }
+
+  function render(query, total, results) {
+    list.textContent = "";
+    results.forEach(function (d) {
+      var li = el("li");
+      var h = el("h3");
+      var a = el("a", null, (d.meta && d.meta.title) || d.url);
+      a.href = d.url;
+      h.appendChild(a);
+      li.appendChild(h);
+      var meta = [];
+      if (d.meta && d.meta.section) meta.push(d.meta.section);
+      if (d.meta && d.meta.organisation) meta.push(d.meta.organisation);
+      if (meta.length) li.appendChild(el("p", "meta", meta.join(" · ")));
+      // The excerpt is Pagefind's text of our own page, with <mark> around the matched words.
+      var p = el("p", "excerpt");
+      p.innerHTML = d.excerpt;
+      li.appendChild(p);
+      var badges = [];
+      if (d.meta && d.meta.no_referral) badges.push("Uten henvisning");
+      if (d.meta && d.meta.free) badges.push("Gratis");
+      if (badges.length) {
+        var ul = el("ul", "badges");
+        badges.forEach(function (b) { ul.appendChild(el("li", "badge", b)); });
+        li.appendChild(ul);
+      }
+      list.appendChild(li);
+    });
+    section.hidden = results.length === 0;
+    status.textContent = total === 0
+      ? "Ingen treff for «" + query + "». Prøv et annet ord, eller se listen fra A til Å."
+      : total + (total === 1 ? " treff" : " treff") + " for «" + query + "»" + (total > SHOWN ? ", viser de " + SHOWN + " beste." : ".");
+  }
+
+  // Every keystroke searches at once; answers to older keystrokes are dropped (`latest`).
+  input.addEventListener("input", function () { search(input.value, true); });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    search(input.value, true);
+  });
+  var initial = new URLSearchParams(location.search).get("q") || "";
+  if (initial) {
+    input.value = initial;
+    search(initial, false);
+  }
+})();
