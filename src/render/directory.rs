@@ -113,25 +113,26 @@ pub fn directory_context(
 ) -> Value {
     let c = &site.config;
     let shown: &[usize] = filter.map_or(&dir.services, |f| &f.services);
-    let services: Vec<&Value> = shown.iter().map(|&p| &summaries[p]).collect();
+    // The cards (rendered once per service) joined here: a listing of 2 000 services would
+    // otherwise copy every service's data into every directory page's context.
+    let cards = |list: &mut dyn Iterator<Item = usize>| -> String {
+        list.filter_map(|p| summaries[p].get("card").and_then(Value::as_str))
+            .collect()
+    };
+    let cards_html = cards(&mut shown.iter().copied());
     let groups: Vec<Value> = c
         .directory
         .categories
         .iter()
         .filter_map(|t| {
-            let list: Vec<&Value> = shown
+            let list: Vec<usize> = shown
                 .iter()
-                .filter(|&&p| {
-                    site.pages[p]
-                        .service
-                        .as_ref()
-                        .is_some_and(|s| s.categories.contains(&t.id))
-                })
-                .map(|&p| &summaries[p])
+                .copied()
+                .filter(|&p| site.pages[p].service.as_ref().is_some_and(|s| s.categories.contains(&t.id)))
                 .collect();
-            (!list.is_empty()).then(
-                || json!({"id": t.id, "label": t.label, "services": list, "count": list.len()}),
-            )
+            (!list.is_empty()).then(|| {
+                json!({"id": t.id, "label": t.label, "count": list.len(), "cards_html": cards(&mut list.iter().copied())})
+            })
         })
         .collect();
     let by = |kind| {
@@ -145,7 +146,7 @@ pub fn directory_context(
             .map(|f| filter_link(site, f, filter))
     };
     json!({
-        "services": services,
+        "cards_html": cards_html,
         "count": shown.len(),
         "total": dir.services.len(),
         "groups": groups,

@@ -612,7 +612,7 @@ pub fn write_site_cached(
         required.extend(["taxonomy_list.html", "taxonomy_term.html"]);
     }
     if !site.directories.is_empty() {
-        required.extend(["directory.html", "service.html"]);
+        required.extend(["directory.html", "service.html", "service_card.html"]);
     }
     if site.config.search {
         required.push("search.html");
@@ -757,6 +757,38 @@ pub fn write_site_cached(
             services[p] = v;
         }
     }
+    // Each service's card is rendered once (`service_card.html`) and reused by every
+    // directory page that lists it, instead of once per listing.
+    let cards: Vec<(usize, Result<String, Diagnostic>)> = site
+        .directories
+        .iter()
+        .flat_map(|d| d.services.iter().copied())
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|&p| {
+            let mut ctx = Context::new();
+            ctx.insert("s", &services[p]);
+            (p, theme.render("service_card.html", &ctx, "a service card"))
+        })
+        .collect();
+    for (p, card) in cards {
+        match card {
+            Ok(html) => {
+                if let Value::Object(m) = &mut services[p] {
+                    m.insert("card".into(), Value::String(html));
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    // Each section's template data, built once and shared by its pages and listings.
+    let sections: Vec<Value> = (0..site.sections.len())
+        .into_par_iter()
+        .map(|s| context::section(site, s))
+        .collect();
 
     // Per kind of output: how many and how long (CPU time summed over threads).
     let timings = std::env::var_os("VARDE_TIMINGS").is_some();
@@ -774,6 +806,7 @@ pub fn write_site_cached(
                 site_value: &site_value,
                 summaries: &summaries,
                 services: &services,
+                sections: &sections,
             };
             let started = std::time::Instant::now();
             let bytes = render_job(site, theme, job, &path, &data)?;
@@ -957,6 +990,8 @@ struct Shared<'a> {
     summaries: &'a [Arc<Value>],
     /// Service summaries, by page index (`Null` for pages that are not services).
     services: &'a [Value],
+    /// Section template data, by section index.
+    sections: &'a [Value],
 }
 
 fn render_job(
@@ -975,7 +1010,7 @@ fn render_job(
             let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
             let f = filter.map(|f| &dir.filters[f]);
-            ctx.insert("section", &context::section(site, dir.section));
+            ctx.insert("section", &data.sections[dir.section]);
             ctx.insert(
                 "directory",
                 &directory::directory_context(site, dir, f, data.services),
@@ -1031,7 +1066,7 @@ fn render_job(
             let lang = page.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
             ctx.insert("page", &context::page_full(site, page, &summaries[*p]));
-            ctx.insert("section", &context::section(site, page.section));
+            ctx.insert("section", &data.sections[page.section]);
             if page.service.is_some() {
                 if let Some(dir) = site.directories.iter().find(|d| d.section == page.section) {
                     ctx.insert("service", &directory::service_full(site, dir, *p));
@@ -1049,7 +1084,7 @@ fn render_job(
             let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
             let slice = pager_slice(&sec.pages, *n, per, summaries);
-            ctx.insert("section", &context::section(site, *s));
+            ctx.insert("section", &data.sections[*s]);
             ctx.insert("pages", &slice);
             ctx.insert(
                 "paginator",
@@ -1094,7 +1129,7 @@ fn render_job(
                 .max()
                 .map(|d| d.rfc3339());
             let mut ctx = base_context(site_value, site, path, &c.language);
-            ctx.insert("section", &context::section(site, *s));
+            ctx.insert("section", &data.sections[*s]);
             ctx.insert("entries", &entries);
             ctx.insert("feed_permalink", &c.permalink(path));
             ctx.insert("updated", &updated);
