@@ -123,6 +123,13 @@ fn an_edit_is_served_and_announced() {
         "body { color: black; }"
     );
 
+    // static/ did not exist when the server started; it is watched from its creation on.
+    write(dir.path(), "static/css/varde.css", b"body { color: navy; }");
+    assert_eq!(events.next(), "css");
+    assert_eq!(
+        http_get(s.port, "/css/varde.css").text(),
+        "body { color: navy; }"
+    );
     // A new page, a rename and a deletion.
     write(
         dir.path(),

@@ -248,7 +248,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     let mut preview = Preview::new(build_opts);
     let result = preview.rebuild();
     apply(&shared, &preview, result, color, started);
-    let watch = watch::Watch::new(&opts.root)
+    let mut watch = watch::Watch::new(&opts.root)
         .map_err(|e| format!("cannot watch {}: {e}", opts.root.display()))?;
 
     let _ = ctrlc::set_handler(|| {

@@ -11,10 +11,15 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 /// How long the sources must be quiet before a rebuild starts.
 const QUIET: Duration = Duration::from_millis(20);
 
+/// The folders under the site root that hold sources.
+const SOURCES: [&str; 4] = ["content", "themes", "templates", "static"];
+
 pub struct Watch {
-    _watcher: RecommendedWatcher,
+    watcher: RecommendedWatcher,
     rx: Receiver<notify::Result<notify::Event>>,
     root: PathBuf,
+    /// Source folders being watched; one created later (a first `templates/`) is added.
+    watched: Vec<PathBuf>,
 }
 
 /// Editors' temporary and backup files, which change all the time and never hold content.
@@ -31,23 +36,33 @@ fn ignored(path: &Path) -> bool {
 }
 
 impl Watch {
-    /// Watches `content/`, `themes/`, `templates/`, `static/` and `site.yaml` under `root`.
+    /// Watches the source folders under `root` and `site.yaml`.
     pub fn new(root: &Path) -> notify::Result<Watch> {
         let (tx, rx) = channel();
-        let mut watcher = notify::recommended_watcher(tx)?;
-        for dir in ["content", "themes", "templates", "static"] {
-            let p = root.join(dir);
-            if p.is_dir() {
-                watcher.watch(&p, RecursiveMode::Recursive)?;
-            }
-        }
-        // The root itself, not recursively: site.yaml, and folders created later.
-        watcher.watch(root, RecursiveMode::NonRecursive)?;
-        Ok(Watch {
-            _watcher: watcher,
+        let watcher = notify::recommended_watcher(tx)?;
+        let mut w = Watch {
+            watcher,
             rx,
             root: root.to_path_buf(),
-        })
+            watched: vec![],
+        };
+        w.watch_new_folders();
+        // The root itself, not recursively: site.yaml, and source folders created later.
+        w.watcher.watch(root, RecursiveMode::NonRecursive)?;
+        Ok(w)
+    }
+
+    /// Starts watching any source folder that exists now but is not watched yet.
+    fn watch_new_folders(&mut self) {
+        for dir in SOURCES {
+            let p = self.root.join(dir);
+            if p.is_dir()
+                && !self.watched.contains(&p)
+                && self.watcher.watch(&p, RecursiveMode::Recursive).is_ok()
+            {
+                self.watched.push(p);
+            }
+        }
     }
 
     fn relevant(&self, event: &notify::Event) -> bool {
@@ -65,10 +80,7 @@ impl Watch {
                         .next()
                         .map(|c| c.as_os_str().to_string_lossy().into_owned())
                         .unwrap_or_default();
-                    matches!(
-                        first.as_str(),
-                        "content" | "themes" | "templates" | "static" | "site.yaml"
-                    )
+                    SOURCES.contains(&first.as_str()) || first == "site.yaml"
                 }
                 Err(_) => true,
             }
@@ -77,7 +89,7 @@ impl Watch {
 
     /// Blocks until the sources change and then settle. Returns when the first relevant
     /// event was seen, so callers can measure latency from the save.
-    pub fn next_change(&self) -> Option<Instant> {
+    pub fn next_change(&mut self) -> Option<Instant> {
         let first = loop {
             match self.rx.recv() {
                 Ok(Ok(e)) if self.relevant(&e) => break Instant::now(),
@@ -88,7 +100,10 @@ impl Watch {
         loop {
             match self.rx.recv_timeout(QUIET) {
                 Ok(_) => continue,
-                Err(RecvTimeoutError::Timeout) => return Some(first),
+                Err(RecvTimeoutError::Timeout) => {
+                    self.watch_new_folders();
+                    return Some(first);
+                }
                 Err(RecvTimeoutError::Disconnected) => return None,
             }
         }

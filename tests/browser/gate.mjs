@@ -210,6 +210,14 @@ for (const how of ["keyboard (Tab, Enter)", "Shift three times"]) {
   const restored = await p2.getByLabel("Uten henvisning").isChecked();
   const status2 = await p2.locator("#dir-count").textContent();
   check("directory: a shared filtered address opens filtered", restored && status2 === status, `checked ${restored}, "${status2}"`);
+  await p2.locator("#dir-tekst").fill("oslo");
+  const withText = await p2.locator("li.service:visible").evaluateAll((els) => els.map((e) => [e.dataset.referral, e.textContent.includes("Oslo")]));
+  check(
+    "directory: text search narrows within the active filters",
+    withText.length >= 1 && withText.every(([r, t]) => r === "nei" && t) && p2.url().includes("tekst=oslo") && p2.url().includes("henvisning=nei"),
+    JSON.stringify(withText) + " " + p2.url(),
+  );
+  await p2.locator("#dir-tekst").fill("");
   await p2.selectOption("#dir-omrade", "oslo");
   await p2.getByLabel("Uten henvisning").uncheck();
   const osloIds = await p2.locator("li.service:visible").evaluateAll((els) => els.map((e) => e.dataset.areas));
