@@ -336,3 +336,44 @@ fn a_site_with_only_content_uses_the_built_in_theme() {
     assert!(read(&dir, "index.html").contains("<h1>Forside</h1>"));
     assert!(dir.path().join("public/css/varde.css").is_file());
 }
+
+#[test]
+fn a_large_site_gets_one_a_to_z_page_per_letter() {
+    let mut files: Vec<(String, String)> = vec![("content/_index.md".into(), HOME.into())];
+    for i in 0..501 {
+        let title = ["Alfa", "Beta", "Ørn", "Åker"][i % 4];
+        files.push((
+            format!("content/s/p{i}.md"),
+            format!("---\ntitle: {title} {i}\n---\nTekst.\n"),
+        ));
+    }
+    files.push(("content/s/_index.md".into(), "---\ntitle: S\n---\n".into()));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (dir, r) = built(&refs, &["--no-search"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let search = read(&dir, "sok/index.html");
+    assert!(
+        search.len() < 20_000,
+        "the search page lists letters, not 500 pages: {} bytes",
+        search.len()
+    );
+    for (id, letter) in [("a", "A"), ("b", "B"), ("oe", "Ø"), ("aa", "Å")] {
+        assert!(
+            search.contains(&format!("href=\"/sok/{id}/\">{letter}</a>")),
+            "{id}"
+        );
+        let page = read(&dir, &format!("sok/{id}/index.html"));
+        assert!(
+            page.contains(&format!("<h2 id=\"a-aa\">Sider på {letter}</h2>")),
+            "{page}"
+        );
+    }
+    let oe = read(&dir, "sok/oe/index.html");
+    assert!(oe.contains("Ørn 2") && !oe.contains("Åker 3") && !oe.contains("Alfa 0"));
+    // Norwegian order: Ø before Å, both after the Latin letters.
+    assert!(search.find("/sok/b/").unwrap() < search.find("/sok/oe/").unwrap());
+    assert!(search.find("/sok/oe/").unwrap() < search.find("/sok/aa/").unwrap());
+}
