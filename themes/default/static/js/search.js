@@ -158,10 +158,19 @@
       : total + (total === 1 ? " treff" : " treff") + " for «" + query + "»" + (total > SHOWN ? ", viser de " + SHOWN + " beste." : ".");
   }
 
-  // Every keystroke searches at once; answers to older keystrokes are dropped (`latest`).
-  input.addEventListener("input", function () { search(input.value, true); });
+  // Searches start from three letters (shorter prefixes match too much and each fetches index
+  // chunks of its own), after a 40 ms pause so fast typing gives one search; answers to
+  // older keystrokes are dropped (`latest`).
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    var value = input.value;
+    if (value.trim().length > 0 && value.trim().length < 3) return;
+    timer = setTimeout(function () { search(value, true); }, 40);
+  });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
+    clearTimeout(timer);
     search(input.value, true);
   });
   var initial = new URLSearchParams(location.search).get("q") || "";
