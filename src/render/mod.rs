@@ -843,6 +843,11 @@ pub fn write_site_cached(
 
     // Per kind of output: how many and how long (CPU time summed over threads).
     let timings = std::env::var_os("VARDE_TIMINGS").is_some();
+    let to_render = skip.iter().filter(|s| !**s).count();
+    let progress = progress_bar(
+        to_render,
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    );
     let docs: std::sync::Mutex<Vec<crate::search::Doc>> = Default::default();
     let per_kind: std::sync::Mutex<HashMap<&'static str, (usize, std::time::Duration)>> =
         Default::default();
@@ -861,6 +866,9 @@ pub fn write_site_cached(
             };
             let started = std::time::Instant::now();
             let bytes = render_job(site, theme, job, &path, &data)?;
+            if let Some(p) = &progress {
+                p.inc(1);
+            }
             if index_search && matches!(job, Job::Page(_)) {
                 if let Ok(mut d) = docs.lock() {
                     // A site path: Pagefind's runtime puts its own base (where pagefind.js
@@ -910,6 +918,9 @@ pub fn write_site_cached(
                 d.as_secs_f64() * 1000.0
             );
         }
+    }
+    if let Some(p) = progress {
+        p.finish_and_clear();
     }
     let written = results.len() + statics.len();
     let rendered = results.len();
@@ -1008,6 +1019,23 @@ fn sitemap(site: &Site) -> String {
     }
     out.push_str("</urlset>\n");
     out
+}
+
+/// Builds rendering more than this many files show a progress bar (when stderr is a terminal).
+const PROGRESS_FROM: usize = 2000;
+
+/// A progress bar for long renders on a terminal; none for short ones, pipes and CI logs.
+fn progress_bar(jobs: usize, terminal: bool) -> Option<indicatif::ProgressBar> {
+    if !terminal || jobs < PROGRESS_FROM {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(jobs as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("rendering {bar:30} {pos}/{len} files, {eta} left")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
 }
 
 /// The summaries one listing page shows: only its own slice, never the whole list.
@@ -1253,5 +1281,31 @@ fn render_job(
             ctx.insert("bundle_url", &c.url(crate::search::BUNDLE));
             theme.render("search.html", &ctx, "the search page")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_only_for_long_renders_on_a_terminal() {
+        assert!(progress_bar(PROGRESS_FROM, true).is_some());
+        assert!(progress_bar(PROGRESS_FROM - 1, true).is_none());
+        assert!(
+            progress_bar(50_000, false).is_none(),
+            "never in pipes or CI logs"
+        );
+    }
+
+    #[test]
+    fn norwegian_letters_sort_after_z_and_do_not_collide() {
+        let mut letters = vec!["Å", "B", "Ø", "A", "Æ", "Z"];
+        letters.sort_by_key(|l| nb_key(l));
+        assert_eq!(letters, ["A", "B", "Z", "Æ", "Ø", "Å"]);
+        assert_ne!(letter_id("Ø"), letter_id("O"));
+        assert_ne!(letter_id("Å"), letter_id("A"));
+        assert_eq!(first_letter("1000 dager"), "#");
+        assert_eq!(first_letter("ørn"), "Ø");
     }
 }
