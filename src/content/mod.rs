@@ -92,6 +92,16 @@ pub struct Site {
     pub directories: Vec<Directory>,
     /// The day staleness is judged against.
     pub today: Date,
+    /// The search page's A-Z index, worked out once when first needed.
+    pub a_to_z: std::sync::OnceLock<AToZ>,
+}
+
+/// Which letters begin page titles (in Norwegian order), and each page's letter.
+#[derive(Debug)]
+pub struct AToZ {
+    pub letters: Vec<String>,
+    /// Index into `letters`, by page index.
+    pub of_page: Vec<usize>,
 }
 
 impl Site {
@@ -808,6 +818,7 @@ pub fn load_cached(
         taxonomies,
         directories: vec![],
         today,
+        a_to_z: std::sync::OnceLock::new(),
     };
     (site, diags)
 }

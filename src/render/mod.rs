@@ -508,7 +508,17 @@ fn job_print(site: &Site, prints: &Prints, job: &Job) -> u64 {
             }
         }
         Job::Search(letter) => {
-            h.add(&prints.listing).add(letter);
+            // Only what the A-Z list shows: titles, addresses and sections of its pages.
+            let index = a_to_z_index(site);
+            h.add(letter).add(&index.letters);
+            for (i, p) in site.pages.iter().enumerate() {
+                if letter.is_none_or(|l| index.of_page[i] == l) {
+                    h.add(&p.meta.title)
+                        .add(&p.path)
+                        .add(&site.sections[p.section].meta.title)
+                        .add(&p.service.is_some());
+                }
+            }
         }
         Job::NotFound | Job::Robots => {}
     }
@@ -568,16 +578,28 @@ fn letter_id(letter: &str) -> String {
     }
 }
 
-/// The letters that begin a page title, in Norwegian order.
-fn a_to_z_letters(site: &Site) -> Vec<String> {
-    let mut letters: Vec<String> = site
-        .pages
-        .iter()
-        .map(|p| first_letter(&p.meta.title))
-        .collect();
-    letters.sort_by_key(|l| nb_key(l));
-    letters.dedup();
-    letters
+/// The letters that begin page titles, in Norwegian order, and each page's letter; worked
+/// out once per build however many letter pages ask.
+fn a_to_z_index(site: &Site) -> &crate::content::AToZ {
+    site.a_to_z.get_or_init(|| {
+        let firsts: Vec<String> = site
+            .pages
+            .iter()
+            .map(|p| first_letter(&p.meta.title))
+            .collect();
+        let mut letters = firsts.clone();
+        letters.sort_by_key(|l| nb_key(l));
+        letters.dedup();
+        let of_page = firsts
+            .iter()
+            .map(|f| letters.iter().position(|l| l == f).unwrap_or(0))
+            .collect();
+        crate::content::AToZ { letters, of_page }
+    })
+}
+
+fn a_to_z_letters(site: &Site) -> &[String] {
+    &a_to_z_index(site).letters
 }
 
 /// The A-Z list on the search page: every page and service by title, grouped by first letter
@@ -585,13 +607,14 @@ fn a_to_z_letters(site: &Site) -> Vec<String> {
 /// letters, and each letter's page (`only`) its own entries.
 fn a_to_z(site: &Site, only: Option<usize>) -> Value {
     let split = site.pages.len() > A_TO_Z_INLINE_MAX;
-    let letters = a_to_z_letters(site);
-    let wanted = only.map(|i| letters[i].clone());
+    let index = a_to_z_index(site);
+    let letters = &index.letters;
     let mut entries: Vec<(String, &crate::content::Page)> = site
         .pages
         .iter()
-        .filter(|p| !split || wanted.as_deref() == Some(first_letter(&p.meta.title).as_str()))
-        .map(|p| (nb_key(&p.meta.title), p))
+        .enumerate()
+        .filter(|(i, _)| !split || Some(index.of_page[*i]) == only)
+        .map(|(_, p)| (nb_key(&p.meta.title), p))
         .collect();
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     let groups: Vec<Value> = letters
