@@ -455,31 +455,18 @@ fn job_print(site: &Site, prints: &Prints, job: &Job) -> u64 {
         Job::Section { s, n } => {
             let sec = &site.sections[*s];
             let per = site.paginate_by(*s);
-            let slice: Vec<usize> = sec
-                .pages
-                .iter()
-                .skip((n - 1) * per)
-                .take(per)
-                .copied()
-                .collect();
             h.add(&prints.section[*s])
                 .add(n)
-                .add(&prints.listed(&slice));
+                .add(&prints.listed(page_of(&sec.pages, *n, per)));
         }
         Job::Term { t, term, n } => {
             let tm = &site.taxonomies[*t].terms[*term];
             let per = c.taxonomies[*t].paginate_by.unwrap_or(c.paginate_by);
-            let slice: Vec<usize> = tm
-                .pages
-                .iter()
-                .skip((n - 1) * per)
-                .take(per)
-                .copied()
-                .collect();
+            let slice = page_of(&tm.pages, *n, per);
             h.add(&tm.name)
                 .add(&tm.pages.len())
                 .add(n)
-                .add(&prints.listed(&slice));
+                .add(&prints.listed(slice));
         }
         Job::TaxonomyList(t) => {
             for term in &site.taxonomies[*t].terms {
@@ -1061,6 +1048,12 @@ fn progress_bar(jobs: usize, terminal: bool) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// Page `n` (1-based) of a list split `per` to a page.
+fn page_of(list: &[usize], n: usize, per: usize) -> &[usize] {
+    let start = ((n.max(1) - 1) * per).min(list.len());
+    &list[start..(start + per).min(list.len())]
+}
+
 /// The summaries one listing page shows: only its own slice, never the whole list.
 fn pager_slice<'v>(
     pages: &[usize],
@@ -1068,10 +1061,8 @@ fn pager_slice<'v>(
     per: usize,
     summaries: &'v [Arc<Value>],
 ) -> Vec<&'v Value> {
-    pages
+    page_of(pages, n, per)
         .iter()
-        .skip((n - 1) * per)
-        .take(per)
         .map(|&p| &*summaries[p])
         .collect()
 }
