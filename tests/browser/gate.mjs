@@ -268,6 +268,14 @@ for (const how of ["keyboard (Tab, Enter)", "Shift three times"]) {
     const rank = urls.indexOf(base.replace(origin, "") + expect);
     check(`search: ${what} ("${q}" -> ${expect} at ${rank + 1})`, rank >= 0 && rank < 5, JSON.stringify(urls.slice(0, 5)));
   }
+  await p.goto(base + "sok/?q=oslohjelpa", { waitUntil: "load" });
+  await p.waitForFunction(() => document.querySelectorAll("#sok-resultater li").length > 0);
+  const first = await p.locator("#sok-resultater > li").first().innerText();
+  check(
+    "search: a service shows its organisation and the 'Uten henvisning' and 'Gratis' badges",
+    first.includes("Oslohjelpa") && first.includes("Hjelp og tjenester") && first.includes("Uten henvisning") && first.includes("Gratis"),
+    first,
+  );
   await p.goto(base + "sok/?q=" + encodeURIComponent("og i på"), { waitUntil: "load" });
   await p.waitForFunction(() => document.getElementById("sok-status").textContent.trim() !== "");
   const stopHits = await p.locator("#sok-resultater li").count();
