@@ -885,7 +885,7 @@ pub fn write_site_cached(
                     // lives) in front, so the base path must not be added twice.
                     d.push(crate::search::Doc {
                         url: path.clone(),
-                        html: bytes.clone(),
+                        html: crate::search::indexable(&bytes),
                     });
                 }
             }

@@ -20,6 +20,20 @@ pub struct Doc {
     pub html: String,
 }
 
+/// The part of a page Pagefind reads: its `<main>` element (where the theme marks the body,
+/// the metadata and the filters), without the head, menu and footer it would parse and
+/// ignore. A page without `<main>` is passed whole.
+pub fn indexable(html: &str) -> String {
+    let start = html.find("<main");
+    let end = html.rfind("</main>").map(|i| i + "</main>".len());
+    match (start, end) {
+        (Some(s), Some(e)) if s < e => {
+            format!("<!doctype html><html><body>{}</body></html>", &html[s..e])
+        }
+        _ => html.to_string(),
+    }
+}
+
 /// The language Pagefind should treat the site as: its own code for Norwegian variants.
 fn language(site_language: &str) -> String {
     site_language
@@ -67,4 +81,20 @@ pub fn index(docs: Vec<Doc>, site_language: &str) -> Result<Vec<(String, Vec<u8>
             })
             .collect())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_main_is_indexed() {
+        let page = r#"<html lang="nb"><head><title>T</title></head><body><nav>Meny</nav><main id="innhold" data-pagefind-body><h1>Tittel</h1><p>Tekst</p></main><footer>Bunn</footer></body></html>"#;
+        let out = indexable(page);
+        assert!(out.contains(
+            "<main id=\"innhold\" data-pagefind-body><h1>Tittel</h1><p>Tekst</p></main>"
+        ));
+        assert!(!out.contains("Meny") && !out.contains("Bunn") && !out.contains("<title>"));
+        assert_eq!(indexable("<p>uten main</p>"), "<p>uten main</p>");
+    }
 }
