@@ -80,6 +80,14 @@ pub struct Term {
     pub label: String,
 }
 
+/// The label of a vocabulary id (`kurs` -> `Kurs`), or the id itself if it is not declared.
+pub fn label<'a>(terms: &'a [Term], id: &'a str) -> &'a str {
+    terms
+        .iter()
+        .find(|t| t.id == id)
+        .map_or(id, |t| t.label.as_str())
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Region {
     pub name: String,

@@ -3,7 +3,7 @@
 //! Each `take_*` removes a key and reports a wrong type as a diagnostic pointing at the key's
 //! line; `finish` reports whatever is left as unknown keys, suggesting the nearest known one.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Map, Value};
 
@@ -121,10 +121,6 @@ impl<'a> Fields<'a> {
     /// Places this map under a key path (for maps found inside lists).
     pub fn set_prefix(&mut self, prefix: Vec<String>) {
         self.prefix = prefix;
-    }
-
-    pub fn file(&self) -> PathBuf {
-        self.at.file.to_path_buf()
     }
 
     fn path<'k>(&'k self, key: &'k str) -> Vec<&'k str> {

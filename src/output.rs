@@ -142,10 +142,6 @@ impl Staging {
         })
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.tmp
-    }
-
     /// Where a site path lands (`/nas/` -> `nas/index.html`, `/sitemap.xml` -> `sitemap.xml`).
     pub fn file_for(&self, site_path: &str) -> PathBuf {
         self.tmp.join(rel_file(site_path))

@@ -1,4 +1,5 @@
-//! URL slugs and heading anchors: lower-case ASCII letters, digits and single hyphens.
+//! URL pieces: slugs and heading anchors (lower-case ASCII letters, digits and single
+//! hyphens), and percent-decoding.
 //! Norwegian letters fold the way readers type them without a Norwegian keyboard
 //! (ø -> o, æ -> ae, å -> a), which is also what deunicode does for them.
 
@@ -18,6 +19,25 @@ pub fn slugify(text: &str) -> String {
         }
     }
     out
+}
+
+/// Decodes `%xx` sequences. `None` for a malformed sequence or a result that is not UTF-8:
+/// callers decide whether that is an error (a request path) or text to keep as written (a link).
+pub fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// A slug that is safe as one path segment: what `slugify` produces, plus `_` and `.`
@@ -41,6 +61,18 @@ mod tests {
         assert_eq!(slugify("Ærlig på Åsen"), "aerlig-pa-asen");
         assert_eq!(slugify("  --SMIL: kurs 2019--  "), "smil-kurs-2019");
         assert_eq!(slugify("???"), "");
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(
+            percent_decode("min%20fil.md").as_deref(),
+            Some("min fil.md")
+        );
+        assert_eq!(percent_decode("st%C3%B8tte").as_deref(), Some("støtte"));
+        assert_eq!(percent_decode("%ZZ"), None);
+        assert_eq!(percent_decode("%ff"), None);
+        assert_eq!(percent_decode("slutt%2"), None);
     }
 
     #[test]

@@ -101,25 +101,6 @@ fn has_scheme(url: &str) -> bool {
     }
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
 struct Ctx<'a> {
     file: &'a SourceFile,
     links: &'a Links<'a>,
@@ -167,7 +148,7 @@ impl Ctx<'_> {
             None => (dest, None),
         };
         let path = path.split('?').next().unwrap_or(path);
-        let decoded = percent_decode(path);
+        let decoded = crate::slug::percent_decode(path).unwrap_or_else(|| path.to_string());
         let Some(key) = join(dir_of(&self.file.key), &decoded) else {
             self.diags.push(
                 Diagnostic::error(format!("the link `{dest}` points outside content/"))

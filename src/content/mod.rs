@@ -105,10 +105,6 @@ pub struct AToZ {
 }
 
 impl Site {
-    pub fn section_page_count(&self, s: usize) -> usize {
-        self.sections[s].pages.len()
-    }
-
     /// The paginate_by in force for a section.
     pub fn paginate_by(&self, s: usize) -> usize {
         self.sections[s]

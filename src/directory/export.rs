@@ -6,20 +6,13 @@ use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use super::{days_text, OpeningHours, Service, DAY_CODES, SCHEMA_DAYS, WHOLE_COUNTRY};
-use crate::config::Config;
+use crate::config::{label, Config};
 
 /// varde's namespace for name-based (v5) UUIDs. Never change it: ids would change with it.
 const NAMESPACE: Uuid = Uuid::from_u128(0x6f1d_4a3c_9b7e_4f2a_8c51_d0e3_a9b4_7c12);
 
 pub fn id(kind: &str, name: &str) -> String {
     Uuid::new_v5(&NAMESPACE, format!("{kind}:{name}").as_bytes()).to_string()
-}
-
-fn label<'a>(vocab: &'a [crate::config::Term], id: &'a str) -> &'a str {
-    vocab
-        .iter()
-        .find(|t| t.id == id)
-        .map_or(id, |t| t.label.as_str())
 }
 
 /// How a reader applies, in one text: referral, who can refer, how, and the steps.

@@ -3,17 +3,11 @@
 
 use serde_json::{json, Value};
 
+use crate::config::label;
 use crate::content::Site;
 use crate::directory::export;
 use crate::directory::listing::{Directory, Filter, FilterKind};
 use crate::directory::WHOLE_COUNTRY;
-
-fn label(vocab: &[crate::config::Term], id: &str) -> String {
-    vocab
-        .iter()
-        .find(|t| t.id == id)
-        .map_or_else(|| id.to_string(), |t| t.label.clone())
-}
 
 fn filter_url(site: &Site, dir: &Directory, kind: FilterKind, id: &str) -> Option<String> {
     dir.filters_of(kind)

@@ -198,7 +198,7 @@ impl Theme {
 
 /// HTML/XML escaping for template values. Tera's default also escapes `/`, which is safe
 /// but turns every URL into `&#x2F;` soup; these five are what HTML and XML need.
-fn escape(input: &str) -> String {
+pub fn escape(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     for c in input.chars() {
         match c {

@@ -11,25 +11,6 @@ pub enum BadPath {
     Suspicious,
 }
 
-/// Decodes `%xx`; refuses invalid sequences and non-UTF-8.
-fn percent_decode(s: &str) -> Result<String, BadPath> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = b.get(i + 1..i + 3).ok_or(BadPath::Encoding)?;
-            let hex = std::str::from_utf8(hex).map_err(|_| BadPath::Encoding)?;
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| BadPath::Encoding)?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| BadPath::Encoding)
-}
-
 /// The site path a request asks for (`/nas/?x=1` -> `/nas/`), checked. Encoded slashes and
 /// dots are refused rather than decoded into path structure.
 pub fn request_path(url: &str) -> Result<String, BadPath> {
@@ -45,7 +26,7 @@ pub fn request_path(url: &str) -> Result<String, BadPath> {
     {
         return Err(BadPath::Suspicious);
     }
-    let path = percent_decode(raw)?;
+    let path = crate::slug::percent_decode(raw).ok_or(BadPath::Encoding)?;
     if path.contains(['\\', '\0']) || path.starts_with("//") {
         return Err(BadPath::Suspicious);
     }

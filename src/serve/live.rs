@@ -38,13 +38,6 @@ pub const STYLE: &str = r#"#varde-overlay { position: fixed; inset: 0 0 auto 0; 
 #varde-overlay p { margin: 0.5rem 0 0; }
 "#;
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Adds the live-reload script, and the overlay when the last rebuild failed, to a page.
 pub fn inject(html: &[u8], errors: Option<&str>) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
@@ -54,7 +47,7 @@ pub fn inject(html: &[u8], errors: Option<&str>) -> Vec<u8> {
         head_extra.push_str(&format!(r#"<link rel="stylesheet" href="{STYLE_PATH}">"#));
         body_extra = format!(
             r#"<div id="varde-overlay" role="alert"><h2>The last change did not build</h2><pre>{}</pre><p>The page below is the last version that built. Fix the file and save: this page reloads by itself.</p></div>"#,
-            escape(errors)
+            crate::render::escape(errors)
         );
     }
     let mut out = text.into_owned();

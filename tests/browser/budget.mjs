@@ -1,0 +1,26 @@
+// The search budgets, measured one way for the gate and for bench/search_budget.mjs: a fresh
+// browser context (cold cache) opens /sok/, types `query` letter by letter, and reports the
+// bytes transferred (counted at the network, so the index chunks Pagefind's worker fetches
+// are included), the time from the last keystroke to painted results, and the hits shown.
+export async function measureQuery(browser, base, query, { delay = 60, timeout = 30000 } = {}) {
+  const ctx = await browser.newContext();
+  let bytes = 0;
+  ctx.on("requestfinished", async (req) => {
+    const s = await req.sizes().catch(() => null);
+    if (s) bytes += s.responseBodySize + s.responseHeadersSize;
+  });
+  const p = await ctx.newPage();
+  await p.goto(base + "sok/", { waitUntil: "load" });
+  await p.evaluate(() => {
+    window.__t = { key: 0, paint: 0 };
+    document.getElementById("sok-q").addEventListener("input", () => { window.__t.key = performance.now(); });
+    new MutationObserver(() => requestAnimationFrame(() => { window.__t.paint = performance.now(); }))
+      .observe(document.getElementById("sok-resultater"), { childList: true });
+  });
+  await p.locator("#sok-q").pressSequentially(query, { delay });
+  await p.waitForFunction(() => window.__t.paint > window.__t.key, null, { timeout });
+  await p.waitForTimeout(300); // let late responses finish, so they are counted
+  const r = await p.evaluate(() => ({ ms: window.__t.paint - window.__t.key, hits: document.querySelectorAll("#sok-resultater li").length }));
+  await ctx.close();
+  return { bytes, ms: r.ms, hits: r.hits };
+}
