@@ -12,6 +12,11 @@ use crate::content::CONTENT_DIR;
 pub trait Sink: Sync {
     fn write(&self, site_path: &str, bytes: &[u8]) -> io::Result<()>;
     fn copy(&self, source: &Path, site_path: &str) -> io::Result<()>;
+
+    /// A folder for a stage's temporary files (the search index reads its pages from disk).
+    fn scratch_dir(&self) -> PathBuf {
+        std::env::temp_dir().join(format!("varde-scratch-{}", std::process::id()))
+    }
 }
 
 impl Sink for Staging {
@@ -21,6 +26,19 @@ impl Sink for Staging {
 
     fn copy(&self, source: &Path, site_path: &str) -> io::Result<()> {
         Staging::copy(self, source, site_path)
+    }
+
+    /// Beside the staging folder: on the same disk, and inside no folder we publish.
+    fn scratch_dir(&self) -> PathBuf {
+        let name = self
+            .tmp
+            .file_name()
+            .map(|n| {
+                n.to_string_lossy()
+                    .replace(".varde-new-", ".varde-scratch-")
+            })
+            .unwrap_or_else(|| format!(".varde-scratch-{}", std::process::id()));
+        self.tmp.with_file_name(name)
     }
 }
 

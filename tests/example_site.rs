@@ -128,3 +128,35 @@ fn source_links_and_anchors_resolve_to_output_urls() {
         "Norwegian letters fold in anchors"
     );
 }
+
+/// The search index is built from extracts written to a scratch folder beside the output:
+/// every indexed page must reach it, two builds must give the same bundle, and the scratch
+/// folder must be gone afterwards.
+#[test]
+fn search_index_is_complete_reproducible_and_leaves_no_scratch() {
+    let bundles: Vec<_> = (0..2)
+        .map(|_| {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("public");
+            let r = build(&repo(), &out, &[]);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            let left: Vec<_> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            assert_eq!(left, ["public"], "only the output may remain beside it");
+            let indexed = html_files(&out)
+                .iter()
+                .filter(|(_, html)| html.contains("data-pagefind-body"))
+                .count();
+            let fragments = fs::read_dir(out.join("pagefind/fragment")).unwrap().count();
+            assert!(indexed > 20, "{indexed}");
+            assert_eq!(fragments, indexed, "one fragment per indexed page");
+            (snapshot(&out.join("pagefind")), dir)
+        })
+        .collect();
+    assert!(
+        bundles[0].0 == bundles[1].0,
+        "two builds of the same site must give the same search bundle"
+    );
+}

@@ -940,12 +940,10 @@ pub fn write_site_cached(
     }
     let mut search_paths = vec![];
     if index_search {
-        let mut docs = docs.into_inner().unwrap_or_default();
-        // Pages render in parallel; the index should not depend on which finished first.
-        docs.sort_by(|a, b| a.url.cmp(&b.url));
+        let docs = docs.into_inner().unwrap_or_default();
         let started = std::time::Instant::now();
-        let files =
-            crate::search::index(docs, &c.language).map_err(|e| vec![Diagnostic::error(e)])?;
+        let files = crate::search::index(docs, &c.language, &staging.scratch_dir())
+            .map_err(|e| vec![Diagnostic::error(e)])?;
         for (path, bytes) in files {
             staging
                 .write(&path, &bytes)

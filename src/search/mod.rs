@@ -8,6 +8,8 @@
 //! variants of the query (`stotte` -> `støtte`, `rus behandling` -> `rusbehandling`) and merges
 //! the results; see ARCHITECTURE.md.
 
+use std::path::{Path, PathBuf};
+
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
@@ -44,43 +46,114 @@ fn language(site_language: &str) -> String {
 }
 
 /// Builds the index. Returns the bundle's files as (site path, bytes).
-pub fn index(docs: Vec<Doc>, site_language: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+///
+/// Pagefind reads pages in parallel only from disk (`add_directory`); `add_html_file` takes
+/// a lock per page and runs one page after another, which made the index most of a large
+/// build. So the pages' extracts are written under `scratch` (a folder this creates and
+/// always removes) and indexed from there. They are written one after another in URL order,
+/// so Pagefind's directory walk, and with it the bundle, come out the same on every build.
+pub fn index(
+    mut docs: Vec<Doc>,
+    site_language: &str,
+    scratch: &Path,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let timings = std::env::var_os("VARDE_TIMINGS").is_some();
+    let started = std::time::Instant::now();
+    let scratch = Scratch::create(scratch)
+        .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+    docs.sort_by(|a, b| a.url.cmp(&b.url));
+    for doc in &docs {
+        let file = scratch.0.join(crate::output::rel_file(&doc.url));
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        std::fs::write(&file, &doc.html)
+            .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    }
+    let expected = docs.len();
+    drop(docs);
+    if timings {
+        eprintln!(
+            "timing:     search extracts {:>8.1} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the search indexer: {e}"))?;
-    runtime.block_on(async move {
+    let files = runtime.block_on(async {
+        let started = std::time::Instant::now();
         let options = PagefindServiceConfig::builder()
-            .keep_index_url(true)
             .force_language(language(site_language))
             .build();
         let mut index = PagefindIndex::new(Some(options))
             .map_err(|e| format!("cannot create the search index: {e}"))?;
-        for doc in docs {
-            index
-                .add_html_file(None, Some(doc.url.clone()), doc.html)
-                .await
-                .map_err(|e| format!("cannot index {}: {e}", doc.url))?;
+        let added = index
+            .add_directory(
+                scratch.0.to_string_lossy().into_owned(),
+                Some("**/*.html".into()),
+            )
+            .await
+            .map_err(|e| format!("cannot index the pages: {e}"))?;
+        if added != expected {
+            return Err(format!(
+                "the search index took {added} of {expected} pages; see the messages above"
+            ));
         }
+        if timings {
+            eprintln!(
+                "timing:     search add pages {:>8.1} ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        let started = std::time::Instant::now();
         let files = index
             .get_files()
             .await
             .map_err(|e| format!("cannot write the search index: {e}"))?;
-        Ok(files
-            .into_iter()
-            .filter_map(|f| {
-                let name = f.filename.to_string_lossy().replace('\\', "/");
-                // Pagefind's own UI widgets are not used: the theme has accessible markup of its own.
-                if name.starts_with("pagefind-ui")
-                    || name.starts_with("pagefind-modular-ui")
-                    || name.starts_with("pagefind-component-ui")
-                {
-                    return None;
-                }
-                Some((format!("{BUNDLE}{name}"), f.contents))
-            })
-            .collect())
-    })
+        if timings {
+            eprintln!(
+                "timing:     search get files {:>8.1} ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        Ok(files)
+    })?;
+    Ok(files
+        .into_iter()
+        .filter_map(|f| {
+            let name = f.filename.to_string_lossy().replace('\\', "/");
+            // Pagefind's own UI widgets are not used: the theme has accessible markup of its own.
+            if name.starts_with("pagefind-ui")
+                || name.starts_with("pagefind-modular-ui")
+                || name.starts_with("pagefind-component-ui")
+            {
+                return None;
+            }
+            Some((format!("{BUNDLE}{name}"), f.contents))
+        })
+        .collect())
+}
+
+/// A folder that is removed when dropped, whether the index was built or not.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn create(path: &Path) -> std::io::Result<Scratch> {
+        if path.exists() {
+            std::fs::remove_dir_all(path)?;
+        }
+        std::fs::create_dir_all(path)?;
+        Ok(Scratch(path.to_path_buf()))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 #[cfg(test)]
