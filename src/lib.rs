@@ -67,13 +67,15 @@ pub struct Caches {
 }
 
 /// Load, model and check: the stages `build` and `check` share.
+/// Loads for `varde check`, with the facts its editor checks read.
 fn load_site(opts: &BuildOptions, diags: &mut Diagnostics) -> content::Site {
-    load_site_cached(opts, diags, None)
+    load_site_cached(opts, diags, true, None)
 }
 
 fn load_site_cached(
     opts: &BuildOptions,
     diags: &mut Diagnostics,
+    audit: bool,
     cache: Option<&mut content::LoadCache>,
 ) -> content::Site {
     let (mut config, d) = config::load(&opts.root);
@@ -84,7 +86,7 @@ fn load_site_cached(
         }
     }
     let mut t = timing::Timer::new();
-    let (mut site, d) = content::load_cached(&opts.root, config, opts.drafts, cache);
+    let (mut site, d) = content::load_cached(&opts.root, config, opts.drafts, audit, cache);
     diags.extend(d);
     t.lap("load (read, parse, markdown)");
     site.directories = directory::listing::build(&site);
@@ -132,7 +134,12 @@ pub fn render_cached<'s>(
     sink: impl FnOnce() -> Result<&'s dyn output::Sink, Diagnostic>,
     mut caches: Option<&mut Caches>,
 ) -> Option<(content::Site, render::Written)> {
-    let site = load_site_cached(opts, diags, caches.as_deref_mut().map(|c| &mut c.load));
+    let site = load_site_cached(
+        opts,
+        diags,
+        false,
+        caches.as_deref_mut().map(|c| &mut c.load),
+    );
     let mut theme = match render::Theme::load(&opts.root, &site.config.theme) {
         Ok(t) => t,
         Err(d) => {

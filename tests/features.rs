@@ -172,6 +172,44 @@ fn listings_are_paginated_and_each_pager_gets_only_its_pages() {
 }
 
 #[test]
+fn a_long_listing_links_only_nearby_pages() {
+    let mut files: Vec<(String, String)> = vec![
+        ("content/_index.md".into(), HOME.into()),
+        (
+            "content/nyheter/_index.md".into(),
+            "---\ntitle: Nyheter\npaginate_by: 1\n---\n".into(),
+        ),
+    ];
+    for i in 1..=30 {
+        files.push((
+            format!("content/nyheter/n{i:02}.md"),
+            format!("---\ntitle: Sak {i}\n---\nTekst {i}.\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (dir, r) = built(&refs, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p15 = read(&dir, "nyheter/side/15/index.html");
+    let pager = &p15[p15.find("class=\"pagination\"").expect("a pager")..];
+    for n in [14, 16, 30] {
+        assert!(
+            pager.contains(&format!("href=\"/nyheter/side/{n}/\"")),
+            "link to {n}"
+        );
+    }
+    assert!(
+        pager.contains("href=\"/nyheter/\""),
+        "link to the first page"
+    );
+    assert!(pager.contains("aria-current=\"page\">Side 15<"));
+    assert!(!pager.contains("/side/13/") && !pager.contains("/side/17/"));
+    assert_eq!(count(pager, "class=\"gap\""), 2);
+}
+
+#[test]
 fn site_templates_override_the_theme_and_get_the_documented_context() {
     let (dir, r) = built(
         &[

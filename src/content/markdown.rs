@@ -57,6 +57,8 @@ pub struct Links<'a> {
     pub raw_html: bool,
     /// Content keys of draft pages left out of this build, for a clearer error.
     pub drafts: &'a HashSet<String>,
+    /// Collect the facts `varde check` reads (`Rendered::audit`); a build skips that work.
+    pub audit: bool,
 }
 
 fn options() -> Options {
@@ -256,7 +258,7 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
     let mut out = Rendered::default();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut heading_at: Option<usize> = None;
-    let mut observer = super::audit::Observer::default();
+    let mut observer = links.audit.then(super::audit::Observer::default);
     let mut heading_text = String::new();
     let mut flat_toc: Vec<TocEntry> = Vec::new();
     let mut more_at: Option<usize> = None;
@@ -274,7 +276,9 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
                 offset += i;
             }
         }
-        observer.observe(&event, start);
+        if let Some(o) = observer.as_mut() {
+            o.observe(&event, start);
+        }
         let event = match event {
             Event::Start(Tag::Heading { .. }) => {
                 heading_at = Some(events.len());
@@ -366,7 +370,7 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
     out.link_targets = ctx.link_targets;
     out.hash =
         super::source::hash_str(&out.html) ^ super::source::hash_str(&out.summary).rotate_left(1);
-    out.audit = observer.finish();
+    out.audit = observer.map(|o| o.finish()).unwrap_or_default();
     (out, ctx.diags)
 }
 
@@ -478,6 +482,7 @@ mod tests {
             base_path: "/smil/",
             raw_html,
             drafts: &drafts,
+            audit: true,
         };
         render(&file, &links)
     }

@@ -197,21 +197,23 @@ fn is_ignored(name: &str) -> bool {
 /// Reads and models the whole site. Errors come back as diagnostics next to whatever
 /// could be built, so one run reports every problem.
 pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>) {
-    load_cached(root, config, drafts, None)
+    load_cached(root, config, drafts, false, None)
 }
 
-/// `load`, reusing what `cache` holds from the previous load and refreshing it.
+/// `load`, reusing what `cache` holds from the previous load and refreshing it. With
+/// `audit`, each page also carries the facts `varde check` reads.
 pub fn load_cached(
     root: &Path,
     config: Config,
     drafts: bool,
+    audit: bool,
     mut cache: Option<&mut LoadCache>,
 ) -> (Site, Vec<Diagnostic>) {
     let today = crate::directory::today();
     if let Some(c) = cache.as_deref_mut() {
         // Parsing depends on the settings (vocabularies, taxonomies) and on today's date.
         let context = source::hash_str(&format!(
-            "{}|{}|{drafts}",
+            "{}|{}|{drafts}|{audit}",
             serde_json::to_string(&config).unwrap_or_default(),
             today.iso()
         ));
@@ -751,6 +753,7 @@ pub fn load_cached(
         base_path: &config.base_path,
         raw_html: config.raw_html,
         drafts: &draft_keys,
+        audit,
     };
     t.lap("  load: link map");
     // A cached rendering is reused when the file is the very same and every content key

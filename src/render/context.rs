@@ -201,8 +201,12 @@ pub fn paginator(
     per: usize,
 ) -> Value {
     let url = |n: usize| site.config.url(&site.pager_path(base, n));
-    let numbers: Vec<Value> = (1..=total)
-        .map(|n| json!({"number": n, "url": url(n), "current": n == current}))
+    let numbers: Vec<Value> = pager_window(current, total)
+        .into_iter()
+        .map(|n| match n {
+            Some(n) => json!({"number": n, "url": url(n), "current": n == current}),
+            None => json!({"gap": true}),
+        })
         .collect();
     json!({
         "current": current,
@@ -215,4 +219,57 @@ pub fn paginator(
         "next": if current < total { Value::String(url(current + 1)) } else { Value::Null },
         "pages": numbers,
     })
+}
+
+/// The page numbers a pager links to: the first, the last, and the current one with its
+/// neighbours; `None` where numbers are left out (GOV.UK's pattern). Listing every number
+/// gave a 200-page tag 200 links on each of its 200 pages: long to tab through, and
+/// quadratic to build.
+pub fn pager_window(current: usize, total: usize) -> Vec<Option<usize>> {
+    let mut shown: Vec<usize> = [1, current.saturating_sub(1), current, current + 1, total]
+        .into_iter()
+        .filter(|&n| n >= 1 && n <= total)
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let mut out = Vec::with_capacity(shown.len() * 2);
+    for (i, &n) in shown.iter().enumerate() {
+        if i > 0 && n > shown[i - 1] + 1 {
+            out.push(None);
+        }
+        out.push(Some(n));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager_window;
+
+    #[test]
+    fn a_pager_links_first_last_and_neighbours() {
+        assert_eq!(pager_window(1, 1), [Some(1)]);
+        assert_eq!(pager_window(2, 3), [Some(1), Some(2), Some(3)]);
+        assert_eq!(pager_window(1, 200), [Some(1), Some(2), None, Some(200)]);
+        assert_eq!(
+            pager_window(100, 200),
+            [
+                Some(1),
+                None,
+                Some(99),
+                Some(100),
+                Some(101),
+                None,
+                Some(200)
+            ]
+        );
+        assert_eq!(
+            pager_window(3, 5),
+            [Some(1), Some(2), Some(3), Some(4), Some(5)]
+        );
+        assert_eq!(
+            pager_window(200, 200),
+            [Some(1), None, Some(199), Some(200)]
+        );
+    }
 }

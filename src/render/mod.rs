@@ -189,6 +189,12 @@ impl Theme {
             });
     }
 
+    fn render_vars(&self, name: &str, vars: Vars, what: &str) -> Result<String, Diagnostic> {
+        // An object always makes a context; the fallback is never taken.
+        let ctx = Context::from_value(Value::Object(vars.0)).unwrap_or_default();
+        self.render(name, &ctx, what)
+    }
+
     fn render(&self, name: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
         self.tera
             .render(name, ctx)
@@ -640,6 +646,7 @@ pub fn write_site_cached(
     cache: Option<&mut RenderCache>,
     index_search: bool,
 ) -> Result<Written, Vec<Diagnostic>> {
+    let mut t = crate::timing::Timer::new();
     let mut diags = vec![];
     for (p, page) in site.pages.iter().enumerate() {
         let key = if page.meta.template.is_some() {
@@ -761,6 +768,7 @@ pub fn write_site_cached(
         return Err(diags);
     }
 
+    t.lap("  render: templates, jobs");
     let build_time = chrono::Utc::now().to_rfc3339();
     let site_value = context::site(site, &build_time);
     let mut prints = cache.as_ref().map(|_| Prints::new(site, theme.fingerprint));
@@ -787,6 +795,7 @@ pub fn write_site_cached(
         })
         .collect();
     let (summaries, listing): (Vec<Arc<Value>>, Vec<u64>) = summarised.into_iter().unzip();
+    t.lap("  render: summaries");
     if let Some(pr) = prints.as_mut() {
         pr.listing = listing;
     }
@@ -806,6 +815,7 @@ pub fn write_site_cached(
             .collect(),
         None => vec![false; jobs.len()],
     };
+    t.lap("  render: fingerprints");
     // Service summaries, built once and shared by every directory page that lists them.
     let mut services: Vec<Value> = vec![Value::Null; site.pages.len()];
     for dir in &site.directories {
@@ -851,6 +861,7 @@ pub fn write_site_cached(
         .map(|s| context::section(site, s))
         .collect();
 
+    t.lap("  render: services, sections");
     // Per kind of output: how many and how long (CPU time summed over threads).
     let timings = std::env::var_os("VARDE_TIMINGS").is_some();
     let to_render = skip.iter().filter(|s| !**s).count();
@@ -929,6 +940,7 @@ pub fn write_site_cached(
             );
         }
     }
+    t.lap("  render: render and write");
     if let Some(p) = progress {
         p.finish_and_clear();
     }
@@ -1053,24 +1065,31 @@ fn page_of(list: &[usize], n: usize, per: usize) -> &[usize] {
 }
 
 /// The summaries one listing page shows: only its own slice, never the whole list.
-fn pager_slice<'v>(
-    pages: &[usize],
-    n: usize,
-    per: usize,
-    summaries: &'v [Arc<Value>],
-) -> Vec<&'v Value> {
+fn pager_slice(pages: &[usize], n: usize, per: usize, summaries: &[Arc<Value>]) -> Vec<Value> {
     page_of(pages, n, per)
         .iter()
-        .map(|&p| &*summaries[p])
+        .map(|&p| Value::clone(&summaries[p]))
         .collect()
 }
 
-fn base_context(site_value: &Value, site: &Site, path: &str, lang: &str) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("site", site_value);
-    ctx.insert("current_path", path);
-    ctx.insert("current_url", &site.config.url(path));
-    ctx.insert("lang", lang);
+/// A template's variables. Built from owned values and handed to Tera whole: its
+/// `Context::insert` serialises (deep-copies) every value again, and page bodies and
+/// listings are most of what a build moves.
+#[derive(Default)]
+struct Vars(serde_json::Map<String, Value>);
+
+impl Vars {
+    fn set(&mut self, key: &str, value: impl Into<Value>) {
+        self.0.insert(key.to_string(), value.into());
+    }
+}
+
+fn base_context(site_value: &Value, site: &Site, path: &str, lang: &str) -> Vars {
+    let mut ctx = Vars::default();
+    ctx.set("site", site_value.clone());
+    ctx.set("current_path", path);
+    ctx.set("current_url", site.config.url(path));
+    ctx.set("lang", lang);
     ctx
 }
 
@@ -1101,16 +1120,16 @@ fn render_job(
             let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
             let f = filter.map(|f| &dir.filters[f]);
-            ctx.insert("section", &data.sections[dir.section]);
-            ctx.insert(
+            ctx.set("section", data.sections[dir.section].clone());
+            ctx.set(
                 "directory",
-                &directory::directory_context(site, dir, f, data.services),
+                directory::directory_context(site, dir, f, data.services),
             );
             let what = sec.file.as_ref().map_or_else(
                 || format!("the directory {}", sec.path),
                 |f| f.rel.display().to_string(),
             );
-            theme.render(section_template(site, dir.section), &ctx, &what)
+            theme.render_vars(section_template(site, dir.section), ctx, &what)
         }
         Job::Hsds(d) => {
             let dir = &site.directories[*d];
@@ -1156,16 +1175,16 @@ fn render_job(
             let page = &site.pages[*p];
             let lang = page.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
-            ctx.insert("page", &context::page_full(site, page, &summaries[*p]));
-            ctx.insert("section", &data.sections[page.section]);
+            ctx.set("page", context::page_full(site, page, &summaries[*p]));
+            ctx.set("section", data.sections[page.section].clone());
             if page.service.is_some() {
                 if let Some(dir) = site.directories.iter().find(|d| d.section == page.section) {
-                    ctx.insert("service", &directory::service_full(site, dir, *p));
+                    ctx.set("service", directory::service_full(site, dir, *p));
                 }
             }
-            theme.render(
+            theme.render_vars(
                 page_template(site, *p),
-                &ctx,
+                ctx,
                 &page.file.rel.display().to_string(),
             )
         }
@@ -1175,11 +1194,11 @@ fn render_job(
             let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
             let slice = pager_slice(&sec.pages, *n, per, summaries);
-            ctx.insert("section", &data.sections[*s]);
-            ctx.insert("pages", &slice);
-            ctx.insert(
+            ctx.set("section", data.sections[*s].clone());
+            ctx.set("pages", slice);
+            ctx.set(
                 "paginator",
-                &context::paginator(
+                context::paginator(
                     site,
                     &sec.path,
                     *n,
@@ -1192,7 +1211,7 @@ fn render_job(
                 || format!("the section {}", sec.path),
                 |f| f.rel.display().to_string(),
             );
-            theme.render(section_template(site, *s), &ctx, &what)
+            theme.render_vars(section_template(site, *s), ctx, &what)
         }
         Job::Feed(s) => {
             let sec = &site.sections[*s];
@@ -1220,11 +1239,11 @@ fn render_job(
                 .max()
                 .map(|d| d.rfc3339());
             let mut ctx = base_context(site_value, site, path, &c.language);
-            ctx.insert("section", &data.sections[*s]);
-            ctx.insert("entries", &entries);
-            ctx.insert("feed_permalink", &c.permalink(path));
-            ctx.insert("updated", &updated);
-            theme.render("atom.xml", &ctx, &format!("the feed {path}"))
+            ctx.set("section", data.sections[*s].clone());
+            ctx.set("entries", entries);
+            ctx.set("feed_permalink", c.permalink(path));
+            ctx.set("updated", updated);
+            theme.render_vars("atom.xml", ctx, &format!("the feed {path}"))
         }
         Job::TaxonomyList(t) => {
             let tax = &c.taxonomies[*t];
@@ -1237,12 +1256,12 @@ fn render_job(
                 })
                 .collect();
             let mut ctx = base_context(site_value, site, path, &c.language);
-            ctx.insert(
+            ctx.set(
                 "taxonomy",
-                &json!({"name": tax.name, "title": tax.title, "url": c.url(path)}),
+                json!({"name": tax.name, "title": tax.title, "url": c.url(path)}),
             );
-            ctx.insert("terms", &terms);
-            theme.render("taxonomy_list.html", &ctx, &format!("the list {path}"))
+            ctx.set("terms", terms);
+            theme.render_vars("taxonomy_list.html", ctx, &format!("the list {path}"))
         }
         Job::Term { t, term, n } => {
             let tax = &c.taxonomies[*t];
@@ -1251,12 +1270,12 @@ fn render_job(
             let base = format!("/{}/{}/", tax.slug, tm.slug);
             let slice = pager_slice(&tm.pages, *n, per, summaries);
             let mut ctx = base_context(site_value, site, path, &c.language);
-            ctx.insert("taxonomy", &json!({"name": tax.name, "title": tax.title, "url": c.url(&format!("/{}/", tax.slug))}));
-            ctx.insert("term", &json!({"name": tm.name, "slug": tm.slug, "count": tm.pages.len(), "url": c.url(&base)}));
-            ctx.insert("pages", &slice);
-            ctx.insert(
+            ctx.set("taxonomy", json!({"name": tax.name, "title": tax.title, "url": c.url(&format!("/{}/", tax.slug))}));
+            ctx.set("term", json!({"name": tm.name, "slug": tm.slug, "count": tm.pages.len(), "url": c.url(&base)}));
+            ctx.set("pages", slice);
+            ctx.set(
                 "paginator",
-                &context::paginator(
+                context::paginator(
                     site,
                     &base,
                     *n,
@@ -1265,33 +1284,33 @@ fn render_job(
                     per,
                 ),
             );
-            theme.render("taxonomy_term.html", &ctx, &format!("the list {path}"))
+            theme.render_vars("taxonomy_term.html", ctx, &format!("the list {path}"))
         }
         Job::Alias { p, .. } => {
             let page = &site.pages[*p];
             let mut ctx = base_context(site_value, site, path, &c.language);
-            ctx.insert("target_url", &c.url(&page.path));
-            ctx.insert("target_permalink", &c.permalink(&page.path));
-            ctx.insert("title", &page.meta.title);
-            theme.render("alias.html", &ctx, &format!("the alias {path}"))
+            ctx.set("target_url", c.url(&page.path));
+            ctx.set("target_permalink", c.permalink(&page.path));
+            ctx.set("title", page.meta.title.as_str());
+            theme.render_vars("alias.html", ctx, &format!("the alias {path}"))
         }
         Job::NotFound => {
             let ctx = base_context(site_value, site, path, &c.language);
-            theme.render("404.html", &ctx, "404.html")
+            theme.render_vars("404.html", ctx, "404.html")
         }
         Job::Robots => {
             let mut ctx = base_context(site_value, site, path, &c.language);
-            ctx.insert("sitemap_permalink", &c.permalink("/sitemap.xml"));
-            theme.render("robots.txt", &ctx, "robots.txt")
+            ctx.set("sitemap_permalink", c.permalink("/sitemap.xml"));
+            theme.render_vars("robots.txt", ctx, "robots.txt")
         }
         Job::Sitemap => Ok(sitemap(site)),
         Job::Search(letter) => {
             let mut ctx = base_context(site_value, site, path, &c.language);
-            ctx.insert("a_to_z", &a_to_z(site, *letter));
-            ctx.insert("a_to_z_split", &(site.pages.len() > A_TO_Z_INLINE_MAX));
-            ctx.insert("letter", &letter.map(|i| a_to_z_letters(site)[i].clone()));
-            ctx.insert("bundle_url", &c.url(crate::search::BUNDLE));
-            theme.render("search.html", &ctx, "the search page")
+            ctx.set("a_to_z", a_to_z(site, *letter));
+            ctx.set("a_to_z_split", site.pages.len() > A_TO_Z_INLINE_MAX);
+            ctx.set("letter", letter.map(|i| a_to_z_letters(site)[i].clone()));
+            ctx.set("bundle_url", c.url(crate::search::BUNDLE));
+            theme.render_vars("search.html", ctx, "the search page")
         }
     }
 }
