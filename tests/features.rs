@@ -13,6 +13,26 @@ fn built(files: &[(&str, &str)], extra: &[&str]) -> (tempfile::TempDir, Run) {
     (dir, r)
 }
 
+/// Builds a site whose `nyheter/` section has `n` pages; `extra` is more (path, text) files.
+fn news_site(
+    section: &str,
+    n: usize,
+    page: impl Fn(usize) -> String,
+    extra: &[(&str, &str)],
+) -> (tempfile::TempDir, Run) {
+    let mut files: Vec<(String, String)> = vec![
+        ("content/_index.md".into(), HOME.into()),
+        ("content/nyheter/_index.md".into(), section.into()),
+    ];
+    files.extend(extra.iter().map(|(a, b)| (a.to_string(), b.to_string())));
+    files.extend((1..=n).map(|i| (format!("content/nyheter/n{i:02}.md"), page(i))));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    built(&refs, &[])
+}
+
 fn read(dir: &tempfile::TempDir, path: &str) -> String {
     fs::read_to_string(dir.path().join("public").join(path))
         .unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -130,25 +150,12 @@ fn aliases_redirect_to_the_page() {
 
 #[test]
 fn listings_are_paginated_and_each_pager_gets_only_its_pages() {
-    let mut files: Vec<(String, String)> = vec![
-        ("content/_index.md".into(), HOME.into()),
-        (
-            "content/nyheter/_index.md".into(),
-            "---\ntitle: Nyheter\nsort_by: date\npaginate_by: 2\n---\n".into(),
-        ),
-        ("site.yaml".into(), "paginate_by: 3\n".into()),
-    ];
-    for i in 1..=5 {
-        files.push((
-            format!("content/nyheter/n{i}.md"),
-            format!("---\ntitle: Sak {i}\ndate: 2019-01-0{i}\ntags: [felles]\n---\nTekst {i}.\n"),
-        ));
-    }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let (dir, r) = built(&refs, &[]);
+    let (dir, r) = news_site(
+        "---\ntitle: Nyheter\nsort_by: date\npaginate_by: 2\n---\n",
+        5,
+        |i| format!("---\ntitle: Sak {i}\ndate: 2019-01-0{i}\ntags: [felles]\n---\nTekst {i}.\n"),
+        &[("site.yaml", "paginate_by: 3\n")],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let p1 = read(&dir, "nyheter/index.html");
     let p2 = read(&dir, "nyheter/side/2/index.html");
@@ -173,24 +180,12 @@ fn listings_are_paginated_and_each_pager_gets_only_its_pages() {
 
 #[test]
 fn a_long_listing_links_only_nearby_pages() {
-    let mut files: Vec<(String, String)> = vec![
-        ("content/_index.md".into(), HOME.into()),
-        (
-            "content/nyheter/_index.md".into(),
-            "---\ntitle: Nyheter\npaginate_by: 1\n---\n".into(),
-        ),
-    ];
-    for i in 1..=30 {
-        files.push((
-            format!("content/nyheter/n{i:02}.md"),
-            format!("---\ntitle: Sak {i}\n---\nTekst {i}.\n"),
-        ));
-    }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let (dir, r) = built(&refs, &[]);
+    let (dir, r) = news_site(
+        "---\ntitle: Nyheter\npaginate_by: 1\n---\n",
+        30,
+        |i| format!("---\ntitle: Sak {i}\n---\nTekst {i}.\n"),
+        &[],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let p15 = read(&dir, "nyheter/side/15/index.html");
     let pager = &p15[p15.find("class=\"pagination\"").expect("a pager")..];
