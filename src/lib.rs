@@ -66,12 +66,13 @@ pub struct Caches {
     pub render: render::RenderCache,
 }
 
-/// Load, model and check: the stages `build` and `check` share.
-/// Loads for `varde check`, with the facts its editor checks read.
+/// Load, model and check for `varde check`, with the facts its editor checks read.
 fn load_site(opts: &BuildOptions, diags: &mut Diagnostics) -> content::Site {
     load_site_cached(opts, diags, true, None)
 }
 
+/// Load, model and check: the stages `build`, `serve` and `check` share. `audit` collects
+/// what only `varde check` reads.
 fn load_site_cached(
     opts: &BuildOptions,
     diags: &mut Diagnostics,
@@ -124,7 +125,7 @@ pub fn render_to<'s>(
     diags: &mut Diagnostics,
     sink: impl FnOnce() -> Result<&'s dyn output::Sink, Diagnostic>,
 ) -> Option<(content::Site, usize)> {
-    render_cached(opts, diags, sink, None).map(|(site, w)| (site, w.files))
+    render_cached(opts, diags, sink, None).map(|(site, _, w)| (site, w.files))
 }
 
 /// `render_to` with the preview's caches: only what changed is read, parsed and rendered.
@@ -133,7 +134,7 @@ pub fn render_cached<'s>(
     diags: &mut Diagnostics,
     sink: impl FnOnce() -> Result<&'s dyn output::Sink, Diagnostic>,
     mut caches: Option<&mut Caches>,
-) -> Option<(content::Site, render::Written)> {
+) -> Option<(content::Site, render::Theme, render::Written)> {
     let site = load_site_cached(
         opts,
         diags,
@@ -169,7 +170,7 @@ pub fn render_cached<'s>(
     );
     t.lap("render + write");
     match written {
-        Ok(n) => Some((site, n)),
+        Ok(n) => Some((site, theme, n)),
         Err(d) => {
             diags.extend(d);
             None

@@ -68,24 +68,34 @@ fn edit(root: &Path, path: &str, from: &str, to: &str) {
     fs::write(&p, text.replacen(from, to, 1)).unwrap();
 }
 
-#[test]
-fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
-    // A fixed day, so staleness is the same in both builds.
-    std::env::set_var("SOURCE_DATE_EPOCH", "1795305600");
+/// A copy of the example site to edit.
+fn example_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
     for d in ["content", "themes"] {
-        copy_dir(&repo().join(d), &root.join(d));
+        copy_dir(&repo().join(d), &dir.path().join(d));
     }
-    fs::copy(repo().join("site.yaml"), root.join("site.yaml")).unwrap();
+    fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    dir
+}
 
-    let mut preview = Preview::new(BuildOptions {
+fn preview_of(root: &Path) -> Preview {
+    Preview::new(BuildOptions {
         root: root.to_path_buf(),
         out: None,
         drafts: false,
         base_url: Some(BASE.into()),
         no_search_index: true,
-    });
+    })
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
+    // A fixed day, so staleness is the same in both builds.
+    std::env::set_var("SOURCE_DATE_EPOCH", "1795305600");
+    let dir = example_copy();
+    let root = dir.path();
+
+    let mut preview = preview_of(root);
     let first = preview
         .rebuild()
         .unwrap_or_else(|d| panic!("{}", d.render(false)));
@@ -188,4 +198,79 @@ fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
     // Nothing changed: nothing is read or rendered.
     let r = preview.rebuild().unwrap();
     assert_eq!((r.parsed, r.markdown, r.rendered), (0, 0, 0));
+}
+
+/// The quick path (only a page's body changed, as the watcher reports it) gives the same
+/// bytes as a full build, renders only the page, its feed and the lists that show it, and
+/// steps aside for anything it cannot see (front matter, headings, links).
+#[test]
+fn quick_rebuilds_of_edited_bodies_equal_full_builds() {
+    std::env::set_var("SOURCE_DATE_EPOCH", "1795305600");
+    let dir = example_copy();
+    let root = dir.path();
+    // Lists that show each page's summary and word count, as a site's own theme may.
+    let macros = fs::read_to_string(repo().join("themes/default/templates/macros.html")).unwrap();
+    let shown = "{% if p.description %}<p>{{ p.description }}</p>{% endif %}";
+    assert!(macros.contains(shown));
+    let macros = macros.replace(
+        shown,
+        "<div>{{ p.summary | safe }} ({{ p.word_count }} ord)</div>",
+    );
+    write(root, "templates/macros.html", macros.as_bytes());
+    let mut preview = preview_of(root);
+    preview
+        .rebuild()
+        .unwrap_or_else(|d| panic!("{}", d.render(false)));
+    let news = "content/nyheter/pamelding-smil-2019.md";
+    let edited = |path: &str| vec![root.join(path)];
+
+    // A sentence in the body: the page and the news feed.
+    edit(root, news, "Det er plass til 10", "Det er rom til 10");
+    let r = preview.rebuild_changed(Some(&edited(news))).unwrap();
+    assert!(r.quick && r.parsed == 1, "a body edit takes the quick path");
+    assert_eq!(r.rendered, 2, "the page and its feed");
+    same(&preview, root, "quick body edit");
+
+    // The first paragraph is the summary the lists show: the section and tag pages too.
+    edit(
+        root,
+        news,
+        "åpen nå i januar.",
+        "åpen nå i januar, for alle.",
+    );
+    let r = preview.rebuild_changed(Some(&edited(news))).unwrap();
+    assert!(r.quick);
+    assert!(
+        r.rendered > 2,
+        "lists that show the summary: {}",
+        r.rendered
+    );
+    same(&preview, root, "quick summary edit");
+
+    // Front matter, a new heading, a new link: the full rebuild.
+    for (from, to) in [
+        ("title: Nytt SMIL-kurs", "title: Et nytt SMIL-kurs"),
+        ("Fra i år er kurset", "## Nytt i år\n\nFra i år er kurset"),
+        (
+            "Kurset er gratis,",
+            "Kurset er [gratis](../smil/pamelding.md),",
+        ),
+    ] {
+        edit(root, news, from, to);
+        let r = preview.rebuild_changed(Some(&edited(news))).unwrap();
+        assert!(!r.quick, "{to}: not for the quick path");
+        same(&preview, root, to);
+    }
+
+    // Back to the very first text through a full rebuild: what the quick path rendered must
+    // not be mistaken for up to date.
+    fs::copy(repo().join(news), root.join(news)).unwrap();
+    preview.rebuild().unwrap();
+    same(&preview, root, "reverted by a full rebuild");
+    edit(root, news, "Det er plass til 10", "Det er rom til 10");
+    preview.rebuild_changed(Some(&edited(news))).unwrap();
+    fs::copy(repo().join(news), root.join(news)).unwrap();
+    let r = preview.rebuild_changed(None).unwrap();
+    assert!(!r.quick);
+    same(&preview, root, "reverted after a quick edit");
 }

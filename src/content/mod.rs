@@ -94,6 +94,23 @@ pub struct Site {
     pub today: Date,
     /// The search page's A-Z index, worked out once when first needed.
     pub a_to_z: std::sync::OnceLock<AToZ>,
+    /// What Markdown links resolve against, kept so one page can be rendered again alone.
+    pub links: LinkIndex,
+}
+
+/// Content key -> site path for every page, section and asset, and the draft pages left out.
+#[derive(Debug, Default)]
+pub struct LinkIndex {
+    pub paths: HashMap<String, String>,
+    pub drafts: HashSet<String>,
+}
+
+/// A page's file read again and its Markdown rendered against the site as loaded: what the
+/// preview needs when one page's text changed and nothing else did.
+pub struct Reread {
+    pub file: Arc<SourceFile>,
+    pub content: Rendered,
+    pub diags: Vec<Diagnostic>,
 }
 
 /// Which letters begin page titles (in Norwegian order), and each page's letter.
@@ -105,6 +122,29 @@ pub struct AToZ {
 }
 
 impl Site {
+    /// Reads the page file `key` (relative to `content/`) again and renders its Markdown.
+    /// The front matter is parsed by the caller's rules, so this only serves files whose
+    /// front matter the caller has compared.
+    pub fn reread(&self, root: &Path, key: &str) -> Result<Reread, Diagnostic> {
+        let rel = PathBuf::from(CONTENT_DIR).join(key);
+        let bytes = std::fs::read(root.join(&rel))
+            .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&rel))?;
+        let file = source::read(rel, key.to_string(), bytes)?;
+        let links = Links {
+            paths: &self.links.paths,
+            base_path: &self.config.base_path,
+            raw_html: self.config.raw_html,
+            drafts: &self.links.drafts,
+            audit: false,
+        };
+        let (content, diags) = markdown::render(&file, &links);
+        Ok(Reread {
+            file: Arc::new(file),
+            content,
+            diags,
+        })
+    }
+
     /// The paginate_by in force for a section.
     pub fn paginate_by(&self, s: usize) -> usize {
         self.sections[s]
@@ -818,6 +858,10 @@ pub fn load_cached(
         directories: vec![],
         today,
         a_to_z: std::sync::OnceLock::new(),
+        links: LinkIndex {
+            paths,
+            drafts: draft_keys,
+        },
     };
     (site, diags)
 }

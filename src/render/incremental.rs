@@ -21,6 +21,16 @@ pub struct RenderCache {
     pub(super) summaries: HashMap<String, (u64, Arc<Value>, u64)>,
     /// Outputs rendered by the last build (the rest were unchanged).
     pub rendered: usize,
+    /// The last build's template data, for rendering single pages again (`render::again`).
+    pub(super) shared: Option<SharedData>,
+}
+
+/// `render::Shared`, owned.
+pub(super) struct SharedData {
+    pub site_value: Value,
+    pub summaries: Vec<Arc<Value>>,
+    pub services: Vec<Value>,
+    pub sections: Vec<Value>,
 }
 
 pub(super) struct H(std::collections::hash_map::DefaultHasher);

@@ -969,6 +969,7 @@ pub fn write_site_cached(
             );
         }
     }
+    let mut cache_shared = None;
     if let (Some(c), Some(pr)) = (cache, &prints) {
         c.rendered = rendered;
         c.outputs = paths
@@ -991,6 +992,15 @@ pub fn write_site_cached(
                 )
             })
             .collect();
+        cache_shared = Some(c);
+    }
+    if let Some(c) = cache_shared {
+        c.shared = Some(incremental::SharedData {
+            site_value,
+            summaries,
+            services,
+            sections,
+        });
     }
     let mut all_paths = paths;
     all_paths.extend(theme.statics.iter().map(|f| f.path.clone()));
@@ -1000,6 +1010,77 @@ pub fn write_site_cached(
         files: written,
         paths: all_paths,
     })
+}
+
+/// Renders pages `pages` again after only their Markdown bodies changed, with the template
+/// data of the last build in `cache`: each page, the feed of its section (feeds carry page
+/// bodies), and, when its summary changed (what listings show: summary, word count), the
+/// section and tag pagers that list it. Returns `None` when there was no last build.
+/// The outputs rendered here are forgotten by `cache`, so the next incremental build
+/// renders them again instead of trusting fingerprints from before this edit.
+pub fn again(
+    site: &Site,
+    theme: &Theme,
+    cache: &mut RenderCache,
+    pages: &[usize],
+) -> Option<Result<Vec<(String, String)>, Diagnostic>> {
+    let shared = cache.shared.as_mut()?;
+    let c = &site.config;
+    let mut jobs = vec![];
+    for &p in pages {
+        jobs.push(Job::Page(p));
+        let s = site.pages[p].section;
+        let sec = &site.sections[s];
+        if sec.meta.feed {
+            jobs.push(Job::Feed(s));
+        }
+        let summary = context::page_summary(site, &site.pages[p]);
+        if summary == *shared.summaries[p] {
+            continue;
+        }
+        shared.summaries[p] = Arc::new(summary);
+        // A directory's lists show service cards, which come from front matter only.
+        if let (false, Some(i)) = (sec.meta.directory, sec.pages.iter().position(|&q| q == p)) {
+            jobs.push(Job::Section {
+                s,
+                n: i / site.paginate_by(s) + 1,
+            });
+        }
+        for (t, tax) in site.taxonomies.iter().enumerate() {
+            let per = c.taxonomies[t].paginate_by.unwrap_or(c.paginate_by);
+            for (term, tm) in tax.terms.iter().enumerate() {
+                if let Some(i) = tm.pages.iter().position(|&q| q == p) {
+                    jobs.push(Job::Term {
+                        t,
+                        term,
+                        n: i / per + 1,
+                    });
+                }
+            }
+        }
+    }
+    let shared = cache.shared.as_ref()?;
+    let data = Shared {
+        site_value: &shared.site_value,
+        summaries: &shared.summaries,
+        services: &shared.services,
+        sections: &shared.sections,
+    };
+    let mut out: Vec<(String, String)> = vec![];
+    for job in &jobs {
+        let path = job_path(site, job);
+        if out.iter().any(|(p, _)| *p == path) {
+            continue;
+        }
+        match render_job(site, theme, job, &path, &data) {
+            Ok(html) => out.push((path, html)),
+            Err(d) => return Some(Err(d)),
+        }
+    }
+    for (path, _) in &out {
+        cache.outputs.remove(path);
+    }
+    Some(Ok(out))
 }
 
 /// `sitemap.xml`, written directly: it is a fixed format with one entry per page, where a

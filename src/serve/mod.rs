@@ -9,7 +9,7 @@ pub mod watch;
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex, RwLock};
@@ -31,9 +31,28 @@ pub struct ServeOptions {
 }
 
 /// One file of the built site, ready to send.
+#[derive(Clone)]
 struct Served {
     bytes: Arc<Vec<u8>>,
     etag: String,
+}
+
+impl Served {
+    fn new(bytes: Vec<u8>) -> Served {
+        let etag = http::etag(&bytes);
+        Served {
+            bytes: Arc::new(bytes),
+            etag,
+        }
+    }
+}
+
+/// Where a site path's file is kept: `/nas/` -> `/nas/index.html`.
+fn file_key(site_path: &str) -> String {
+    format!(
+        "/{}",
+        rel_file(site_path).to_string_lossy().replace('\\', "/")
+    )
 }
 
 type Files = HashMap<String, Served>;
@@ -92,6 +111,14 @@ pub struct Preview {
     opts: BuildOptions,
     caches: crate::Caches,
     files: Arc<Files>,
+    /// The last good build's model, theme and messages, for the quick path.
+    last: Option<Last>,
+}
+
+struct Last {
+    site: crate::content::Site,
+    theme: crate::render::Theme,
+    diags: Diagnostics,
 }
 
 /// What one rebuild did.
@@ -104,6 +131,8 @@ pub struct Rebuilt {
     /// Output files rendered (the rest were unchanged).
     pub rendered: usize,
     pub files: usize,
+    /// Whether the quick path did it (see `rebuild_changed`).
+    pub quick: bool,
 }
 
 impl Preview {
@@ -112,7 +141,101 @@ impl Preview {
             opts,
             caches: crate::Caches::default(),
             files: Arc::new(Files::new()),
+            last: None,
         }
+    }
+
+    /// Rebuilds after `edited` files changed (`None`: anything may have changed). When
+    /// the only change is to the Markdown body of pages that were clean, with their front
+    /// matter, heading ids and links as before, only those pages, their feeds and the
+    /// listings that show them are rendered again (the quick path). Anything else is a
+    /// `rebuild`.
+    pub fn rebuild_changed(&mut self, edited: Option<&[PathBuf]>) -> Result<Rebuilt, Diagnostics> {
+        if let Some(r) = edited.and_then(|files| self.quick(files)) {
+            return Ok(r);
+        }
+        self.rebuild()
+    }
+
+    fn quick(&mut self, edited: &[PathBuf]) -> Option<Rebuilt> {
+        let last = self.last.as_ref()?;
+        if edited.is_empty() {
+            return None;
+        }
+        let root = std::fs::canonicalize(&self.opts.root).ok()?;
+        let mut fresh = vec![];
+        for path in edited {
+            let rel = path
+                .strip_prefix(&self.opts.root)
+                .ok()
+                .map(Path::to_path_buf)
+                .or_else(|| {
+                    let abs = std::fs::canonicalize(path).ok()?;
+                    abs.strip_prefix(&root).ok().map(Path::to_path_buf)
+                })?;
+            let key = rel
+                .strip_prefix(crate::content::CONTENT_DIR)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !key.ends_with(".md") || key.rsplit('/').next() == Some("_index.md") {
+                return None;
+            }
+            let p = last.site.pages.iter().position(|pg| pg.file.key == key)?;
+            let old = &last.site.pages[p];
+            if last
+                .diags
+                .items
+                .iter()
+                .any(|d| d.file.as_deref() == Some(old.file.rel.as_path()))
+            {
+                return None;
+            }
+            let new = last.site.reread(&self.opts.root, &key).ok()?;
+            let (a, b) = (&new.content, &old.content);
+            let same_links = a.link_targets == b.link_targets
+                && a.anchor_links.len() == b.anchor_links.len()
+                && a.anchor_links
+                    .iter()
+                    .zip(&b.anchor_links)
+                    .all(|(x, y)| x.target == y.target && x.anchor == y.anchor);
+            if !new.diags.is_empty()
+                || new.file.text[..new.file.body_start] != old.file.text[..old.file.body_start]
+                || a.anchors != b.anchors
+                || !same_links
+            {
+                return None;
+            }
+            fresh.push((p, new));
+        }
+        // From here the model is patched; if the render says it is not enough, the last
+        // build is dropped and `rebuild` starts from the files.
+        let mut last = self.last.take()?;
+        let pages: Vec<usize> = fresh.iter().map(|(p, _)| *p).collect();
+        let n = fresh.len();
+        for (p, new) in fresh {
+            last.site.pages[p].file = new.file;
+            last.site.pages[p].content = Arc::new(new.content);
+        }
+        let out =
+            crate::render::again(&last.site, &last.theme, &mut self.caches.render, &pages)?.ok()?;
+        let mut files: Files = (*self.files).clone();
+        let rendered = out.len();
+        for (path, html) in out {
+            files.insert(file_key(&path), Served::new(html.into_bytes()));
+        }
+        let count = files.len();
+        self.files = Arc::new(files);
+        let diagnostics = last.diags.clone();
+        self.last = Some(last);
+        Some(Rebuilt {
+            diagnostics,
+            parsed: n,
+            markdown: n,
+            rendered,
+            files: count,
+            quick: true,
+        })
     }
 
     /// Rebuilds. On failure the last good site is kept.
@@ -126,22 +249,21 @@ impl Preview {
             Some(&mut self.caches),
         );
         diags.sort();
-        let Some((_, written)) = result else {
+        let Some((site, theme, written)) = result else {
+            self.last = None;
             return Err(diags);
         };
+        self.last = Some(Last {
+            site,
+            theme,
+            diags: diags.clone(),
+        });
         let mut fresh = mem.files.into_inner().unwrap_or_default();
         let mut files = Files::with_capacity(written.paths.len());
         for path in &written.paths {
-            let key = format!("/{}", rel_file(path).to_string_lossy().replace('\\', "/"));
+            let key = file_key(path);
             if let Some(bytes) = fresh.remove(&key) {
-                let etag = http::etag(&bytes);
-                files.insert(
-                    key,
-                    Served {
-                        bytes: Arc::new(bytes),
-                        etag,
-                    },
-                );
+                files.insert(key, Served::new(bytes));
             } else if let Some(old) = self.files.get(&key) {
                 files.insert(
                     key,
@@ -160,6 +282,7 @@ impl Preview {
             markdown: self.caches.load.rendered,
             rendered: self.caches.render.rendered,
             files: n,
+            quick: false,
         })
     }
 
@@ -272,9 +395,9 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     if opts.open {
         open_browser(&base_url);
     }
-    while let Some(first) = watch.next_change() {
-        let result = preview.rebuild();
-        apply(&shared, &preview, result, color, first);
+    while let Some(change) = watch.next_change() {
+        let result = preview.rebuild_changed(change.edited.as_deref());
+        apply(&shared, &preview, result, color, change.first);
     }
     Ok(())
 }

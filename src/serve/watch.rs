@@ -87,25 +87,69 @@ impl Watch {
         })
     }
 
-    /// Blocks until the sources change and then settle. Returns when the first relevant
-    /// event was seen, so callers can measure latency from the save.
-    pub fn next_change(&mut self) -> Option<Instant> {
-        let first = loop {
+    /// Blocks until the sources change and then settle.
+    pub fn next_change(&mut self) -> Option<Change> {
+        let mut change = loop {
             match self.rx.recv() {
-                Ok(Ok(e)) if self.relevant(&e) => break Instant::now(),
+                Ok(Ok(e)) if self.relevant(&e) => {
+                    let mut c = Change {
+                        first: Instant::now(),
+                        edited: Some(vec![]),
+                    };
+                    c.add(&e);
+                    break c;
+                }
                 Ok(_) => continue,
                 Err(_) => return None,
             }
         };
         loop {
             match self.rx.recv_timeout(QUIET) {
-                Ok(_) => continue,
+                Ok(Ok(e)) => {
+                    if self.relevant(&e) {
+                        change.add(&e);
+                    }
+                }
+                // A lost event may have been anything.
+                Ok(Err(_)) => change.edited = None,
                 Err(RecvTimeoutError::Timeout) => {
                     self.watch_new_folders();
-                    return Some(first);
+                    return Some(change);
                 }
                 Err(RecvTimeoutError::Disconnected) => return None,
             }
+        }
+    }
+}
+
+/// One settled change to the sources.
+pub struct Change {
+    /// When the first event came, so callers can measure latency from the save.
+    pub first: Instant,
+    /// The files, when every event was an edit of an existing file's contents; `None` when
+    /// anything was created, removed or renamed (then only a full rebuild is safe).
+    pub edited: Option<Vec<PathBuf>>,
+}
+
+impl Change {
+    fn add(&mut self, e: &notify::Event) {
+        use notify::event::{EventKind, ModifyKind};
+        if e.paths.iter().all(|p| ignored(p)) {
+            return;
+        }
+        let content_only = matches!(
+            e.kind,
+            EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Metadata(_)) | EventKind::Access(_)
+        );
+        match (&mut self.edited, content_only) {
+            (Some(files), true) => {
+                for p in &e.paths {
+                    if !ignored(p) && !files.contains(p) {
+                        files.push(p.clone());
+                    }
+                }
+            }
+            _ => self.edited = None,
         }
     }
 }
