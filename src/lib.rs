@@ -141,6 +141,18 @@ pub fn render_cached<'s>(
         false,
         caches.as_deref_mut().map(|c| &mut c.load),
     );
+    render_site(opts, site, diags, sink, caches.map(|c| &mut c.render))
+}
+
+/// Themes and renders a loaded site: the part of `render_cached` after loading, which the
+/// preview runs alone when only templates changed.
+pub fn render_site<'s>(
+    opts: &BuildOptions,
+    site: content::Site,
+    diags: &mut Diagnostics,
+    sink: impl FnOnce() -> Result<&'s dyn output::Sink, Diagnostic>,
+    cache: Option<&mut render::RenderCache>,
+) -> Option<(content::Site, render::Theme, render::Written)> {
     let mut theme = match render::Theme::load(&opts.root, &site.config.theme) {
         Ok(t) => t,
         Err(d) => {
@@ -161,13 +173,7 @@ pub fn render_cached<'s>(
     };
     let mut t = timing::Timer::new();
     let index_search = site.config.search && !opts.no_search_index;
-    let written = render::write_site_cached(
-        &site,
-        &theme,
-        sink,
-        caches.map(|c| &mut c.render),
-        index_search,
-    );
+    let written = render::write_site_cached(&site, &theme, sink, cache, index_search);
     t.lap("render + write");
     match written {
         Ok(n) => Some((site, theme, n)),

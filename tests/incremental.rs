@@ -262,6 +262,35 @@ fn quick_rebuilds_of_edited_bodies_equal_full_builds() {
         same(&preview, root, to);
     }
 
+    // Only a template: the content is not read again, and a broken template is reported
+    // and then fixed.
+    let tpl = "templates/page.html";
+    let page = fs::read_to_string(repo().join("themes/default/templates/page.html")).unwrap();
+    write(root, tpl, page.as_bytes());
+    preview.rebuild().unwrap();
+    write(
+        root,
+        tpl,
+        page.replace("<article class=\"article\"", "<article class=\"artikkel\"")
+            .as_bytes(),
+    );
+    let r = preview.rebuild_changed(Some(&edited(tpl))).unwrap();
+    assert_eq!(
+        (r.parsed, r.quick),
+        (0, false),
+        "a template edit reads no content"
+    );
+    same(&preview, root, "template edit");
+    write(
+        root,
+        tpl,
+        b"{% extends \"base.html\" %}{% block content %}{{ page.title ",
+    );
+    assert!(preview.rebuild_changed(Some(&edited(tpl))).is_err());
+    write(root, tpl, page.as_bytes());
+    preview.rebuild_changed(Some(&edited(tpl))).unwrap();
+    same(&preview, root, "template fixed");
+
     // Back to the very first text through a full rebuild: what the quick path rendered must
     // not be mistaken for up to date.
     fs::copy(repo().join(news), root.join(news)).unwrap();

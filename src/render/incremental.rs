@@ -56,6 +56,9 @@ impl H {
 pub(super) struct Prints {
     /// Settings, templates and the day (staleness shows on service pages).
     pub global: u64,
+    /// Settings and the day without the templates: what page summaries depend on, so a
+    /// template edit does not summarise every page again.
+    pub settings: u64,
     pub page: Vec<u64>,
     /// What listings show of each page (its summary), so a body edit that leaves the summary
     /// alone does not re-render the lists.
@@ -68,11 +71,11 @@ pub(super) struct Prints {
 impl Prints {
     pub fn new(site: &Site, theme_print: u64) -> Prints {
         let config = serde_json::to_string(&site.config).unwrap_or_default();
-        let global = H::new("global")
+        let settings = H::new("settings")
             .add(&config)
             .add(&site.today.iso())
-            .add(&theme_print)
             .done();
+        let global = H::new("global").add(&settings).add(&theme_print).done();
         let page: Vec<u64> = site
             .pages
             .iter()
@@ -122,6 +125,7 @@ impl Prints {
             .collect();
         Prints {
             global,
+            settings,
             page,
             listing: vec![],
             section,

@@ -780,7 +780,7 @@ pub fn write_site_cached(
         .map(|(i, p)| {
             if let (Some(c), Some(pr)) = (old, &prints) {
                 if let Some((fp, v, h)) = c.summaries.get(&p.file.key) {
-                    if *fp == pr.page[i] ^ pr.global {
+                    if *fp == pr.page[i] ^ pr.settings {
                         return (Arc::clone(v), *h);
                     }
                 }
@@ -985,7 +985,7 @@ pub fn write_site_cached(
                 (
                     p.file.key.clone(),
                     (
-                        pr.page[i] ^ pr.global,
+                        pr.page[i] ^ pr.settings,
                         Arc::clone(&summaries[i]),
                         pr.listing[i],
                     ),

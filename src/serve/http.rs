@@ -74,12 +74,12 @@ pub fn content_type(path: &str) -> &'static str {
 
 /// A strong ETag from the bytes (FNV-1a: fast, and collisions only cost a re-download).
 pub fn etag(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("\"{h:016x}-{}\"", bytes.len())
+    // Only compared within one run of the server, so the std hasher (fast on long input)
+    // needs to be stable for no longer than that.
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write(bytes);
+    format!("\"{:016x}-{}\"", h.finish(), bytes.len())
 }
 
 #[cfg(test)]

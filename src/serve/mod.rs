@@ -148,11 +148,15 @@ impl Preview {
     /// Rebuilds after `edited` files changed (`None`: anything may have changed). When
     /// the only change is to the Markdown body of pages that were clean, with their front
     /// matter, heading ids and links as before, only those pages, their feeds and the
-    /// listings that show them are rendered again (the quick path). Anything else is a
-    /// `rebuild`.
+    /// listings that show them are rendered again (the quick path). When only templates or
+    /// theme files changed, the last build's content is themed again without loading it.
+    /// Anything else is a `rebuild`.
     pub fn rebuild_changed(&mut self, edited: Option<&[PathBuf]>) -> Result<Rebuilt, Diagnostics> {
         if let Some(r) = edited.and_then(|files| self.quick(files)) {
             return Ok(r);
+        }
+        if let Some(r) = edited.and_then(|files| self.retheme(files)) {
+            return r;
         }
         self.rebuild()
     }
@@ -238,6 +242,31 @@ impl Preview {
         })
     }
 
+    /// Renders the last build's site again with the templates as they are now, without
+    /// loading the content: for edits to templates and theme files only.
+    fn retheme(&mut self, edited: &[PathBuf]) -> Option<Result<Rebuilt, Diagnostics>> {
+        let theme_file = |p: &PathBuf| {
+            let rel = p.strip_prefix(&self.opts.root).ok();
+            rel.is_some_and(|r| r.starts_with("templates") || r.starts_with("themes"))
+        };
+        if edited.is_empty() || !edited.iter().all(theme_file) {
+            return None;
+        }
+        let last = self.last.take()?;
+        self.caches.load.parsed = 0;
+        self.caches.load.rendered = 0;
+        let mem = Memory::default();
+        let mut diags = last.diags.clone();
+        let result = crate::render_site(
+            &self.opts,
+            last.site,
+            &mut diags,
+            || Ok(&mem as &dyn Sink),
+            Some(&mut self.caches.render),
+        );
+        Some(self.install(result, diags, mem))
+    }
+
     /// Rebuilds. On failure the last good site is kept.
     pub fn rebuild(&mut self) -> Result<Rebuilt, Diagnostics> {
         let mem = Memory::default();
@@ -248,6 +277,20 @@ impl Preview {
             || Ok(&mem as &dyn Sink),
             Some(&mut self.caches),
         );
+        self.install(result, diags, mem)
+    }
+
+    /// Keeps a render's result as the site being served.
+    fn install(
+        &mut self,
+        result: Option<(
+            crate::content::Site,
+            crate::render::Theme,
+            crate::render::Written,
+        )>,
+        mut diags: Diagnostics,
+        mem: Memory,
+    ) -> Result<Rebuilt, Diagnostics> {
         diags.sort();
         let Some((site, theme, written)) = result else {
             self.last = None;
@@ -258,12 +301,26 @@ impl Preview {
             theme,
             diags: diags.clone(),
         });
-        let mut fresh = mem.files.into_inner().unwrap_or_default();
+        // Hashing every rendered file for its ETag is worth spreading over the cores when a
+        // template edit renders them all.
+        let mut fresh: HashMap<String, Served> = {
+            use rayon::prelude::*;
+            let fresh: Vec<(String, Vec<u8>)> = mem
+                .files
+                .into_inner()
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            fresh
+                .into_par_iter()
+                .map(|(k, bytes)| (k, Served::new(bytes)))
+                .collect()
+        };
         let mut files = Files::with_capacity(written.paths.len());
         for path in &written.paths {
             let key = file_key(path);
-            if let Some(bytes) = fresh.remove(&key) {
-                files.insert(key, Served::new(bytes));
+            if let Some(served) = fresh.remove(&key) {
+                files.insert(key, served);
             } else if let Some(old) = self.files.get(&key) {
                 files.insert(
                     key,
