@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build benchmarks: varde against Hugo (and Hugo + the Pagefind CLI) on the same corpus.
 
-    python3 bench/run.py [--sizes 1000,10000] [--runs 3] [--work target/bench]
+    python3 bench/run.py [--sizes 1000,10000] [--runs 3] [--work target/bench] [--out DIR]
 
 For each size N it generates (once, cached under --work) a corpus with
 ../shared/bench/gen_corpus.py (N pages, N/5 services), once with links to source files for
@@ -10,6 +10,10 @@ with the search index, and, when `hugo` is on PATH, `hugo` (plus `pagefind --sit
 Pagefind CLI is installed, e.g. `npm install --prefix target/bench pagefind`). It prints the
 median wall time, CPU time and peak memory of each, and the ratios the performance issue asks
 for. Timings come from /usr/bin/time; nothing here is a timed test.
+
+Every build is cold: its output folder is removed before it starts (outside the timing), for
+varde as for Hugo. --out puts the output folders elsewhere, e.g. on tmpfs (/dev/shm) to take
+the disk out of the comparison.
 """
 
 import argparse
@@ -51,6 +55,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "bench"))
     ap.add_argument("--varde", default=os.path.join(ROOT, "target", "release", "varde"))
+    ap.add_argument("--out", help="where the output folders go (default: --work)")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     hugo = shutil.which("hugo")
@@ -61,10 +66,12 @@ def main():
     for n in [int(s) for s in a.sizes.split(",")]:
         vd = corpus(a.work, n, "md")
         hd = corpus(a.work, n, "url")
-        out = os.path.join(a.work, f"out-{n}")
+        out = os.path.join(a.out or a.work, f"out-{n}")
         results = {}
         for _ in range(a.runs):
+            shutil.rmtree(out + "-v", ignore_errors=True)
             results.setdefault("varde (no search)", []).append(timed([a.varde, "build", "--root", vd, "--out", out + "-v", "--no-search"]))
+            shutil.rmtree(out + "-vs", ignore_errors=True)
             results.setdefault("varde (with search)", []).append(timed([a.varde, "build", "--root", vd, "--out", out + "-vs"]))
             if hugo:
                 shutil.rmtree(out + "-h", ignore_errors=True)
