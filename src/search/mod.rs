@@ -57,8 +57,7 @@ pub fn index(
     site_language: &str,
     scratch: &Path,
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let timings = std::env::var_os("VARDE_TIMINGS").is_some();
-    let started = std::time::Instant::now();
+    let mut t = crate::timing::Timer::new();
     let scratch = Scratch::create(scratch)
         .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
     docs.sort_by(|a, b| a.url.cmp(&b.url));
@@ -73,18 +72,12 @@ pub fn index(
     }
     let expected = docs.len();
     drop(docs);
-    if timings {
-        eprintln!(
-            "timing:     search extracts {:>8.1} ms",
-            started.elapsed().as_secs_f64() * 1000.0
-        );
-    }
+    t.lap("    search extracts");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the search indexer: {e}"))?;
     let files = runtime.block_on(async {
-        let started = std::time::Instant::now();
         let options = PagefindServiceConfig::builder()
             .force_language(language(site_language))
             .build();
@@ -102,23 +95,12 @@ pub fn index(
                 "the search index took {added} of {expected} pages; see the messages above"
             ));
         }
-        if timings {
-            eprintln!(
-                "timing:     search add pages {:>8.1} ms",
-                started.elapsed().as_secs_f64() * 1000.0
-            );
-        }
-        let started = std::time::Instant::now();
+        t.lap("    search add pages");
         let files = index
             .get_files()
             .await
             .map_err(|e| format!("cannot write the search index: {e}"))?;
-        if timings {
-            eprintln!(
-                "timing:     search get files {:>8.1} ms",
-                started.elapsed().as_secs_f64() * 1000.0
-            );
-        }
+        t.lap("    search get files");
         Ok(files)
     })?;
     Ok(files

@@ -161,22 +161,25 @@ impl Preview {
         self.rebuild()
     }
 
+    /// A watched path relative to the site root (the watcher may report it through a
+    /// different spelling of the root, e.g. absolute where `--root` was relative).
+    fn site_relative(&self, path: &Path) -> Option<PathBuf> {
+        if let Ok(rel) = path.strip_prefix(&self.opts.root) {
+            return Some(rel.to_path_buf());
+        }
+        let root = std::fs::canonicalize(&self.opts.root).ok()?;
+        let abs = std::fs::canonicalize(path).ok()?;
+        abs.strip_prefix(&root).ok().map(Path::to_path_buf)
+    }
+
     fn quick(&mut self, edited: &[PathBuf]) -> Option<Rebuilt> {
         let last = self.last.as_ref()?;
         if edited.is_empty() {
             return None;
         }
-        let root = std::fs::canonicalize(&self.opts.root).ok()?;
         let mut fresh = vec![];
         for path in edited {
-            let rel = path
-                .strip_prefix(&self.opts.root)
-                .ok()
-                .map(Path::to_path_buf)
-                .or_else(|| {
-                    let abs = std::fs::canonicalize(path).ok()?;
-                    abs.strip_prefix(&root).ok().map(Path::to_path_buf)
-                })?;
+            let rel = self.site_relative(path)?;
             let key = rel
                 .strip_prefix(crate::content::CONTENT_DIR)
                 .ok()?
@@ -246,8 +249,8 @@ impl Preview {
     /// loading the content: for edits to templates and theme files only.
     fn retheme(&mut self, edited: &[PathBuf]) -> Option<Result<Rebuilt, Diagnostics>> {
         let theme_file = |p: &PathBuf| {
-            let rel = p.strip_prefix(&self.opts.root).ok();
-            rel.is_some_and(|r| r.starts_with("templates") || r.starts_with("themes"))
+            self.site_relative(p)
+                .is_some_and(|r| r.starts_with("templates") || r.starts_with("themes"))
         };
         if edited.is_empty() || !edited.iter().all(theme_file) {
             return None;
