@@ -950,6 +950,14 @@ pub fn write_site_cached(
     if !diags.is_empty() {
         return Err(diags);
     }
+    // The template data is kept only for the preview's next quick rebuild: a build frees it
+    // before the search index, which is where a build's memory peaks.
+    let shared = (cache.is_some() && prints.is_some()).then_some(incremental::SharedData {
+        site_value,
+        summaries,
+        services,
+        sections,
+    });
     let mut search_paths = vec![];
     if index_search {
         let docs = docs.into_inner().unwrap_or_default();
@@ -969,8 +977,7 @@ pub fn write_site_cached(
             );
         }
     }
-    let mut cache_shared = None;
-    if let (Some(c), Some(pr)) = (cache, &prints) {
+    if let (Some(c), Some(pr), Some(shared)) = (cache, &prints, shared) {
         c.rendered = rendered;
         c.outputs = paths
             .iter()
@@ -986,21 +993,13 @@ pub fn write_site_cached(
                     p.file.key.clone(),
                     (
                         pr.page[i] ^ pr.settings,
-                        Arc::clone(&summaries[i]),
+                        Arc::clone(&shared.summaries[i]),
                         pr.listing[i],
                     ),
                 )
             })
             .collect();
-        cache_shared = Some(c);
-    }
-    if let Some(c) = cache_shared {
-        c.shared = Some(incremental::SharedData {
-            site_value,
-            summaries,
-            services,
-            sections,
-        });
+        c.shared = Some(shared);
     }
     let mut all_paths = paths;
     all_paths.extend(theme.statics.iter().map(|f| f.path.clone()));
