@@ -205,17 +205,25 @@ impl Theme {
 /// HTML/XML escaping for template values. Tera's default also escapes `/`, which is safe
 /// but turns every URL into `&#x2F;` soup; these five are what HTML and XML need.
 pub fn escape(input: &str) -> String {
+    // Copies the runs between special characters whole: every value a template prints
+    // passes through here (a char-by-char loop was 3 % of a build's instructions).
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut done = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The five are ASCII, so `i` is always a character boundary.
+        out.push_str(&input[done..i]);
+        out.push_str(entity);
+        done = i + 1;
     }
+    out.push_str(&input[done..]);
     out
 }
 
@@ -1398,6 +1406,18 @@ fn render_job(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_replaces_the_five_and_keeps_the_rest() {
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("søk på «nær» deg"), "søk på «nær» deg");
+        assert_eq!(
+            escape(r#"<a href="x">B&B's</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;B&amp;B&#39;s&lt;/a&gt;"
+        );
+        assert_eq!(escape("æ&ø<å>"), "æ&amp;ø&lt;å&gt;");
+        assert_eq!(escape("&&"), "&amp;&amp;");
+    }
 
     #[test]
     fn progress_only_for_long_renders_on_a_terminal() {
