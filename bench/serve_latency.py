@@ -4,8 +4,10 @@
     python3 bench/serve_latency.py SITE_DIR [--runs 7] [--varde target/release/varde]
 
 Starts `varde serve` on a free port on 127.0.0.1, opens the live-reload event stream, then
-repeatedly (1) edits one Markdown page and (2) edits a template, and measures from just
-before the write until the `reload` event arrives. Prints min / median / max in ms. Only
+repeatedly (1) edits one Markdown page, (2) edits page.html (the template of the content
+pages) and (3) edits base.html (which every HTML page extends), and measures from just
+before the write until the `reload` event arrives. The templates are edited as site-level
+copies of the default theme's, removed at the end. Prints min / median / max in ms. Only
 talks to 127.0.0.1; every loop is bounded.
 """
 
@@ -93,12 +95,14 @@ def main():
     body = [original.replace(" og ", " så ", 1), original]
 
     tdir = os.path.join(a.site, "templates")
-    template = os.path.join(tdir, "page.html")
     had_templates = os.path.isdir(tdir)
-    theme_page = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "themes", "default", "templates", "page.html")
-    base = open(theme_page, encoding="utf-8").read()
-    tpl = [base.replace('<article class="article"', '<article class="article a"'),
-           base.replace('<article class="article"', '<article class="article b"')]
+    theme = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "themes", "default", "templates")
+    templates = []
+    for name, mark in [("page.html", '<article class="article"'), ("base.html", '<a class="skip-link"')]:
+        text = open(os.path.join(theme, name), encoding="utf-8").read()
+        assert mark in text, f"{name} lacks {mark}"
+        edits = [text.replace(mark, mark.replace('class="', 'class="a ')), text.replace(mark, mark.replace('class="', 'class="b '))]
+        templates.append((name, os.path.join(tdir, name), edits))
 
     port = free_port()
     proc = subprocess.Popen([a.varde, "serve", "--root", a.site, "--port", str(port)], stderr=subprocess.PIPE, text=True)
@@ -107,14 +111,16 @@ def main():
         events = Events(port)
         report("save one page", measure(events, page, body, a.runs))
         os.makedirs(tdir, exist_ok=True)
-        report("save a template", measure(events, template, tpl, max(3, a.runs // 2)))
+        for name, path, edits in templates:
+            report(f"save {name}", measure(events, path, edits, max(3, a.runs // 2)))
     finally:
         proc.terminate()
         proc.wait()
         with open(page, "w", encoding="utf-8") as f:
             f.write(original)
-        if os.path.exists(template):
-            os.remove(template)
+        for _, path, _ in templates:
+            if os.path.exists(path):
+                os.remove(path)
         if not had_templates and os.path.isdir(tdir):
             shutil.rmtree(tdir)
 

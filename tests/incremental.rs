@@ -165,9 +165,34 @@ fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
         "<article class=\"article\"",
         "<article class=\"article page\"",
     );
-    let r = preview.rebuild().unwrap();
-    assert!(r.rendered > 10, "a template edit re-renders what uses it");
+    let page_edit = preview.rebuild().unwrap().rendered;
+    assert!(page_edit > 10, "a template edit re-renders what uses it");
     same(&preview, root, "template edit");
+
+    // The render stage puts service cards inside directory pages: they follow an edit.
+    edit(
+        root,
+        "themes/default/templates/service_card.html",
+        "level=3",
+        "level=2",
+    );
+    preview.rebuild().unwrap();
+    same(&preview, root, "service card template edit");
+
+    // Every HTML page extends base.html.
+    edit(
+        root,
+        "themes/default/templates/base.html",
+        "Hopp til innholdet",
+        "Gå til innholdet",
+    );
+    let base_edit = preview.rebuild().unwrap().rendered;
+    // No other template uses page.html, so its edit left the lists and tag pages alone.
+    assert!(
+        page_edit < base_edit,
+        "a page.html edit rendered {page_edit} outputs, a base.html edit {base_edit}"
+    );
+    same(&preview, root, "base template edit");
 
     edit(
         root,

@@ -43,9 +43,17 @@ pub struct Theme {
     /// Template name -> (path shown in diagnostics, source), for pointing at lines.
     sources: HashMap<String, (PathBuf, String)>,
     statics: Vec<StaticFile>,
-    /// A hash of every template and static file path, for incremental rebuilds.
+    /// For incremental rebuilds: a hash of the static file paths and of the templates every
+    /// output may show (`RENDERED_INSIDE_OTHERS`).
     fingerprint: u64,
+    /// Template name -> hash of its source and of every template it uses, directly or not
+    /// (see `Theme::template_print`).
+    prints: HashMap<String, u64>,
 }
+
+/// Templates the render stage renders inside other outputs (a directory page shows every
+/// service's card), so an edit to one must re-render everything.
+const RENDERED_INSIDE_OTHERS: &[&str] = &["service_card.html"];
 
 fn walk_files(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut out = vec![];
@@ -155,11 +163,44 @@ impl Theme {
             .map(|(path, bytes)| StaticFile { path, bytes })
             .collect();
         statics.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut h = H::new("theme");
+        // Each template's print covers its source and the templates it uses (`extends`,
+        // `import`, `include`), so saving `page.html` in the preview renders again the
+        // outputs made with page.html or a template built on it, not every list and tag
+        // page. "Uses" means "quotes the name", a generous test (a name in a comment counts
+        // too) that can only make more outputs render.
         let mut names: Vec<&String> = templates.keys().collect();
         names.sort();
-        for n in names {
-            h.add(n).add(&templates[n].1);
+        let uses = |n: &str| -> Vec<&String> {
+            let src = &templates[n].1;
+            names
+                .iter()
+                .filter(|m| {
+                    m.as_str() != n
+                        && (src.contains(&format!("\"{m}\"")) || src.contains(&format!("'{m}'")))
+                })
+                .copied()
+                .collect()
+        };
+        let mut prints = HashMap::new();
+        for &n in &names {
+            let mut reached = std::collections::BTreeSet::from([n]);
+            let mut todo = vec![n];
+            while let Some(t) = todo.pop() {
+                for u in uses(t) {
+                    if reached.insert(u) {
+                        todo.push(u);
+                    }
+                }
+            }
+            let mut h = H::new("template");
+            for t in reached {
+                h.add(t).add(&templates[t].1);
+            }
+            prints.insert(n.clone(), h.done());
+        }
+        let mut h = H::new("theme");
+        for n in RENDERED_INSIDE_OTHERS {
+            h.add(n).add(&prints.get(*n));
         }
         for f in &statics {
             h.add(&f.path);
@@ -170,11 +211,17 @@ impl Theme {
             sources: templates,
             statics,
             fingerprint,
+            prints,
         })
     }
 
     pub fn has(&self, name: &str) -> bool {
         self.sources.contains_key(name)
+    }
+
+    /// What an output rendered with template `name` depends on beyond `fingerprint`.
+    fn template_print(&self, name: Option<&str>) -> u64 {
+        name.and_then(|n| self.prints.get(n)).copied().unwrap_or(0)
     }
 
     /// Registers functions that need the site's settings.
@@ -411,6 +458,24 @@ fn section_template(site: &Site, s: usize) -> &str {
     sec.meta.template.as_deref().unwrap_or(default)
 }
 
+/// The template `render_job` renders a job with (None for outputs built in Rust). The
+/// incremental fingerprints rely on it: keep the two in step.
+fn job_template<'s>(site: &'s Site, job: &Job) -> Option<&'s str> {
+    Some(match job {
+        Job::Page(p) => page_template(site, *p),
+        Job::Section { s, .. } => section_template(site, *s),
+        Job::Directory { d, .. } => section_template(site, site.directories[*d].section),
+        Job::TaxonomyList(_) => "taxonomy_list.html",
+        Job::Term { .. } => "taxonomy_term.html",
+        Job::Feed(_) => "atom.xml",
+        Job::Alias { .. } => "alias.html",
+        Job::Search(_) => "search.html",
+        Job::NotFound => "404.html",
+        Job::Robots => "robots.txt",
+        Job::Hsds(_) | Job::Csv(_) | Job::Sitemap => return None,
+    })
+}
+
 /// Site paths every job will write, for spotting static files that would be overwritten.
 fn job_path(site: &Site, job: &Job) -> String {
     let c = &site.config;
@@ -454,10 +519,11 @@ pub struct Written {
 }
 
 /// The fingerprint of one output's inputs (see `incremental`).
-fn job_print(site: &Site, prints: &Prints, job: &Job) -> u64 {
+fn job_print(site: &Site, theme: &Theme, prints: &Prints, job: &Job) -> u64 {
     let c = &site.config;
     let mut h = H::new(job_kind(job));
-    h.add(&prints.global);
+    h.add(&prints.global)
+        .add(&theme.template_print(job_template(site, job)));
     match job {
         Job::Page(p) => {
             let page = &site.pages[*p];
@@ -810,7 +876,7 @@ pub fn write_site_cached(
     let job_prints: Vec<Option<u64>> = match &prints {
         Some(pr) => jobs
             .par_iter()
-            .map(|j| Some(job_print(site, pr, j)))
+            .map(|j| Some(job_print(site, theme, pr, j)))
             .collect(),
         None => vec![None; jobs.len()],
     };
