@@ -170,23 +170,28 @@ impl Theme {
         // too) that can only make more outputs render.
         let mut names: Vec<&String> = templates.keys().collect();
         names.sort();
-        let uses = |n: &str| -> Vec<&String> {
-            let src = &templates[n].1;
-            names
-                .iter()
-                .filter(|m| {
-                    m.as_str() != n
-                        && (src.contains(&format!("\"{m}\"")) || src.contains(&format!("'{m}'")))
-                })
-                .copied()
-                .collect()
-        };
+        let uses: HashMap<&String, Vec<&String>> = names
+            .iter()
+            .map(|&n| {
+                let src = &templates[n].1;
+                let used = names
+                    .iter()
+                    .filter(|m| {
+                        *m != &n
+                            && (src.contains(&format!("\"{m}\""))
+                                || src.contains(&format!("'{m}'")))
+                    })
+                    .copied()
+                    .collect();
+                (n, used)
+            })
+            .collect();
         let mut prints = HashMap::new();
         for &n in &names {
             let mut reached = std::collections::BTreeSet::from([n]);
             let mut todo = vec![n];
             while let Some(t) = todo.pop() {
-                for u in uses(t) {
+                for &u in uses.get(t).into_iter().flatten() {
                     if reached.insert(u) {
                         todo.push(u);
                     }
