@@ -53,7 +53,8 @@ pub struct Theme {
 
 /// Templates the render stage renders inside other outputs (a directory page shows every
 /// service's card), so an edit to one must re-render everything.
-const RENDERED_INSIDE_OTHERS: &[&str] = &["service_card.html"];
+const RENDERED_INSIDE_OTHERS: &[&str] = &[SERVICE_CARD];
+const SERVICE_CARD: &str = "service_card.html";
 
 fn walk_files(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut out = vec![];
@@ -463,8 +464,8 @@ fn section_template(site: &Site, s: usize) -> &str {
     sec.meta.template.as_deref().unwrap_or(default)
 }
 
-/// The template `render_job` renders a job with (None for outputs built in Rust). The
-/// incremental fingerprints rely on it: keep the two in step.
+/// The template a job is rendered with (None for outputs built in Rust): `render_job` renders
+/// with it and the incremental fingerprints hash it, so the two cannot disagree.
 fn job_template<'s>(site: &'s Site, job: &Job) -> Option<&'s str> {
     Some(match job {
         Job::Page(p) => page_template(site, *p),
@@ -756,7 +757,7 @@ pub fn write_site_cached(
         required.extend(["taxonomy_list.html", "taxonomy_term.html"]);
     }
     if !site.directories.is_empty() {
-        required.extend(["directory.html", "service.html", "service_card.html"]);
+        required.extend(["directory.html", "service.html", SERVICE_CARD]);
     }
     if site.config.search {
         required.push("search.html");
@@ -918,7 +919,7 @@ pub fn write_site_cached(
         .map(|&p| {
             let mut ctx = Context::new();
             ctx.insert("s", &services[p]);
-            (p, theme.render("service_card.html", &ctx, "a service card"))
+            (p, theme.render(SERVICE_CARD, &ctx, "a service card"))
         })
         .collect();
     for (p, card) in cards {
@@ -1272,6 +1273,9 @@ fn render_job(
 ) -> Result<String, Diagnostic> {
     let c = &site.config;
     let (site_value, summaries) = (data.site_value, data.summaries);
+    // The same name the incremental fingerprints take (`job_template`); "" only for the
+    // outputs built in Rust, which never render a template.
+    let template = job_template(site, job).unwrap_or_default();
     match job {
         Job::Directory { d, filter } => {
             let dir = &site.directories[*d];
@@ -1288,7 +1292,7 @@ fn render_job(
                 || format!("the directory {}", sec.path),
                 |f| f.rel.display().to_string(),
             );
-            theme.render_vars(section_template(site, dir.section), ctx, &what)
+            theme.render_vars(template, ctx, &what)
         }
         Job::Hsds(d) => {
             let dir = &site.directories[*d];
@@ -1341,11 +1345,7 @@ fn render_job(
                     ctx.set("service", directory::service_full(site, dir, *p));
                 }
             }
-            theme.render_vars(
-                page_template(site, *p),
-                ctx,
-                &page.file.rel.display().to_string(),
-            )
+            theme.render_vars(template, ctx, &page.file.rel.display().to_string())
         }
         Job::Section { s, n } => {
             let sec = &site.sections[*s];
@@ -1370,7 +1370,7 @@ fn render_job(
                 || format!("the section {}", sec.path),
                 |f| f.rel.display().to_string(),
             );
-            theme.render_vars(section_template(site, *s), ctx, &what)
+            theme.render_vars(template, ctx, &what)
         }
         Job::Feed(s) => {
             let sec = &site.sections[*s];
@@ -1402,7 +1402,7 @@ fn render_job(
             ctx.set("entries", entries);
             ctx.set("feed_permalink", c.permalink(path));
             ctx.set("updated", updated);
-            theme.render_vars("atom.xml", ctx, &format!("the feed {path}"))
+            theme.render_vars(template, ctx, &format!("the feed {path}"))
         }
         Job::TaxonomyList(t) => {
             let tax = &c.taxonomies[*t];
@@ -1420,7 +1420,7 @@ fn render_job(
                 json!({"name": tax.name, "title": tax.title, "url": c.url(path)}),
             );
             ctx.set("terms", terms);
-            theme.render_vars("taxonomy_list.html", ctx, &format!("the list {path}"))
+            theme.render_vars(template, ctx, &format!("the list {path}"))
         }
         Job::Term { t, term, n } => {
             let tax = &c.taxonomies[*t];
@@ -1443,7 +1443,7 @@ fn render_job(
                     per,
                 ),
             );
-            theme.render_vars("taxonomy_term.html", ctx, &format!("the list {path}"))
+            theme.render_vars(template, ctx, &format!("the list {path}"))
         }
         Job::Alias { p, .. } => {
             let page = &site.pages[*p];
@@ -1451,16 +1451,16 @@ fn render_job(
             ctx.set("target_url", c.url(&page.path));
             ctx.set("target_permalink", c.permalink(&page.path));
             ctx.set("title", page.meta.title.as_str());
-            theme.render_vars("alias.html", ctx, &format!("the alias {path}"))
+            theme.render_vars(template, ctx, &format!("the alias {path}"))
         }
         Job::NotFound => {
             let ctx = base_context(site_value, site, path, &c.language);
-            theme.render_vars("404.html", ctx, "404.html")
+            theme.render_vars(template, ctx, "404.html")
         }
         Job::Robots => {
             let mut ctx = base_context(site_value, site, path, &c.language);
             ctx.set("sitemap_permalink", c.permalink("/sitemap.xml"));
-            theme.render_vars("robots.txt", ctx, "robots.txt")
+            theme.render_vars(template, ctx, "robots.txt")
         }
         Job::Sitemap => Ok(sitemap(site)),
         Job::Search(letter) => {
@@ -1469,7 +1469,7 @@ fn render_job(
             ctx.set("a_to_z_split", site.pages.len() > A_TO_Z_INLINE_MAX);
             ctx.set("letter", letter.map(|i| a_to_z_letters(site)[i].clone()));
             ctx.set("bundle_url", c.url(crate::search::BUNDLE));
-            theme.render_vars("search.html", ctx, "the search page")
+            theme.render_vars(template, ctx, "the search page")
         }
     }
 }
