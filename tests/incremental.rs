@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use varde::serve::Preview;
+use varde::serve::{Preview, Rebuilt};
 use varde::BuildOptions;
 
 const BASE: &str = "http://127.0.0.1:1111/";
@@ -61,6 +61,15 @@ fn same(preview: &Preview, root: &Path, step: &str) {
     );
 }
 
+/// Rebuilds after a step and checks the result against a full build.
+fn rebuilt(preview: &mut Preview, root: &Path, step: &str) -> Rebuilt {
+    let r = preview
+        .rebuild()
+        .unwrap_or_else(|d| panic!("{step}: {}", d.render(false)));
+    same(preview, root, step);
+    r
+}
+
 fn edit(root: &Path, path: &str, from: &str, to: &str) {
     let p = root.join(path);
     let text = fs::read_to_string(&p).unwrap();
@@ -109,7 +118,7 @@ fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
         "Du kjenner\nbarnet ditt best.",
         "Du kjenner\nbarnet ditt godt.",
     );
-    let r = preview.rebuild().unwrap();
+    let r = rebuilt(&mut preview, root, "body edit");
     assert_eq!(r.parsed, 1, "only the edited file is read again");
     assert_eq!(r.markdown, 1, "only its Markdown is rendered again");
     assert_eq!(
@@ -117,7 +126,6 @@ fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
         "a body edit rendered {} of {total} outputs",
         r.rendered
     );
-    same(&preview, root, "body edit");
 
     // A title edit reaches the section listing, tag pages and the sitemap, not the whole site.
     edit(
@@ -126,29 +134,25 @@ fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
         "title: Krav for å være med",
         "title: Krav for å delta",
     );
-    let r = preview.rebuild().unwrap();
+    let r = rebuilt(&mut preview, root, "title edit");
     assert!(
         r.rendered < total / 2,
         "a title edit rendered {} of {total}",
         r.rendered
     );
-    same(&preview, root, "title edit");
 
     write(root, "content/nas/ny.md", b"---\ntitle: Ny side\ndescription: Ny.\ntags: [NAS, nytt]\n---\nSe [kunnskap](kunnskap.md#laer-og-del).\n");
-    preview.rebuild().unwrap();
-    same(&preview, root, "new page");
+    rebuilt(&mut preview, root, "new page");
 
     fs::rename(
         root.join("content/nas/ny.md"),
         root.join("content/nas/flyttet.md"),
     )
     .unwrap();
-    preview.rebuild().unwrap();
-    same(&preview, root, "rename");
+    rebuilt(&mut preview, root, "rename");
 
     fs::remove_file(root.join("content/nyheter/veileder-pa-horing.md")).unwrap();
-    preview.rebuild().unwrap();
-    same(&preview, root, "deletion");
+    rebuilt(&mut preview, root, "deletion");
 
     edit(
         root,
@@ -156,8 +160,7 @@ fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
         "summary: Et gratis lavterskeltilbud",
         "summary: Et gratis tilbud",
     );
-    preview.rebuild().unwrap();
-    same(&preview, root, "service edit");
+    rebuilt(&mut preview, root, "service edit");
 
     edit(
         root,
@@ -165,9 +168,8 @@ fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
         "<article class=\"article\"",
         "<article class=\"article page\"",
     );
-    let page_edit = preview.rebuild().unwrap().rendered;
+    let page_edit = rebuilt(&mut preview, root, "template edit").rendered;
     assert!(page_edit > 10, "a template edit re-renders what uses it");
-    same(&preview, root, "template edit");
 
     // The render stage puts service cards inside directory pages: they follow an edit.
     edit(
@@ -176,8 +178,7 @@ fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
         "level=3",
         "level=2",
     );
-    preview.rebuild().unwrap();
-    same(&preview, root, "service card template edit");
+    rebuilt(&mut preview, root, "service card template edit");
 
     // Every HTML page extends base.html.
     edit(
@@ -186,13 +187,12 @@ fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
         "Hopp til innholdet",
         "Gå til innholdet",
     );
-    let base_edit = preview.rebuild().unwrap().rendered;
+    let base_edit = rebuilt(&mut preview, root, "base template edit").rendered;
     // No other template uses page.html, so its edit left the lists and tag pages alone.
     assert!(
         page_edit < base_edit,
         "a page.html edit rendered {page_edit} outputs, a base.html edit {base_edit}"
     );
-    same(&preview, root, "base template edit");
 
     edit(
         root,
@@ -200,8 +200,7 @@ fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
         "title: SMIL – for mødre og familier i LAR",
         "title: SMIL for mødre og familier i LAR",
     );
-    preview.rebuild().unwrap();
-    same(&preview, root, "site.yaml edit");
+    rebuilt(&mut preview, root, "site.yaml edit");
 
     // A broken file keeps the last good site; fixing it catches up.
     edit(
@@ -217,8 +216,7 @@ fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
         "date: 2019-02-30",
         "date: 2019-02-28",
     );
-    preview.rebuild().unwrap();
-    same(&preview, root, "after an error was fixed");
+    rebuilt(&mut preview, root, "after an error was fixed");
 
     // Nothing changed: nothing is read or rendered.
     let r = preview.rebuild().unwrap();
@@ -319,8 +317,7 @@ fn quick_rebuilds_of_edited_bodies_equal_full_builds() {
     // Back to the very first text through a full rebuild: what the quick path rendered must
     // not be mistaken for up to date.
     fs::copy(repo().join(news), root.join(news)).unwrap();
-    preview.rebuild().unwrap();
-    same(&preview, root, "reverted by a full rebuild");
+    rebuilt(&mut preview, root, "reverted by a full rebuild");
     edit(root, news, "Det er plass til 10", "Det er rom til 10");
     preview.rebuild_changed(Some(&edited(news))).unwrap();
     fs::copy(repo().join(news), root.join(news)).unwrap();
