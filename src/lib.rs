@@ -153,7 +153,7 @@ pub fn render_site<'s>(
     sink: impl FnOnce() -> Result<&'s dyn output::Sink, Diagnostic>,
     cache: Option<&mut render::RenderCache>,
 ) -> Option<(content::Site, render::Theme, render::Written)> {
-    let mut theme = match render::Theme::load(&opts.root, &site.config.theme) {
+    let theme = match render::Theme::load(&opts.root, &site.config) {
         Ok(t) => t,
         Err(d) => {
             diags.extend(d);
@@ -163,7 +163,6 @@ pub fn render_site<'s>(
     if diags.has_errors() {
         return None;
     }
-    theme.configure(&site);
     let sink = match sink() {
         Ok(s) => s,
         Err(d) => {

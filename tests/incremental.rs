@@ -175,10 +175,19 @@ fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
     edit(
         root,
         "themes/default/templates/service_card.html",
-        "level=3",
-        "level=2",
+        "level={3}",
+        "level={2}",
     );
     rebuilt(&mut preview, root, "service card template edit");
+
+    // Components are global in Tera: templates use them without naming components.html.
+    edit(
+        root,
+        "themes/default/templates/components.html",
+        "aria-label=\"Brødsmulesti\"",
+        "aria-label=\"Du er her\"",
+    );
+    rebuilt(&mut preview, root, "component edit");
 
     // Every HTML page extends base.html.
     edit(
@@ -232,14 +241,15 @@ fn quick_rebuilds_of_edited_bodies_equal_full_builds() {
     let dir = example_copy();
     let root = dir.path();
     // Lists that show each page's summary and word count, as a site's own theme may.
-    let macros = fs::read_to_string(repo().join("themes/default/templates/macros.html")).unwrap();
+    let components =
+        fs::read_to_string(repo().join("themes/default/templates/components.html")).unwrap();
     let shown = "{% if p.description %}<p>{{ p.description }}</p>{% endif %}";
-    assert!(macros.contains(shown));
-    let macros = macros.replace(
+    assert!(components.contains(shown));
+    let components = components.replace(
         shown,
         "<div>{{ p.summary | safe }} ({{ p.word_count }} ord)</div>",
     );
-    write(root, "templates/macros.html", macros.as_bytes());
+    write(root, "templates/components.html", components.as_bytes());
     let mut preview = preview_of(root);
     preview
         .rebuild()

@@ -130,27 +130,26 @@ fn ancestors(site: &Site, of_section: usize, include_self: bool) -> Vec<Value> {
         .collect()
 }
 
-/// `page` in page templates: the summary plus the body and its table of contents.
-pub fn page_full(site: &Site, page: &Page, summary: &Value) -> Value {
-    let mut v = summary.clone();
-    if let Value::Object(m) = &mut v {
-        m.insert("content".into(), Value::String(page.content.html.clone()));
-        m.insert(
-            "toc".into(),
-            serde_json::to_value(&page.content.toc).unwrap_or(Value::Null),
-        );
-        m.insert(
-            "ancestors".into(),
-            Value::Array(ancestors(site, page.section, true)),
-        );
-        let assets: Vec<Value> = page
-            .assets
-            .iter()
-            .map(|a| Value::String(site.config.url(&a.path)))
-            .collect();
-        m.insert("assets".into(), Value::Array(assets));
-    }
-    v
+/// `page` in page templates: the summary plus the body and its table of contents. Built
+/// on the summary's template value (`listed`), whose fields are shared, not copied.
+pub fn page_full(site: &Site, page: &Page, listed: &tera::Value) -> tera::Value {
+    let mut m: tera::Map = listed.as_map().cloned().unwrap_or_default();
+    m.insert("content".into(), page.content.html.as_str().into());
+    m.insert(
+        "toc".into(),
+        tera::Value::from_serializable(&page.content.toc),
+    );
+    m.insert(
+        "ancestors".into(),
+        tera::Value::from_serializable(&ancestors(site, page.section, true)),
+    );
+    let assets: Vec<String> = page
+        .assets
+        .iter()
+        .map(|a| site.config.url(&a.path))
+        .collect();
+    m.insert("assets".into(), assets.into());
+    tera::Value::from(m)
 }
 
 /// `section` in section templates.

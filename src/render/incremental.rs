@@ -27,10 +27,11 @@ pub struct RenderCache {
 
 /// `render::Shared`, owned.
 pub(super) struct SharedData {
-    pub site_value: Value,
+    pub site_value: tera::Value,
     pub summaries: Vec<Arc<Value>>,
+    pub listed: Vec<tera::Value>,
     pub services: Vec<Value>,
-    pub sections: Vec<Value>,
+    pub sections: Vec<tera::Value>,
 }
 
 pub(super) struct H(std::collections::hash_map::DefaultHasher);

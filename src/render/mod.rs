@@ -16,7 +16,7 @@ use std::sync::Arc;
 use include_dir::{include_dir, Dir};
 use rayon::prelude::*;
 use serde_json::{json, Value};
-use tera::{Context, Tera};
+use tera::{Context, Kwargs, State, Tera};
 
 use crate::content::{Site, CONTENT_DIR};
 use crate::diagnostics::Diagnostic;
@@ -44,7 +44,7 @@ pub struct Theme {
     sources: HashMap<String, (PathBuf, String)>,
     statics: Vec<StaticFile>,
     /// For incremental rebuilds: a hash of the static file paths and of the templates every
-    /// output may show (`RENDERED_INSIDE_OTHERS`).
+    /// output may show (`RENDERED_INSIDE_OTHERS`, and the templates that define components).
     fingerprint: u64,
     /// Template name -> hash of its source and of every template it uses, directly or not
     /// (see `Theme::template_print`).
@@ -87,7 +87,8 @@ fn embedded_files<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>
 
 impl Theme {
     /// Loads the theme named in `site.yaml`, then the site's own templates and static files.
-    pub fn load(root: &Path, theme: &str) -> Result<Theme, Vec<Diagnostic>> {
+    pub fn load(root: &Path, config: &crate::config::Config) -> Result<Theme, Vec<Diagnostic>> {
+        let theme = config.theme.as_str();
         let mut diags = vec![];
         let mut templates: HashMap<String, (PathBuf, String)> = HashMap::new();
         let mut statics: HashMap<String, Bytes> = HashMap::new();
@@ -148,9 +149,22 @@ impl Theme {
             return Err(diags);
         }
 
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-        tera.set_escape_fn(escape);
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".htm", ".xml"]);
+        tera.set_escape_fn(escape_to);
+        // Functions first: Tera checks, when it compiles a template, that each one exists.
+        let config = config.clone();
+        tera.register_function(
+            "get_url",
+            move |args: Kwargs, _: &State| -> tera::TeraResult<String> {
+                let path: &str = args.get("path")?.ok_or_else(|| {
+                    tera::Error::message(
+                        "get_url needs `path`, e.g. get_url(path=\"/css/varde.css\")",
+                    )
+                })?;
+                Ok(config.url(path))
+            },
+        );
         let mut list: Vec<(&str, &str)> = templates
             .iter()
             .map(|(n, (_, s))| (n.as_str(), s.as_str()))
@@ -165,7 +179,7 @@ impl Theme {
             .collect();
         statics.sort_by(|a, b| a.path.cmp(&b.path));
         // Each template's print covers its source and the templates it uses (`extends`,
-        // `import`, `include`), so saving `page.html` in the preview renders again the
+        // `include`), so saving `page.html` in the preview renders again the
         // outputs made with page.html or a template built on it, not every list and tag
         // page. "Uses" means "quotes the name", a generous test (a name in a comment counts
         // too) that can only make more outputs render.
@@ -208,6 +222,14 @@ impl Theme {
         for n in RENDERED_INSIDE_OTHERS {
             h.add(n).add(&prints.get(*n));
         }
+        // Components are global in Tera: a template uses one without naming the file that
+        // defines it, so a template that defines components counts for every output.
+        for &n in names
+            .iter()
+            .filter(|n| templates[**n].1.contains("endcomponent"))
+        {
+            h.add(n).add(&prints.get(n));
+        }
         for f in &statics {
             h.add(&f.path);
         }
@@ -230,22 +252,8 @@ impl Theme {
         name.and_then(|n| self.prints.get(n)).copied().unwrap_or(0)
     }
 
-    /// Registers functions that need the site's settings.
-    pub fn configure(&mut self, site: &Site) {
-        let config = site.config.clone();
-        self.tera
-            .register_function("get_url", move |args: &HashMap<String, Value>| {
-                let path = args.get("path").and_then(Value::as_str).ok_or_else(|| {
-                    tera::Error::msg("get_url needs `path`, e.g. get_url(path=\"/css/varde.css\")")
-                })?;
-                Ok(Value::String(config.url(path)))
-            });
-    }
-
     fn render_vars(&self, name: &str, vars: Vars, what: &str) -> Result<String, Diagnostic> {
-        // An object always makes a context; the fallback is never taken.
-        let ctx = Context::from_value(Value::Object(vars.0)).unwrap_or_default();
-        self.render(name, &ctx, what)
+        self.render(name, &vars.0, what)
     }
 
     fn render(&self, name: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
@@ -257,24 +265,42 @@ impl Theme {
 
 /// HTML/XML escaping for template values. Tera's default also escapes `/`, which is safe
 /// but turns every URL into `&#x2F;` soup; these five are what HTML and XML need.
-pub fn escape(input: &str) -> String {
-    // Copies the runs between special characters whole: every value a template prints
+fn escape_to(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // Writes the runs between special characters whole: every value a template prints
     // passes through here (a char-by-char loop was 3 % of a build's instructions).
+    let mut done = 0;
+    for (i, b) in input.bytes().enumerate() {
+        if let Some(entity) = entity(b) {
+            // The five are ASCII, so `i` is always a character boundary.
+            out.write_all(&input.as_bytes()[done..i])?;
+            out.write_all(entity.as_bytes())?;
+            done = i + 1;
+        }
+    }
+    out.write_all(&input.as_bytes()[done..])
+}
+
+fn entity(b: u8) -> Option<&'static str> {
+    Some(match b {
+        b'&' => "&amp;",
+        b'<' => "&lt;",
+        b'>' => "&gt;",
+        b'"' => "&quot;",
+        b'\'' => "&#39;",
+        _ => return None,
+    })
+}
+
+/// `escape_to`, as a string.
+pub fn escape(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     let mut done = 0;
     for (i, b) in input.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        // The five are ASCII, so `i` is always a character boundary.
-        out.push_str(&input[done..i]);
-        out.push_str(entity);
-        done = i + 1;
+        if let Some(entity) = entity(b) {
+            out.push_str(&input[done..i]);
+            out.push_str(entity);
+            done = i + 1;
+        }
     }
     out.push_str(&input[done..]);
     out
@@ -291,62 +317,77 @@ fn chain(e: &dyn std::error::Error) -> Vec<String> {
     out
 }
 
-/// A template error as a diagnostic naming the template file and, where it can be found, the line.
+/// A template error as a diagnostic naming the template file and, where Tera knows it, the
+/// line and column.
 fn template_error(
     e: &tera::Error,
     sources: &HashMap<String, (PathBuf, String)>,
     what: Option<&str>,
 ) -> Diagnostic {
-    let parts = chain(e);
-    let all = parts.join("\n");
-    // Tera names the template in quotes: "Failed to parse 'page.html'".
-    let name = all
-        .split('\'')
-        .nth(1)
-        .filter(|n| sources.contains_key(*n))
-        .map(str::to_string);
-    let message = parts
-        .iter()
-        .rev()
-        .find(|p| !p.trim().is_empty())
-        .cloned()
-        .unwrap_or_default();
+    use tera::ErrorKind;
+    let (message, name, span, syntax) = match e.kind() {
+        ErrorKind::SyntaxError(r) => (
+            r.message().to_string(),
+            Some(r.filename()),
+            Some(r.span()),
+            true,
+        ),
+        ErrorKind::RenderingError(r) => (
+            r.message().to_string(),
+            Some(r.filename()),
+            Some(r.span()),
+            false,
+        ),
+        ErrorKind::MissingParent { current, .. } => {
+            (e.to_string(), Some(current.as_str()), None, true)
+        }
+        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
+            (e.to_string(), Some(tpl.as_str()), None, true)
+        }
+        _ => (chain(e).join(": "), None, None, false),
+    };
+    // Tera reports what it finds when it checks templates together (a block no parent
+    // has, an unknown filter) as text: "error: ...\n --> name:line:col".
+    if name.is_none() {
+        if let Some(d) = reported_error(&message, sources) {
+            return d;
+        }
+    }
     let mut d = Diagnostic::error(format!("template error: {}", first_line_of(&message)));
-    let Some(name) = name else {
-        return d.hint(all);
+    let hint = match (syntax, what) {
+        (true, _) => "check the template syntax here".to_string(),
+        (false, Some(w)) => format!("while rendering {w}; a missing value can be guarded with `{{% if ... %}}` or `| default(value=\"\")`"),
+        (false, None) => "check the template".to_string(),
     };
-    let (shown, source) = &sources[&name];
+    let Some((shown, source)) = name.and_then(|n| sources.get(n)) else {
+        return d.hint(hint);
+    };
     d = d.in_file(shown);
-    // Parse errors carry "--> line:col".
-    if let Some(pos) = all.find("--> ") {
-        let rest = &all[pos + 4..];
-        let mut nums = rest
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|s| !s.is_empty());
-        if let (Some(l), Some(c)) = (
-            nums.next().and_then(|s| s.parse().ok()),
-            nums.next().and_then(|s| s.parse().ok()),
-        ) {
-            d = d.at_line_col(source, l, c, 1);
-            let expected = all
-                .lines()
-                .find(|l| l.contains("= "))
-                .map(|l| l.trim().trim_start_matches("= ").to_string());
-            return d
-                .hint(expected.unwrap_or_else(|| "check the template syntax on this line".into()));
-        }
+    if let Some(span) = span.filter(|s| s.range.end <= source.len()) {
+        d = d.at_offset(source, span.range.start, span.range.len().max(1));
     }
-    // Render errors name a variable but no line: point at its first use.
-    if let Some(var) = message.split('`').nth(1) {
-        if let Some(off) = source.find(var) {
-            d = d.at_offset(source, off, var.len());
-        }
-    }
-    let hint = match what {
-        Some(w) => format!("while rendering {w}; a missing value can be guarded with `{{% if ... %}}` or `| default(value=\"\")`"),
-        None => "check the template".into(),
-    };
     d.hint(hint)
+}
+
+/// A diagnostic from Tera's text report (`--> name:line:col`), when it names one of our
+/// templates.
+fn reported_error(
+    report: &str,
+    sources: &HashMap<String, (PathBuf, String)>,
+) -> Option<Diagnostic> {
+    let at = report.lines().find_map(|l| l.trim().strip_prefix("--> "))?;
+    let mut parts = at.rsplitn(3, ':');
+    let col: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let (shown, source) = sources.get(parts.next()?)?;
+    let first = first_line_of(report);
+    let message = first.strip_prefix("error: ").unwrap_or(first);
+    Some(
+        Diagnostic::error(format!("template error: {message}"))
+            .in_file(shown)
+            .at_line_col(source, line, col, 1)
+            .hint("check the template here"),
+    )
 }
 
 fn first_line_of(s: &str) -> &str {
@@ -850,7 +891,7 @@ pub fn write_site_cached(
 
     t.lap("  render: templates, jobs");
     let build_time = chrono::Utc::now().to_rfc3339();
-    let site_value = context::site(site, &build_time);
+    let site_value = tv(&context::site(site, &build_time));
     let mut prints = cache.as_ref().map(|_| Prints::new(site, theme.fingerprint));
     let old = cache.as_deref();
     let summarised: Vec<(Arc<Value>, u64)> = site
@@ -936,10 +977,11 @@ pub fn write_site_cached(
         return Err(diags);
     }
     // Each section's template data, built once and shared by its pages and listings.
-    let sections: Vec<Value> = (0..site.sections.len())
+    let sections: Vec<tera::Value> = (0..site.sections.len())
         .into_par_iter()
-        .map(|s| context::section(site, s))
+        .map(|s| tv(&context::section(site, s)))
         .collect();
+    let listed: Vec<tera::Value> = summaries.par_iter().map(|v| tv(v)).collect();
 
     t.lap("  render: services, sections");
     // Per kind of output: how many and how long (CPU time summed over threads).
@@ -962,6 +1004,7 @@ pub fn write_site_cached(
             let data = Shared {
                 site_value: &site_value,
                 summaries: &summaries,
+                listed: &listed,
                 services: &services,
                 sections: &sections,
             };
@@ -1035,6 +1078,7 @@ pub fn write_site_cached(
     let shared = (cache.is_some() && prints.is_some()).then_some(incremental::SharedData {
         site_value,
         summaries,
+        listed,
         services,
         sections,
     });
@@ -1117,6 +1161,7 @@ pub fn again(
         if summary == *shared.summaries[p] {
             continue;
         }
+        shared.listed[p] = tv(&summary);
         shared.summaries[p] = Arc::new(summary);
         // A directory's lists show service cards, which come from front matter only.
         if let (false, Some(i)) = (sec.meta.directory, sec.pages.iter().position(|&q| q == p)) {
@@ -1142,6 +1187,7 @@ pub fn again(
     let data = Shared {
         site_value: &shared.site_value,
         summaries: &shared.summaries,
+        listed: &shared.listed,
         services: &shared.services,
         sections: &shared.sections,
     };
@@ -1225,28 +1271,39 @@ fn page_of(list: &[usize], n: usize, per: usize) -> &[usize] {
 }
 
 /// The summaries one listing page shows: only its own slice, never the whole list.
-fn pager_slice(pages: &[usize], n: usize, per: usize, summaries: &[Arc<Value>]) -> Vec<Value> {
-    page_of(pages, n, per)
+fn pager_slice(pages: &[usize], n: usize, per: usize, listed: &[tera::Value]) -> tera::Value {
+    let slice: Vec<tera::Value> = page_of(pages, n, per)
         .iter()
-        .map(|&p| Value::clone(&summaries[p]))
-        .collect()
+        .map(|&p| listed[p].clone())
+        .collect();
+    tera::Value::from(slice)
 }
 
-/// A template's variables. Built from owned values and handed to Tera whole: its
-/// `Context::insert` serialises (deep-copies) every value again, and page bodies and
-/// listings are most of what a build moves.
+/// Template data as Tera's own value, whose lists and maps are shared, not copied, when a
+/// value is put in many contexts (a page summary in every listing that shows it).
+fn tv(v: &Value) -> tera::Value {
+    tera::Value::from_serializable(v)
+}
+
+/// A template's variables.
 #[derive(Default)]
-struct Vars(serde_json::Map<String, Value>);
+struct Vars(Context);
 
 impl Vars {
-    fn set(&mut self, key: &str, value: impl Into<Value>) {
-        self.0.insert(key.to_string(), value.into());
+    /// Data built for this output alone.
+    fn set(&mut self, key: &'static str, value: impl Into<Value>) {
+        self.0.insert_value(key, tv(&value.into()));
+    }
+
+    /// Data shared by many outputs, converted once (a cheap, reference-counted copy).
+    fn share(&mut self, key: &'static str, value: &tera::Value) {
+        self.0.insert_value(key, value.clone());
     }
 }
 
-fn base_context(site_value: &Value, site: &Site, path: &str, lang: &str) -> Vars {
+fn base_context(site_value: &tera::Value, site: &Site, path: &str, lang: &str) -> Vars {
     let mut ctx = Vars::default();
-    ctx.set("site", site_value.clone());
+    ctx.share("site", site_value);
     ctx.set("current_path", path);
     ctx.set("current_url", site.config.url(path));
     ctx.set("lang", lang);
@@ -1255,13 +1312,15 @@ fn base_context(site_value: &Value, site: &Site, path: &str, lang: &str) -> Vars
 
 /// Data built once per build and shared by every job.
 struct Shared<'a> {
-    site_value: &'a Value,
+    site_value: &'a tera::Value,
     /// Page summaries, by page index.
     summaries: &'a [Arc<Value>],
+    /// The same summaries as template values, for listings.
+    listed: &'a [tera::Value],
     /// Service summaries, by page index (`Null` for pages that are not services).
     services: &'a [Value],
     /// Section template data, by section index.
-    sections: &'a [Value],
+    sections: &'a [tera::Value],
 }
 
 fn render_job(
@@ -1283,7 +1342,7 @@ fn render_job(
             let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
             let f = filter.map(|f| &dir.filters[f]);
-            ctx.set("section", data.sections[dir.section].clone());
+            ctx.share("section", &data.sections[dir.section]);
             ctx.set(
                 "directory",
                 directory::directory_context(site, dir, f, data.services),
@@ -1338,8 +1397,8 @@ fn render_job(
             let page = &site.pages[*p];
             let lang = page.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
-            ctx.set("page", context::page_full(site, page, &summaries[*p]));
-            ctx.set("section", data.sections[page.section].clone());
+            ctx.share("page", &context::page_full(site, page, &data.listed[*p]));
+            ctx.share("section", &data.sections[page.section]);
             if page.service.is_some() {
                 if let Some(dir) = site.directories.iter().find(|d| d.section == page.section) {
                     ctx.set("service", directory::service_full(site, dir, *p));
@@ -1352,9 +1411,9 @@ fn render_job(
             let per = site.paginate_by(*s);
             let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
-            let slice = pager_slice(&sec.pages, *n, per, summaries);
-            ctx.set("section", data.sections[*s].clone());
-            ctx.set("pages", slice);
+            let slice = pager_slice(&sec.pages, *n, per, data.listed);
+            ctx.share("section", &data.sections[*s]);
+            ctx.share("pages", &slice);
             ctx.set(
                 "paginator",
                 context::paginator(
@@ -1398,7 +1457,7 @@ fn render_job(
                 .max()
                 .map(|d| d.rfc3339());
             let mut ctx = base_context(site_value, site, path, &c.language);
-            ctx.set("section", data.sections[*s].clone());
+            ctx.share("section", &data.sections[*s]);
             ctx.set("entries", entries);
             ctx.set("feed_permalink", c.permalink(path));
             ctx.set("updated", updated);
@@ -1427,11 +1486,11 @@ fn render_job(
             let tm = &site.taxonomies[*t].terms[*term];
             let per = tax.paginate_by.unwrap_or(c.paginate_by);
             let base = format!("/{}/{}/", tax.slug, tm.slug);
-            let slice = pager_slice(&tm.pages, *n, per, summaries);
+            let slice = pager_slice(&tm.pages, *n, per, data.listed);
             let mut ctx = base_context(site_value, site, path, &c.language);
             ctx.set("taxonomy", json!({"name": tax.name, "title": tax.title, "url": c.url(&format!("/{}/", tax.slug))}));
             ctx.set("term", json!({"name": tm.name, "slug": tm.slug, "count": tm.pages.len(), "url": c.url(&base)}));
-            ctx.set("pages", slice);
+            ctx.share("pages", &slice);
             ctx.set(
                 "paginator",
                 context::paginator(
