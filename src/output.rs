@@ -10,7 +10,8 @@ use crate::content::CONTENT_DIR;
 
 /// Where rendered files go: a staging folder on disk (`varde build`) or memory (`varde serve`).
 pub trait Sink: Sync {
-    fn write(&self, site_path: &str, bytes: &[u8]) -> io::Result<()>;
+    /// Takes the bytes: the preview keeps them in memory as they are.
+    fn write(&self, site_path: &str, bytes: Vec<u8>) -> io::Result<()>;
     fn copy(&self, source: &Path, site_path: &str) -> io::Result<()>;
 
     /// A folder for a stage's temporary files (the search index reads its pages from disk).
@@ -20,8 +21,8 @@ pub trait Sink: Sync {
 }
 
 impl Sink for Staging {
-    fn write(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
-        Staging::write(self, site_path, bytes)
+    fn write(&self, site_path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        Staging::write(self, site_path, &bytes)
     }
 
     fn copy(&self, source: &Path, site_path: &str) -> io::Result<()> {

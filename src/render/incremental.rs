@@ -16,9 +16,9 @@ use crate::content::Site;
 pub struct RenderCache {
     /// Output site path -> fingerprint of its inputs.
     pub(super) outputs: HashMap<String, u64>,
-    /// Page content key -> (page fingerprint, summary, hash of the summary), so unchanged
-    /// pages are not summarised again.
-    pub(super) summaries: HashMap<String, (u64, Arc<Value>, u64)>,
+    /// Page content key -> (page fingerprint, summary, hash of the summary, the summary as
+    /// a template value), so unchanged pages are not summarised again.
+    pub(super) summaries: HashMap<String, (u64, Arc<Value>, u64, tera::Value)>,
     /// Outputs rendered by the last build (the rest were unchanged).
     pub rendered: usize,
     /// The last build's template data, for rendering single pages again (`render::again`).

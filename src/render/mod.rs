@@ -894,15 +894,17 @@ pub fn write_site_cached(
     let site_value = tv(&context::site(site, &build_time));
     let mut prints = cache.as_ref().map(|_| Prints::new(site, theme.fingerprint));
     let old = cache.as_deref();
-    let summarised: Vec<(Arc<Value>, u64)> = site
+    // Each summary also as a template value, made here once and kept by the preview's
+    // cache with the summary, so a template edit does not convert 10 000 of them again.
+    let summarised: Vec<(Arc<Value>, u64, tera::Value)> = site
         .pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
             if let (Some(c), Some(pr)) = (old, &prints) {
-                if let Some((fp, v, h)) = c.summaries.get(&p.file.key) {
+                if let Some((fp, v, h, l)) = c.summaries.get(&p.file.key) {
                     if *fp == pr.page[i] ^ pr.settings {
-                        return (Arc::clone(v), *h);
+                        return (Arc::clone(v), *h, l.clone());
                     }
                 }
             }
@@ -912,10 +914,18 @@ pub fn write_site_cached(
             } else {
                 0
             };
-            (Arc::new(v), h)
+            let l = tv(&v);
+            (Arc::new(v), h, l)
         })
         .collect();
-    let (summaries, listing): (Vec<Arc<Value>>, Vec<u64>) = summarised.into_iter().unzip();
+    let mut summaries = Vec::with_capacity(summarised.len());
+    let mut listing = Vec::with_capacity(summarised.len());
+    let mut listed = Vec::with_capacity(summarised.len());
+    for (v, h, l) in summarised {
+        summaries.push(v);
+        listing.push(h);
+        listed.push(l);
+    }
     t.lap("  render: summaries");
     if let Some(pr) = prints.as_mut() {
         pr.listing = listing;
@@ -981,7 +991,6 @@ pub fn write_site_cached(
         .into_par_iter()
         .map(|s| tv(&context::section(site, s)))
         .collect();
-    let listed: Vec<tera::Value> = summaries.par_iter().map(|v| tv(v)).collect();
 
     t.lap("  render: services, sections");
     // Per kind of output: how many and how long (CPU time summed over threads).
@@ -1032,7 +1041,7 @@ pub fn write_site_cached(
                 }
             }
             staging
-                .write(&path, bytes.as_bytes())
+                .write(&path, bytes.into_bytes())
                 .map_err(|e| Diagnostic::error(format!("cannot write {path}: {e}")))
         })
         .collect();
@@ -1042,7 +1051,7 @@ pub fn write_site_cached(
         .map(|f| {
             match &f.bytes {
                 Bytes::Disk(src) => staging.copy(src, &f.path),
-                Bytes::Embedded(b) => staging.write(&f.path, b),
+                Bytes::Embedded(b) => staging.write(&f.path, b.to_vec()),
             }
             .map_err(|e| Diagnostic::error(format!("cannot copy the static file {}: {e}", f.path)))
         })
@@ -1090,7 +1099,7 @@ pub fn write_site_cached(
             .map_err(|e| vec![Diagnostic::error(e)])?;
         for (path, bytes) in files {
             staging
-                .write(&path, &bytes)
+                .write(&path, bytes)
                 .map_err(|e| vec![Diagnostic::error(format!("cannot write {path}: {e}"))])?;
             search_paths.push(path);
         }
@@ -1119,6 +1128,7 @@ pub fn write_site_cached(
                         pr.page[i] ^ pr.settings,
                         Arc::clone(&shared.summaries[i]),
                         pr.listing[i],
+                        shared.listed[i].clone(),
                     ),
                 )
             })

@@ -57,27 +57,26 @@ fn file_key(site_path: &str) -> String {
 
 type Files = HashMap<String, Served>;
 
-/// Rendered files, kept in memory.
+/// Rendered files, kept in memory. Each gets its ETag as it arrives, on the render
+/// threads, while its bytes are still in the cache.
 #[derive(Default)]
 struct Memory {
-    files: Mutex<HashMap<String, Vec<u8>>>,
+    files: Mutex<HashMap<String, Served>>,
 }
 
 impl Memory {
     fn put(&self, site_path: &str, bytes: Vec<u8>) {
-        let key = format!(
-            "/{}",
-            rel_file(site_path).to_string_lossy().replace('\\', "/")
-        );
+        let key = file_key(site_path);
+        let served = Served::new(bytes);
         if let Ok(mut f) = self.files.lock() {
-            f.insert(key, bytes);
+            f.insert(key, served);
         }
     }
 }
 
 impl Sink for Memory {
-    fn write(&self, site_path: &str, bytes: &[u8]) -> std::io::Result<()> {
-        self.put(site_path, bytes.to_vec());
+    fn write(&self, site_path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        self.put(site_path, bytes);
         Ok(())
     }
 
@@ -304,21 +303,7 @@ impl Preview {
             theme,
             diags: diags.clone(),
         });
-        // Hashing every rendered file for its ETag is worth spreading over the cores when a
-        // template edit renders them all.
-        let mut fresh: HashMap<String, Served> = {
-            use rayon::prelude::*;
-            let fresh: Vec<(String, Vec<u8>)> = mem
-                .files
-                .into_inner()
-                .unwrap_or_default()
-                .into_iter()
-                .collect();
-            fresh
-                .into_par_iter()
-                .map(|(k, bytes)| (k, Served::new(bytes)))
-                .collect()
-        };
+        let mut fresh: HashMap<String, Served> = mem.files.into_inner().unwrap_or_default();
         let mut files = Files::with_capacity(written.paths.len());
         for path in &written.paths {
             let key = file_key(path);
