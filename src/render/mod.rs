@@ -1084,13 +1084,19 @@ pub fn write_site_cached(
     }
     // The template data is kept only for the preview's next quick rebuild: a build frees it
     // before the search index, which is where a build's memory peaks.
-    let shared = (cache.is_some() && prints.is_some()).then_some(incremental::SharedData {
+    let data = incremental::SharedData {
         site_value,
         summaries,
         listed,
         services,
         sections,
-    });
+    };
+    let shared = if cache.is_some() && prints.is_some() {
+        Some(data)
+    } else {
+        crate::drop_later(data);
+        None
+    };
     let mut search_paths = vec![];
     if index_search {
         let docs = docs.into_inner().unwrap_or_default();
