@@ -322,16 +322,18 @@ pub fn load_cached(
             if entry.file_type().is_dir() {
                 dirs.push(key);
             } else {
-                let stamp = entry
-                    .metadata()
-                    .map_or((None, 0), |m| (m.modified().ok(), m.len()));
                 files.push(Found {
-                    abs: entry.path().to_path_buf(),
+                    abs: entry.into_path(),
                     key,
-                    stamp,
+                    stamp: (None, 0),
                 });
             }
         }
+        // One `stat` per file, on every core (10k corpus: the walk took 45-64 ms with them
+        // inside it, 35-48 ms this way).
+        files.par_iter_mut().for_each(|f| {
+            f.stamp = std::fs::metadata(&f.abs).map_or((None, 0), |m| (m.modified().ok(), m.len()));
+        });
     }
 
     t.lap("  load: walk");
