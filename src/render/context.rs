@@ -85,15 +85,19 @@ fn terms_of(site: &Site, page: &Page) -> Value {
     Value::Object(out)
 }
 
+/// A page's description: from its front matter, or its summary as plain text.
+pub fn description(page: &Page) -> String {
+    page.meta
+        .description
+        .clone()
+        .unwrap_or_else(|| crate::content::markdown::strip_tags(&page.content.summary))
+}
+
 /// What a listing shows of a page: everything but the body.
 pub fn page_summary(site: &Site, page: &Page) -> Value {
     let c = &site.config;
     let lang = page.meta.lang.as_deref().unwrap_or(&c.language);
-    let description = page
-        .meta
-        .description
-        .clone()
-        .unwrap_or_else(|| crate::content::markdown::strip_tags(&page.content.summary));
+    let description = description(page);
     json!({
         "title": page.meta.title,
         "description": description,

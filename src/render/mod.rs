@@ -896,7 +896,7 @@ pub fn write_site_cached(
     let old = cache.as_deref();
     // Each summary also as a template value, made here once and kept by the preview's
     // cache with the summary, so a template edit does not convert 10 000 of them again.
-    let summarised: Vec<(Arc<Value>, u64, tera::Value)> = site
+    let summarised: Vec<(Option<Arc<Value>>, u64, tera::Value)> = site
         .pages
         .par_iter()
         .enumerate()
@@ -904,7 +904,7 @@ pub fn write_site_cached(
             if let (Some(c), Some(pr)) = (old, &prints) {
                 if let Some((fp, v, h, l)) = c.summaries.get(&p.file.key) {
                     if *fp == pr.page[i] ^ pr.settings {
-                        return (Arc::clone(v), *h, l.clone());
+                        return (Some(Arc::clone(v)), *h, l.clone());
                     }
                 }
             }
@@ -915,14 +915,15 @@ pub fn write_site_cached(
                 0
             };
             let l = tv(&v);
-            (Arc::new(v), h, l)
+            // Only the preview's cache needs the JSON again; a build lets it go now.
+            (prints.is_some().then(|| Arc::new(v)), h, l)
         })
         .collect();
     let mut summaries = Vec::with_capacity(summarised.len());
     let mut listing = Vec::with_capacity(summarised.len());
     let mut listed = Vec::with_capacity(summarised.len());
     for (v, h, l) in summarised {
-        summaries.push(v);
+        summaries.extend(v);
         listing.push(h);
         listed.push(l);
     }
@@ -1012,7 +1013,6 @@ pub fn write_site_cached(
             let path = path.clone();
             let data = Shared {
                 site_value: &site_value,
-                summaries: &summaries,
                 listed: &listed,
                 services: &services,
                 sections: &sections,
@@ -1202,7 +1202,6 @@ pub fn again(
     let shared = cache.shared.as_ref()?;
     let data = Shared {
         site_value: &shared.site_value,
-        summaries: &shared.summaries,
         listed: &shared.listed,
         services: &shared.services,
         sections: &shared.sections,
@@ -1329,8 +1328,6 @@ fn base_context(site_value: &tera::Value, site: &Site, path: &str, lang: &str) -
 /// Data built once per build and shared by every job.
 struct Shared<'a> {
     site_value: &'a tera::Value,
-    /// Page summaries, by page index.
-    summaries: &'a [Arc<Value>],
     /// The same summaries as template values, for listings.
     listed: &'a [tera::Value],
     /// Service summaries, by page index (`Null` for pages that are not services).
@@ -1347,7 +1344,7 @@ fn render_job(
     data: &Shared<'_>,
 ) -> Result<String, Diagnostic> {
     let c = &site.config;
-    let (site_value, summaries) = (data.site_value, data.summaries);
+    let site_value = data.site_value;
     // The same name the incremental fingerprints take (`job_template`); "" only for the
     // outputs built in Rust, which never render a template.
     let template = job_template(site, job).unwrap_or_default();
@@ -1460,7 +1457,7 @@ fn render_job(
                     json!({
                         "title": page.meta.title,
                         "permalink": c.permalink(&page.path),
-                        "summary": summaries[p]["description"],
+                        "summary": context::description(page),
                         "content": page.content.html,
                         "published": page.meta.date.map(|d| d.rfc3339()),
                         "updated": when.map(|d| d.rfc3339()),
