@@ -293,17 +293,11 @@ fn entity(b: u8) -> Option<&'static str> {
 
 /// `escape_to`, as a string.
 pub fn escape(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    let mut done = 0;
-    for (i, b) in input.bytes().enumerate() {
-        if let Some(entity) = entity(b) {
-            out.push_str(&input[done..i]);
-            out.push_str(entity);
-            done = i + 1;
-        }
-    }
-    out.push_str(&input[done..]);
-    out
+    let mut out = Vec::with_capacity(input.len() + input.len() / 8);
+    // Writing to a Vec cannot fail, and ASCII entities in place of ASCII characters keep
+    // the text valid UTF-8: neither fallback is ever taken.
+    let _ = escape_to(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The whole error chain as one line (Tera puts the useful part in the sources).
