@@ -124,8 +124,8 @@ pub fn render_to<'s>(
     opts: &BuildOptions,
     diags: &mut Diagnostics,
     sink: impl FnOnce() -> Result<&'s dyn output::Sink, Diagnostic>,
-) -> Option<(content::Site, usize)> {
-    render_cached(opts, diags, sink, None).map(|(site, _, w)| (site, w.files))
+) -> Option<(content::Site, render::Written)> {
+    render_cached(opts, diags, sink, None).map(|(site, _, w)| (site, w))
 }
 
 /// `render_to` with the preview's caches: only what changed is read, parsed and rendered.
@@ -210,13 +210,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         })?;
         Ok(staging.insert(s) as &dyn output::Sink)
     });
-    let (site, files_written) = match rendered {
+    let (site, written) = match rendered {
         Some(r) => r,
         None => return Err(fail(diags)),
     };
     let Some(staging) = staging else {
         return Err(fail(diags));
     };
+    let (pages, sections) = (site.pages.len(), site.sections.len());
+    let language = site.config.language.clone();
+    // The search index is where a build's memory peaks: the model goes first.
+    drop_later(site);
+    let mut files_written = written.files;
+    if let Some(docs) = written.to_index {
+        match index_search(docs, &language, &staging) {
+            Ok(n) => files_written += n,
+            Err(d) => {
+                diags.push(d);
+                return Err(fail(diags));
+            }
+        }
+    }
     let mut t = timing::Timer::new();
     let committed = staging.commit();
     t.lap("swap output folders");
@@ -228,16 +242,34 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         return Err(fail(diags));
     }
     diags.sort();
-    let report = BuildReport {
+    Ok(BuildReport {
         diagnostics: diags,
-        pages: site.pages.len(),
-        sections: site.sections.len(),
+        pages,
+        sections,
         files_written,
         out,
         elapsed: started.elapsed(),
-    };
-    drop_later(site);
-    Ok(report)
+    })
+}
+
+/// Index: the Pagefind index of the rendered pages, written into the staging folder.
+/// Returns how many files it wrote.
+fn index_search(
+    docs: Vec<search::Doc>,
+    language: &str,
+    staging: &output::Staging,
+) -> Result<usize, Diagnostic> {
+    let mut t = timing::Timer::new();
+    let files = search::index(docs, language, &output::Sink::scratch_dir(staging))
+        .map_err(Diagnostic::error)?;
+    let n = files.len();
+    for (path, bytes) in files {
+        staging
+            .write(&path, &bytes)
+            .map_err(|e| Diagnostic::error(format!("cannot write {path}: {e}")))?;
+    }
+    t.lap("search index");
+    Ok(n)
 }
 
 /// Frees `value` on a thread of its own. Freeing a large site's model (every page's HTML)

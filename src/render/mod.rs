@@ -557,6 +557,9 @@ pub struct Written {
     /// Every site path of this build's output, including files that were unchanged and so
     /// not written again.
     pub paths: Vec<String>,
+    /// The pages for the search index, when the site has search and the caller asked for
+    /// it (`crate::index_search` builds it, after the model is freed).
+    pub to_index: Option<Vec<crate::search::Doc>>,
 }
 
 /// The fingerprint of one output's inputs (see `incremental`).
@@ -1091,25 +1094,7 @@ pub fn write_site_cached(
         crate::drop_later(data);
         None
     };
-    let mut search_paths = vec![];
-    if index_search {
-        let docs = docs.into_inner().unwrap_or_default();
-        let started = std::time::Instant::now();
-        let files = crate::search::index(docs, &c.language, &staging.scratch_dir())
-            .map_err(|e| vec![Diagnostic::error(e)])?;
-        for (path, bytes) in files {
-            staging
-                .write(&path, bytes)
-                .map_err(|e| vec![Diagnostic::error(format!("cannot write {path}: {e}"))])?;
-            search_paths.push(path);
-        }
-        if timings {
-            eprintln!(
-                "timing:   search index {:>8.1} ms",
-                started.elapsed().as_secs_f64() * 1000.0
-            );
-        }
-    }
+    let to_index = index_search.then(|| docs.into_inner().unwrap_or_default());
     if let (Some(c), Some(pr), Some(shared)) = (cache, &prints, shared) {
         c.rendered = rendered;
         c.outputs = paths
@@ -1138,10 +1123,10 @@ pub fn write_site_cached(
     let mut all_paths = paths;
     all_paths.extend(theme.statics.iter().map(|f| f.path.clone()));
     all_paths.extend(copies.iter().map(|(_, p)| p.clone()));
-    all_paths.extend(search_paths);
     Ok(Written {
         files: written,
         paths: all_paths,
+        to_index,
     })
 }
 
