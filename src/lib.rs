@@ -260,8 +260,7 @@ fn index_search(
     staging: &output::Staging,
 ) -> Result<usize, Diagnostic> {
     let mut t = timing::Timer::new();
-    let files = search::index(docs, language, &output::Sink::scratch_dir(staging))
-        .map_err(Diagnostic::error)?;
+    let files = search::index(docs, language, &staging.scratch_dir()).map_err(Diagnostic::error)?;
     let n = files.len();
     for (path, bytes) in files {
         staging

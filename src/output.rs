@@ -13,11 +13,6 @@ pub trait Sink: Sync {
     /// Takes the bytes: the preview keeps them in memory as they are.
     fn write(&self, site_path: &str, bytes: Vec<u8>) -> io::Result<()>;
     fn copy(&self, source: &Path, site_path: &str) -> io::Result<()>;
-
-    /// A folder for a stage's temporary files (the search index reads its pages from disk).
-    fn scratch_dir(&self) -> PathBuf {
-        std::env::temp_dir().join(format!("varde-scratch-{}", std::process::id()))
-    }
 }
 
 impl Sink for Staging {
@@ -28,9 +23,12 @@ impl Sink for Staging {
     fn copy(&self, source: &Path, site_path: &str) -> io::Result<()> {
         Staging::copy(self, source, site_path)
     }
+}
 
-    /// Beside the staging folder: on the same disk, and inside no folder we publish.
-    fn scratch_dir(&self) -> PathBuf {
+impl Staging {
+    /// A folder for the search index's temporary files (it reads its pages from disk):
+    /// beside the staging folder, on the same disk, and inside no folder we publish.
+    pub fn scratch_dir(&self) -> PathBuf {
         let name = self
             .tmp
             .file_name()

@@ -105,6 +105,19 @@ pub struct LinkIndex {
     pub drafts: HashSet<String>,
 }
 
+impl LinkIndex {
+    /// What Markdown rendering resolves links against, for this index and these settings.
+    fn links<'a>(&'a self, config: &'a Config, audit: bool) -> Links<'a> {
+        Links {
+            paths: &self.paths,
+            base_path: &config.base_path,
+            raw_html: config.raw_html,
+            drafts: &self.drafts,
+            audit,
+        }
+    }
+}
+
 /// A page's file read again and its Markdown rendered against the site as loaded: what the
 /// preview needs when one page's text changed and nothing else did.
 pub struct Reread {
@@ -130,14 +143,7 @@ impl Site {
         let bytes = std::fs::read(root.join(&rel))
             .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&rel))?;
         let file = source::read(rel, key.to_string(), bytes)?;
-        let links = Links {
-            paths: &self.links.paths,
-            base_path: &self.config.base_path,
-            raw_html: self.config.raw_html,
-            drafts: &self.links.drafts,
-            audit: false,
-        };
-        let (content, diags) = markdown::render(&file, &links);
+        let (content, diags) = markdown::render(&file, &self.links.links(&self.config, false));
         Ok(Reread {
             file: Arc::new(file),
             content,
@@ -790,13 +796,11 @@ pub fn load_cached(
     for (k, v) in asset_paths {
         paths.insert(k, v);
     }
-    let links = Links {
-        paths: &paths,
-        base_path: &config.base_path,
-        raw_html: config.raw_html,
-        drafts: &draft_keys,
-        audit,
+    let index = LinkIndex {
+        paths,
+        drafts: draft_keys,
     };
+    let links = index.links(&config, audit);
     t.lap("  load: link map");
     // A cached rendering is reused when the file is the very same and every content key
     // its links looked up still resolves the same way.
@@ -860,10 +864,7 @@ pub fn load_cached(
         directories: vec![],
         today,
         a_to_z: std::sync::OnceLock::new(),
-        links: LinkIndex {
-            paths,
-            drafts: draft_keys,
-        },
+        links: index,
     };
     (site, diags)
 }

@@ -74,11 +74,17 @@ fn is_fence(line: &str) -> bool {
 }
 
 /// A hash of a text, for telling whether it changed between two builds of one process (the
-/// preview's caches). Every source file and every page's HTML goes through it, so it is
-/// aHash, several times faster than the std hasher on long input; fixed seeds keep it
-/// stable for as long as it is compared.
+/// preview's caches).
 pub fn hash_str(s: &str) -> u64 {
-    ahash::RandomState::with_seeds(0x7661, 0x7264, 0x6520, 0x6861).hash_one(s)
+    hash_bytes(s.as_bytes())
+}
+
+/// A hash of bytes, compared only within one process (caches, ETags). Every source file,
+/// every page's HTML and, in the preview, every output goes through it, so it is aHash,
+/// several times faster than the std hasher on long input; fixed seeds keep it stable for
+/// as long as it is compared.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    ahash::RandomState::with_seeds(0x7661, 0x7264, 0x6520, 0x6861).hash_one(bytes)
 }
 
 fn split(rel: PathBuf, key: String, text: String) -> Result<SourceFile, Diagnostic> {

@@ -218,16 +218,14 @@ impl Theme {
             }
             prints.insert(n.clone(), h.done());
         }
+        // Templates any output may show: those the render stage puts inside other outputs,
+        // and those that define components, which Tera makes global (a template uses one
+        // without naming the file that defines it).
         let mut h = H::new("theme");
-        for n in RENDERED_INSIDE_OTHERS {
-            h.add(n).add(&prints.get(*n));
-        }
-        // Components are global in Tera: a template uses one without naming the file that
-        // defines it, so a template that defines components counts for every output.
-        for &n in names
-            .iter()
-            .filter(|n| templates[**n].1.contains("endcomponent"))
-        {
+        for &n in names.iter().filter(|n| {
+            RENDERED_INSIDE_OTHERS.contains(&n.as_str())
+                || templates[**n].1.contains("endcomponent")
+        }) {
             h.add(n).add(&prints.get(n));
         }
         for f in &statics {
@@ -1284,23 +1282,24 @@ fn tv(v: &Value) -> tera::Value {
 struct Vars(Context);
 
 impl Vars {
-    /// Data built for this output alone.
-    fn set(&mut self, key: &'static str, value: impl Into<Value>) {
-        self.0.insert_value(key, tv(&value.into()));
+    /// A template value: a string or number, or data converted once and shared by many
+    /// outputs (a clone of it copies a pointer, not the data).
+    fn put(&mut self, key: &'static str, value: impl Into<tera::Value>) {
+        self.0.insert_value(key, value.into());
     }
 
-    /// Data shared by many outputs, converted once (a cheap, reference-counted copy).
-    fn share(&mut self, key: &'static str, value: &tera::Value) {
-        self.0.insert_value(key, value.clone());
+    /// JSON built for this output alone, converted here.
+    fn set(&mut self, key: &'static str, value: impl Into<Value>) {
+        self.0.insert_value(key, tv(&value.into()));
     }
 }
 
 fn base_context(site_value: &tera::Value, site: &Site, path: &str, lang: &str) -> Vars {
     let mut ctx = Vars::default();
-    ctx.share("site", site_value);
-    ctx.set("current_path", path);
-    ctx.set("current_url", site.config.url(path));
-    ctx.set("lang", lang);
+    ctx.put("site", site_value.clone());
+    ctx.put("current_path", path);
+    ctx.put("current_url", site.config.url(path));
+    ctx.put("lang", lang);
     ctx
 }
 
@@ -1334,7 +1333,7 @@ fn render_job(
             let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
             let f = filter.map(|f| &dir.filters[f]);
-            ctx.share("section", &data.sections[dir.section]);
+            ctx.put("section", data.sections[dir.section].clone());
             ctx.set(
                 "directory",
                 directory::directory_context(site, dir, f, data.services),
@@ -1389,8 +1388,8 @@ fn render_job(
             let page = &site.pages[*p];
             let lang = page.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
-            ctx.share("page", &context::page_full(site, page, &data.listed[*p]));
-            ctx.share("section", &data.sections[page.section]);
+            ctx.put("page", context::page_full(site, page, &data.listed[*p]));
+            ctx.put("section", data.sections[page.section].clone());
             if page.service.is_some() {
                 if let Some(dir) = site.directories.iter().find(|d| d.section == page.section) {
                     ctx.set("service", directory::service_full(site, dir, *p));
@@ -1404,8 +1403,8 @@ fn render_job(
             let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
             let mut ctx = base_context(site_value, site, path, lang);
             let slice = pager_slice(&sec.pages, *n, per, data.listed);
-            ctx.share("section", &data.sections[*s]);
-            ctx.share("pages", &slice);
+            ctx.put("section", data.sections[*s].clone());
+            ctx.put("pages", slice);
             ctx.set(
                 "paginator",
                 context::paginator(
@@ -1449,10 +1448,10 @@ fn render_job(
                 .max()
                 .map(|d| d.rfc3339());
             let mut ctx = base_context(site_value, site, path, &c.language);
-            ctx.share("section", &data.sections[*s]);
+            ctx.put("section", data.sections[*s].clone());
             ctx.set("entries", entries);
-            ctx.set("feed_permalink", c.permalink(path));
-            ctx.set("updated", updated);
+            ctx.put("feed_permalink", c.permalink(path));
+            ctx.put("updated", updated);
             theme.render_vars(template, ctx, &format!("the feed {path}"))
         }
         Job::TaxonomyList(t) => {
@@ -1482,7 +1481,7 @@ fn render_job(
             let mut ctx = base_context(site_value, site, path, &c.language);
             ctx.set("taxonomy", json!({"name": tax.name, "title": tax.title, "url": c.url(&format!("/{}/", tax.slug))}));
             ctx.set("term", json!({"name": tm.name, "slug": tm.slug, "count": tm.pages.len(), "url": c.url(&base)}));
-            ctx.share("pages", &slice);
+            ctx.put("pages", slice);
             ctx.set(
                 "paginator",
                 context::paginator(
@@ -1499,9 +1498,9 @@ fn render_job(
         Job::Alias { p, .. } => {
             let page = &site.pages[*p];
             let mut ctx = base_context(site_value, site, path, &c.language);
-            ctx.set("target_url", c.url(&page.path));
-            ctx.set("target_permalink", c.permalink(&page.path));
-            ctx.set("title", page.meta.title.as_str());
+            ctx.put("target_url", c.url(&page.path));
+            ctx.put("target_permalink", c.permalink(&page.path));
+            ctx.put("title", page.meta.title.as_str());
             theme.render_vars(template, ctx, &format!("the alias {path}"))
         }
         Job::NotFound => {
@@ -1510,16 +1509,16 @@ fn render_job(
         }
         Job::Robots => {
             let mut ctx = base_context(site_value, site, path, &c.language);
-            ctx.set("sitemap_permalink", c.permalink("/sitemap.xml"));
+            ctx.put("sitemap_permalink", c.permalink("/sitemap.xml"));
             theme.render_vars(template, ctx, "robots.txt")
         }
         Job::Sitemap => Ok(sitemap(site)),
         Job::Search(letter) => {
             let mut ctx = base_context(site_value, site, path, &c.language);
             ctx.set("a_to_z", a_to_z(site, *letter));
-            ctx.set("a_to_z_split", site.pages.len() > A_TO_Z_INLINE_MAX);
-            ctx.set("letter", letter.map(|i| a_to_z_letters(site)[i].clone()));
-            ctx.set("bundle_url", c.url(crate::search::BUNDLE));
+            ctx.put("a_to_z_split", site.pages.len() > A_TO_Z_INLINE_MAX);
+            ctx.put("letter", letter.map(|i| a_to_z_letters(site)[i].clone()));
+            ctx.put("bundle_url", c.url(crate::search::BUNDLE));
             theme.render_vars(template, ctx, "the search page")
         }
     }

@@ -72,14 +72,12 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// A strong ETag from the bytes. A template edit hashes every file of the site again, so
-/// the hash is aHash (several times the std hasher's speed on long input); collisions only
-/// cost a re-download or a missed reload, and with the length in the tag they are not a
-/// practical concern.
+/// A strong ETag from the bytes (`hash_bytes`: fast on a template edit, which hashes every
+/// file of the site again). A collision only costs a missed reload, and with the length in
+/// the tag it is not a practical concern.
 pub fn etag(bytes: &[u8]) -> String {
-    // Only compared within one run of the server: fixed seeds keep it stable for that long.
-    let state = ahash::RandomState::with_seeds(0x7661, 0x7264, 0x6574, 0x6167);
-    format!("\"{:016x}-{}\"", state.hash_one(bytes), bytes.len())
+    let h = crate::content::source::hash_bytes(bytes);
+    format!("\"{h:016x}-{}\"", bytes.len())
 }
 
 #[cfg(test)]

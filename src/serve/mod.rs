@@ -310,13 +310,7 @@ impl Preview {
             if let Some(served) = fresh.remove(&key) {
                 files.insert(key, served);
             } else if let Some(old) = self.files.get(&key) {
-                files.insert(
-                    key,
-                    Served {
-                        bytes: Arc::clone(&old.bytes),
-                        etag: old.etag.clone(),
-                    },
-                );
+                files.insert(key, old.clone());
             }
         }
         let n = files.len();
