@@ -1,0 +1,147 @@
+//! The search bundle read back without a browser: every word must lead to the page it is on.
+//!
+//! Pagefind builds its index in batches of 500 pages (our patch, vendor/README.md), so this
+//! site has more than two batches, and each page carries a word no other page has. The test
+//! decodes the bundle the way Pagefind's own search code does (gzip, a signature, then CBOR
+//! for the index and JSON for each page) and follows each word to its page's URL.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+use ciborium::Value as Cbor;
+use common::*;
+
+const PAGES: usize = 1234;
+
+/// A file of the bundle: gunzipped, with Pagefind's signature checked and removed.
+fn unpack(path: &Path) -> Vec<u8> {
+    let gz = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut bytes = vec![];
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_end(&mut bytes)
+        .unwrap_or_else(|e| panic!("{} is not gzip: {e}", path.display()));
+    let body = bytes
+        .strip_prefix(b"pagefind_dcd".as_slice())
+        .unwrap_or_else(|| panic!("{} lacks Pagefind's signature", path.display()));
+    body.to_vec()
+}
+
+fn cbor(path: &Path) -> Cbor {
+    ciborium::de::from_reader(&unpack(path)[..])
+        .unwrap_or_else(|e| panic!("{} is not CBOR: {e}", path.display()))
+}
+
+fn array(v: &Cbor) -> &Vec<Cbor> {
+    v.as_array().expect("a CBOR array")
+}
+
+fn text(v: &Cbor) -> &str {
+    v.as_text().expect("a CBOR string")
+}
+
+fn number(v: &Cbor) -> usize {
+    let n: i128 = v.as_integer().expect("a CBOR integer").into();
+    usize::try_from(n).expect("a page number")
+}
+
+#[test]
+fn every_word_leads_to_its_own_page_across_index_batches() {
+    let mut files: Vec<(String, String)> = vec![
+        (
+            "site.yaml".into(),
+            "title: Mange sider\nbase_url: https://example.org/\nlanguage: nb\n".into(),
+        ),
+        (
+            "content/_index.md".into(),
+            "---\ntitle: Forside\n---\nHei.\n".into(),
+        ),
+        (
+            "content/sider/_index.md".into(),
+            "---\ntitle: Sider\n---\n".into(),
+        ),
+    ];
+    for i in 0..PAGES {
+        files.push((
+            format!("content/sider/side-{i:04}.md"),
+            format!("---\ntitle: Side {i}\n---\nDenne siden handler om kx{i:04}q og litt annet.\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = site(&refs);
+    let out = dir.path().join("public");
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bundle = out.join("pagefind");
+
+    let entry: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("pagefind-entry.json")).unwrap())
+            .unwrap();
+    let lang = &entry["languages"]["nb"];
+    assert_eq!(lang["page_count"], PAGES, "{entry}");
+    let meta = cbor(&bundle.join(format!(
+        "pagefind.{}.pf_meta",
+        lang["hash"].as_str().unwrap()
+    )));
+    let meta = array(&meta);
+
+    // Page numbers index the meta's page list; each entry names the page's fragment.
+    let urls: Vec<String> = array(&meta[1])
+        .iter()
+        .map(|page| {
+            let hash = text(&array(page)[0]);
+            let fragment = unpack(&bundle.join(format!("fragment/{hash}.pf_fragment")));
+            let fragment: serde_json::Value = serde_json::from_slice(&fragment).unwrap();
+            fragment["url"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(urls.len(), PAGES);
+
+    // Every word in every index chunk, with the pages it is on (page numbers are stored as
+    // differences from the previous page of the same word).
+    let mut found: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for chunk in array(&meta[2]) {
+        let hash = text(&array(chunk)[2]);
+        let index = cbor(&bundle.join(format!("index/{hash}.pf_index")));
+        for word in array(&array(&index)[0]) {
+            let word = array(word);
+            let mut page = 0;
+            let pages = array(&word[1])
+                .iter()
+                .map(|p| {
+                    page += number(&array(p)[0]);
+                    page
+                })
+                .collect();
+            found.insert(text(&word[0]).to_string(), pages);
+        }
+    }
+
+    let mut wrong = vec![];
+    for i in 0..PAGES {
+        let word = format!("kx{i:04}q");
+        let want = format!("/sider/side-{i:04}/");
+        let got: Vec<&str> = found
+            .get(&word)
+            .map(|pages| pages.iter().map(|&p| urls[p].as_str()).collect())
+            .unwrap_or_default();
+        if got != [want.as_str()] {
+            wrong.push(format!("{word}: {got:?}, want [{want:?}]"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {PAGES} words lead elsewhere, e.g.\n{}",
+        wrong.len(),
+        wrong[..wrong.len().min(10)].join("\n")
+    );
+    // A word on every page ("litt", which the stemmer leaves alone) lists every page once,
+    // in page order.
+    let everywhere = &found["litt"];
+    assert_eq!(everywhere, &(0..PAGES).collect::<Vec<_>>());
+}
