@@ -228,7 +228,7 @@ impl Preview {
         let mut files: Files = (*self.files).clone();
         let rendered = out.len();
         for (path, html) in out {
-            files.insert(file_key(&path), Served::new(html.into_bytes()));
+            files.insert(file_key(&path), Served::new(html));
         }
         let count = files.len();
         self.files = Arc::new(files);
