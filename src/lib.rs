@@ -91,8 +91,9 @@ fn load_site_cached(
     diags.extend(d);
     t.lap("load (read, parse, markdown)");
     site.directories = directory::listing::build(&site);
+    t.lap("directory");
     diags.extend(check::site(&site));
-    t.lap("directory + checks");
+    t.lap("checks");
     site
 }
 

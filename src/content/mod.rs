@@ -335,11 +335,15 @@ pub fn load_cached(
                 });
             }
         }
-        // One `stat` per file, on every core (10k corpus: the walk took 45-64 ms with them
-        // inside it, 35-48 ms this way).
-        files.par_iter_mut().for_each(|f| {
-            f.stamp = std::fs::metadata(&f.abs).map_or((None, 0), |m| (m.modified().ok(), m.len()));
-        });
+        // Stamps tell the preview's cache which files changed; a build without a cache
+        // reads every file anyway and skips them. One `stat` per file, on every core (10k
+        // corpus: the walk took 45-64 ms with them inside it, 35-48 ms this way).
+        if cache.is_some() {
+            files.par_iter_mut().for_each(|f| {
+                f.stamp =
+                    std::fs::metadata(&f.abs).map_or((None, 0), |m| (m.modified().ok(), m.len()));
+            });
+        }
     }
 
     t.lap("  load: walk");

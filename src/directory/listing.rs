@@ -168,7 +168,7 @@ pub fn build(site: &Site) -> Vec<Directory> {
             .copied()
             .filter(|&p| site.pages[p].service.is_some())
             .collect();
-        services.sort_by_key(|&p| site.pages[p].meta.title.to_lowercase());
+        services.sort_by_cached_key(|&p| site.pages[p].meta.title.to_lowercase());
         let svc = |p: usize| site.pages[p].service.as_ref();
         let base = &sec.path;
         let mut filters = vec![];
@@ -217,6 +217,11 @@ pub fn build(site: &Site) -> Vec<Directory> {
                 .entry(slugify(&r.name))
                 .or_insert_with(|| r.name.clone());
         }
+        // Each service's area slugs, worked out once: every area page asks of every service.
+        let area_slugs: HashMap<usize, Vec<String>> = services
+            .iter()
+            .filter_map(|&p| Some((p, svc(p)?.area_slugs(c))))
+            .collect();
         let mut area_filters: Vec<Filter> = areas
             .into_iter()
             .filter(|(slug, _)| !slug.is_empty())
@@ -224,7 +229,7 @@ pub fn build(site: &Site) -> Vec<Directory> {
                 let list = pick(&|p| {
                     svc(p).is_some_and(|s| {
                         s.service_area.iter().any(|a| a == WHOLE_COUNTRY)
-                            || s.area_slugs(c).contains(&slug)
+                            || area_slugs.get(&p).is_some_and(|own| own.contains(&slug))
                     })
                 });
                 Filter {
@@ -254,10 +259,6 @@ pub fn build(site: &Site) -> Vec<Directory> {
             path: format!("{base}gratis/"),
             services: list,
         });
-        let area_slugs: HashMap<usize, Vec<String>> = services
-            .iter()
-            .filter_map(|&p| Some((p, svc(p)?.area_slugs(c))))
-            .collect();
         let related = related_all(site, &services, &area_slugs);
         out.push(Directory {
             section: s,

@@ -167,12 +167,10 @@ impl Service {
     /// Every area a filter on it should find: the areas as written, plus the region each
     /// municipality belongs to.
     pub fn area_slugs(&self, config: &Config) -> Vec<String> {
-        let mut out: Vec<String> = self.service_area.iter().map(|a| slugify(a)).collect();
+        let own: Vec<String> = self.service_area.iter().map(|a| slugify(a)).collect();
+        let mut out = own.clone();
         for r in &config.directory.regions {
-            if r.municipalities
-                .iter()
-                .any(|m| self.service_area.iter().any(|a| slugify(a) == slugify(m)))
-            {
+            if r.municipalities.iter().any(|m| own.contains(&slugify(m))) {
                 out.push(slugify(&r.name));
             }
         }
