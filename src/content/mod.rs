@@ -540,7 +540,7 @@ pub fn load_cached(
             content: Arc::default(),
         });
     }
-    let mut pages: Vec<Page> = Vec::new();
+    let mut pages: Vec<Page> = Vec::with_capacity(page_files.len());
     let mut draft_keys: HashSet<String> = HashSet::new();
     for p in section_files {
         match p {

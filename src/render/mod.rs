@@ -862,10 +862,11 @@ pub fn write_site_cached(
     }
 
     // Generated paths win over nothing: a clash with a static file is the editor's to settle.
-    let generated: HashSet<String> = jobs.iter().map(|j| job_path(site, j)).collect();
+    let paths: Vec<String> = jobs.par_iter().map(|j| job_path(site, j)).collect();
+    let generated: HashSet<&str> = paths.iter().map(String::as_str).collect();
     let mut copies: Vec<(&Path, String)> = vec![];
     for f in &theme.statics {
-        if generated.contains(&f.path) {
+        if generated.contains(f.path.as_str()) {
             diags.push(
                 Diagnostic::error(format!(
                     "the static file {} has the same URL as a generated page",
@@ -939,7 +940,6 @@ pub fn write_site_cached(
             .collect(),
         None => vec![None; jobs.len()],
     };
-    let paths: Vec<String> = jobs.iter().map(|j| job_path(site, j)).collect();
     let skip: Vec<bool> = match old {
         Some(c) => paths
             .iter()
