@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The vendored Pagefind is the crates.io release with vendor/pagefind-batches.patch applied,
+# The vendored Pagefind is the crates.io release with vendor/pagefind.patch applied,
 # nothing else. This script proves it, or rebuilds the copy for a new release.
 #
 #   bash vendor/pagefind.sh check            # vendor/pagefind == release + patch?
@@ -16,15 +16,15 @@ curl -sSfL "https://static.crates.io/crates/pagefind/pagefind-$version.crate" | 
 src="$tmp/pagefind-$version"
 # Cargo's own bookkeeping, and a lock file Cargo ignores in a dependency.
 rm -f "$src/.cargo-ok" "$src/Cargo.lock"
-patch -s -p1 -d "$src" < pagefind-batches.patch
+patch -s -p1 -d "$src" < pagefind.patch
 case "$mode" in
   check)
-    diff -r "$src" pagefind && echo "vendor/pagefind is pagefind $version with pagefind-batches.patch"
+    diff -r "$src" pagefind && echo "vendor/pagefind is pagefind $version with pagefind.patch"
     ;;
   update)
     rm -rf pagefind
     cp -r "$src" pagefind
-    echo "vendor/pagefind is now pagefind $version with pagefind-batches.patch"
+    echo "vendor/pagefind is now pagefind $version with pagefind.patch"
     ;;
   *)
     echo "usage: bash vendor/pagefind.sh check|update [VERSION]" >&2
