@@ -57,6 +57,9 @@ def main():
     ap.add_argument("--varde", default=os.path.join(ROOT, "target", "release", "varde"))
     ap.add_argument("--out", help="where the output folders go (default: --work)")
     a = ap.parse_args()
+    if a.varde == ap.get_default("varde"):
+        # From a clean clone: build the binary this measures (a no-op when it is current).
+        subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
     os.makedirs(a.work, exist_ok=True)
     hugo = shutil.which("hugo")
     pagefind = shutil.which("pagefind") or next((p for p in [os.path.join(a.work, "node_modules", ".bin", "pagefind")] if os.path.exists(p)), None)
