@@ -238,6 +238,10 @@ impl Config {
 /// best config that could be made, so content errors can be found in the same run.
 pub fn load(root: &Path) -> (Config, Vec<Diagnostic>) {
     let path = root.join(FILE);
+    let site_root = crate::walk::SiteRoot::new(root);
+    if path.is_symlink() && !site_root.contains(&path) {
+        return (Config::default(), vec![site_root.escape_error(&path)]);
+    }
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Config::default(), vec![]),

@@ -17,6 +17,7 @@ pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod timing;
+pub mod walk;
 pub mod yaml;
 
 use std::path::PathBuf;

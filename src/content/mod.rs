@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::date::Date;
@@ -140,6 +139,10 @@ impl Site {
     /// front matter the caller has compared.
     pub fn reread(&self, root: &Path, key: &str) -> Result<Reread, Diagnostic> {
         let rel = PathBuf::from(CONTENT_DIR).join(key);
+        let site_root = crate::walk::SiteRoot::new(root);
+        if !site_root.contains(&root.join(&rel)) {
+            return Err(site_root.escape_error(&root.join(&rel)));
+        }
         let bytes = std::fs::read(root.join(&rel))
             .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&rel))?;
         let file = source::read(rel, key.to_string(), bytes)?;
@@ -284,53 +287,16 @@ pub fn load_cached(
                 .hint("run varde in a site folder, or pass --root DIR"),
         );
     } else {
-        let walker = WalkDir::new(&content_dir)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-        for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let at = e
-                        .path()
-                        .map(|p| source::display_path(root, p))
-                        .unwrap_or_default();
-                    let d = if let Some(anc) = e.loop_ancestor() {
-                        Diagnostic::error(format!(
-                            "symbolic link loop: this folder leads back to {}",
-                            source::display_path(root, anc).display()
-                        ))
-                        .hint("remove or change the link so it does not point to a folder that contains it")
-                    } else {
-                        Diagnostic::error(format!("cannot read: {e}"))
-                    };
-                    diags.push(d.in_file(at));
-                    continue;
-                }
-            };
-            if entry.depth() == 0 {
-                continue;
-            }
-            let rel = entry
-                .path()
-                .strip_prefix(&content_dir)
-                .unwrap_or(entry.path());
-            let Some(key) = rel.to_str().map(|s| s.replace('\\', "/")) else {
-                diags.push(
-                    Diagnostic::error("the file name is not valid UTF-8")
-                        .in_file(source::display_path(root, entry.path()))
-                        .hint("rename the file using letters, digits and `-`"),
-                );
-                continue;
-            };
-            if entry.file_type().is_dir() {
-                dirs.push(key);
+        let site_root = crate::walk::SiteRoot::new(root);
+        let (entries, d) = site_root.walk(&content_dir, is_ignored);
+        diags.extend(d);
+        for e in entries {
+            if e.is_dir {
+                dirs.push(e.rel);
             } else {
                 files.push(Found {
-                    abs: entry.into_path(),
-                    key,
+                    abs: e.abs,
+                    key: e.rel,
                     stamp: (None, 0),
                 });
             }

@@ -56,24 +56,20 @@ pub struct Theme {
 const RENDERED_INSIDE_OTHERS: &[&str] = &[SERVICE_CARD];
 const SERVICE_CARD: &str = "service_card.html";
 
-fn walk_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    let mut out = vec![];
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
+/// The files below `dir` (a theme's or the site's own), never through a link that leaves
+/// the site; hidden files are left out.
+fn walk_files(
+    root: &crate::walk::SiteRoot,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, PathBuf)> {
+    let (entries, d) = root.walk(dir, |name| name.starts_with('.'));
+    diags.extend(d);
+    entries
         .into_iter()
-        .flatten()
-    {
-        if entry.file_type().is_file() {
-            if let Ok(rel) = entry.path().strip_prefix(dir) {
-                let name = rel.to_string_lossy().replace('\\', "/");
-                if !name.split('/').any(|s| s.starts_with('.')) {
-                    out.push((name, entry.path().to_path_buf()));
-                }
-            }
-        }
-    }
-    out
+        .filter(|e| !e.is_dir)
+        .map(|e| (e.rel, e.abs))
+        .collect()
 }
 
 fn embedded_files<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
@@ -93,6 +89,8 @@ impl Theme {
         let mut templates: HashMap<String, (PathBuf, String)> = HashMap::new();
         let mut statics: HashMap<String, Bytes> = HashMap::new();
         let theme_dir = root.join("themes").join(theme);
+        let site_root = crate::walk::SiteRoot::new(root);
+        let mut walked = vec![];
         let mut read = |name: String,
                         path: PathBuf,
                         shown: PathBuf,
@@ -107,14 +105,14 @@ impl Theme {
             }
         };
         if theme_dir.is_dir() {
-            for (name, path) in walk_files(&theme_dir.join("templates")) {
+            for (name, path) in walk_files(&site_root, &theme_dir.join("templates"), &mut walked) {
                 let shown = PathBuf::from("themes")
                     .join(theme)
                     .join("templates")
                     .join(&name);
                 read(name, path, shown, &mut templates);
             }
-            for (name, path) in walk_files(&theme_dir.join("static")) {
+            for (name, path) in walk_files(&site_root, &theme_dir.join("static"), &mut walked) {
                 statics.insert(format!("/{name}"), Bytes::Disk(path));
             }
         } else if theme == "default" {
@@ -138,13 +136,14 @@ impl Theme {
             d = d.hint("set `theme:` in site.yaml to a folder under themes/, or remove it to use the built-in default theme");
             return Err(vec![d]);
         }
-        for (name, path) in walk_files(&root.join("templates")) {
+        for (name, path) in walk_files(&site_root, &root.join("templates"), &mut walked) {
             let shown = PathBuf::from("templates").join(&name);
             read(name, path, shown, &mut templates);
         }
-        for (name, path) in walk_files(&root.join("static")) {
+        for (name, path) in walk_files(&site_root, &root.join("static"), &mut walked) {
             statics.insert(format!("/{name}"), Bytes::Disk(path));
         }
+        diags.extend(walked);
         if !diags.is_empty() {
             return Err(diags);
         }
