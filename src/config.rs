@@ -510,6 +510,14 @@ fn menu<'a>(v: Value, at: &'a Located<'a>, f: &mut Fields<'a>) -> Vec<MenuItem> 
         let weight = m.take_int("weight").unwrap_or(i as i64);
         let idx = i.to_string();
         let line = yaml::locate(at.text, &["menu", &idx, "url"]).map_or(0, |(l, _)| l);
+        let url = url.filter(|u| match crate::safe_url::check(u, false) {
+            Ok(()) => true,
+            Err(why) => {
+                m.error("url", format!("unsafe menu address: {why}")).hint =
+                    Some(crate::safe_url::HINT.into());
+                false
+            }
+        });
         if let (Some(title), Some(url)) = (title, url) {
             out.push(MenuItem {
                 title,

@@ -13,6 +13,7 @@ pub mod fields;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod safe_url;
 pub mod search;
 pub mod serve;
 pub mod slug;

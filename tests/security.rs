@@ -82,3 +82,94 @@ fn symlinks_that_leave_the_site_are_errors_and_nothing_of_them_is_read() {
         .values()
         .all(|b| !String::from_utf8_lossy(b).contains("hemmelig")));
 }
+
+#[test]
+fn dangerous_url_schemes_are_errors_in_every_link_form() {
+    // (Markdown, what the diagnostic names): inline, reference, autolink, image, encoded.
+    let cases: &[(&str, &str)] = &[
+        ("[a](javascript:alert(1))", "javascript:"),
+        ("[a](JAVASCRIPT:alert(1))", "javascript:"),
+        ("[a](&#106;avascript:alert(1))", "javascript:"),
+        ("[a](&#x6A;avascript&colon;alert(1))", "javascript:"),
+        ("[a][ref]\n\n[ref]: vbscript:msgbox(1)", "vbscript:"),
+        ("<javascript:alert(1)>", "javascript:"),
+        ("[a](data:text/html,<b>x</b>)", "data:"),
+        ("![bilde](data:text/html;base64,PGI+)", "data:"),
+        ("![bilde](javascript:alert(1))", "javascript:"),
+        ("[a](<java\tscript:alert(1)>)", "javascript:"),
+    ];
+    for (md, scheme) in cases {
+        let dir = site(&[
+            ("site.yaml", "title: T\nbase_url: https://example.org/\n"),
+            ("content/_index.md", HOME),
+            (
+                "content/nytt/_index.md",
+                "---\ntitle: Nytt\nfeed: true\n---\n",
+            ),
+            (
+                "content/nytt/a.md",
+                &format!("---\ntitle: A\ndate: 2024-01-01\n---\nFør.\n\n{md}\n"),
+            ),
+        ]);
+        let out = dir.path().join("public");
+        let r = build(dir.path(), &out, &[]);
+        assert_eq!(r.code, 1, "{md}: {}", r.stderr);
+        // The line of the link is named, and the scheme that was refused.
+        let loc = r
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("error: content/nytt/a.md:"))
+            .unwrap_or_else(|| panic!("{md}: {}", r.stderr));
+        assert!(
+            loc.starts_with("error: content/nytt/a.md:7:"),
+            "{md}: {loc}"
+        );
+        assert!(
+            loc.contains("unsafe") && loc.contains(scheme),
+            "{md}: {loc}"
+        );
+        assert!(!out.exists());
+    }
+    // What is allowed still builds, and reaches the page and the feed unchanged.
+    let dir = site(&[
+        ("site.yaml", "title: T\nbase_url: https://example.org/\n"),
+        ("content/_index.md", HOME),
+        ("content/nytt/_index.md", "---\ntitle: Nytt\nfeed: true\n---\n"),
+        (
+            "content/nytt/a.md",
+            "---\ntitle: A\ndate: 2024-01-01\n---\n## X\n\n[w](https://helsenorge.no/) [m](mailto:a@b.no) [t](tel:+4712345678) [f](#x) ![p](data:image/png;base64,iVBORw0KGgo=)\n",
+        ),
+    ]);
+    let out = dir.path().join("public");
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(out.join("nytt/a/index.html")).unwrap();
+    for href in ["https://helsenorge.no/", "mailto:a@b.no", "tel:+4712345678"] {
+        assert!(
+            attr_values(&page, "href").contains(&href.to_string()),
+            "{href}"
+        );
+    }
+    let feed = std::fs::read_to_string(out.join("nytt/atom.xml")).unwrap();
+    assert!(feed.contains("tel:+4712345678"), "{feed}");
+}
+
+#[test]
+fn a_menu_item_with_a_dangerous_scheme_is_an_error() {
+    let dir = site(&[
+        (
+            "site.yaml",
+            "title: T\nmenu:\n  - title: Hjem\n    url: javascript://%0Aalert(1)\n",
+        ),
+        ("content/_index.md", HOME),
+    ]);
+    let out = dir.path().join("public");
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error: site.yaml:4:10: unsafe menu address: `javascript:` links"),
+        "{}",
+        r.stderr
+    );
+}

@@ -324,8 +324,23 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
                 event
             }
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                let image = matches!(tag, Tag::Image { .. });
                 if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
-                    if let Some(url) = ctx.rewrite(dest_url, offset) {
+                    if let Err(why) = crate::safe_url::check(dest_url, image) {
+                        let shown: String = dest_url.chars().take(60).collect();
+                        ctx.diags.push(
+                            Diagnostic::error(format!(
+                                "unsafe {} `{}`: {why}",
+                                if image { "image address" } else { "link" },
+                                shown.escape_debug()
+                            ))
+                            .in_file(&file.rel)
+                            .at_offset(&file.text, offset, dest_url.len().min(40))
+                            .hint(crate::safe_url::HINT),
+                        );
+                        // The build fails, but `check` and the preview render it: harmless.
+                        *dest_url = CowStr::from("#");
+                    } else if let Some(url) = ctx.rewrite(dest_url, offset) {
                         *dest_url = CowStr::from(url);
                     }
                 }
