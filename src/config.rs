@@ -479,7 +479,14 @@ fn taxonomies<'a>(v: Value, at: &'a Located<'a>, f: &mut Fields<'a>) -> Vec<Taxo
             "each taxonomy needs `name:` (the front-matter key, e.g. `tags`)",
         );
         let title = t.take_str("title");
-        let slug_v = t.take_str("slug");
+        let slug_v = t.take_str("slug").filter(|s| match slug::check_segment(s) {
+            Ok(()) => true,
+            Err(why) => {
+                t.error("slug", format!("`{s}` is not a usable URL segment: {why}"))
+                    .hint = Some("for example `slug: emner`".into());
+                false
+            }
+        });
         let paginate_by = t.take_count("paginate_by");
         if let Some(name) = name {
             let slug = slug_v.unwrap_or_else(|| slug::slugify(&name));

@@ -78,6 +78,13 @@ impl Located<'_> {
 fn value_span(text: &str, line: usize, key_col: usize) -> Option<(usize, usize)> {
     let l = text.lines().nth(line - 1)?;
     let from = l.char_indices().nth(key_col - 1).map_or(0, |(b, _)| b);
+    if let Some(item) = l[from..].strip_prefix("- ") {
+        // A list item: the value is the rest of the line.
+        let value = item.trim_start();
+        let value = value.split(" #").next().unwrap_or(value).trim_end();
+        let start = l.len() - item.len() + (item.len() - item.trim_start().len());
+        return (!value.is_empty()).then(|| (l[..start].chars().count() + 1, value.len()));
+    }
     let colon = from + l[from..].find(':')?;
     let rest = &l[colon + 1..];
     let value = rest.trim_start();

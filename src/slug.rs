@@ -65,9 +65,85 @@ pub fn is_valid_slug(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
+/// The one rule for a path segment that becomes a file or folder name (an alias, a slug, a
+/// taxonomy's slug, `paginate_path`): letters and digits of any script, and `-`, `_`, `.`,
+/// `~`, `+`; not empty, not hidden (no leading `.`, so `.htaccess` or varde's own marker
+/// file cannot be written), and never `..`. Quotes, `<`, `>`, `%`, `?`, `#`, `\`, spaces and
+/// control characters would make a file name that breaks a page or escapes its folder.
+pub fn check_segment(seg: &str) -> Result<(), String> {
+    if seg.is_empty() {
+        return Err("it has an empty part (`//`)".into());
+    }
+    if seg.starts_with('.') {
+        return Err(format!("`{seg}` starts with `.` (a hidden file, or `..`)"));
+    }
+    if let Some(c) = seg
+        .chars()
+        .find(|&c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '+')))
+    {
+        let shown = if c.is_control() || !c.is_alphanumeric() && c as u32 > 0x7f {
+            c.escape_unicode().to_string()
+        } else {
+            c.to_string()
+        };
+        return Err(format!("`{shown}` is not allowed in a URL path here"));
+    }
+    Ok(())
+}
+
+/// A site path made from front matter (`aliases`), checked with `check_segment` segment by
+/// segment and written with a leading `/`; a trailing `/` is added unless the last segment
+/// names an `.html` file (`/gammel.html` stays a file, as Hugo writes such aliases).
+pub fn check_path(raw: &str) -> Result<String, String> {
+    let trimmed = raw.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        return Err("it is empty".into());
+    }
+    for seg in trimmed.split('/') {
+        check_segment(seg)?;
+    }
+    if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
+        Ok(format!("/{trimmed}"))
+    } else {
+        Ok(format!("/{trimmed}/"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_rule_for_paths_that_become_file_names() {
+        // (written, what comes out or None for an error)
+        let table: &[(&str, Option<&str>)] = &[
+            ("/gammel/adresse/", Some("/gammel/adresse/")),
+            ("gammel", Some("/gammel/")),
+            ("/støtte/Om-Oss", Some("/støtte/Om-Oss/")),
+            ("/2019/01/15/tittel.html", Some("/2019/01/15/tittel.html")),
+            ("/a_b/c~d/e+f/v1.2/", Some("/a_b/c~d/e+f/v1.2/")),
+            ("\"><script>alert(1)</script>", None),
+            ("/a\"b/", None),
+            ("/<b>/", None),
+            ("/a b/", None),
+            ("/a%2fb/", None),
+            ("/a?b", None),
+            ("/a#b", None),
+            ("/a\\b", None),
+            ("/../etc/", None),
+            ("/a/../b/", None),
+            ("/./a/", None),
+            ("/.varde-manifest", None),
+            ("/a//b/", None),
+            ("/a\u{0}b/", None),
+            ("/a\u{202e}b/", None),
+            ("", None),
+            ("/", None),
+        ];
+        for &(raw, want) in table {
+            assert_eq!(check_path(raw).ok().as_deref(), want, "{raw:?}");
+        }
+    }
 
     #[test]
     fn norwegian_headings() {

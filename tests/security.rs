@@ -173,3 +173,70 @@ fn a_menu_item_with_a_dangerous_scheme_is_an_error() {
         r.stderr
     );
 }
+
+#[test]
+fn paths_that_become_file_names_follow_one_rule() {
+    // (front matter or site.yaml, file, line:column of the error)
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "aliases:\n  - /ok/\n  - '\"><script>alert(1)</script>'\n",
+            "content/a.md",
+            "content/a.md:5:5",
+        ),
+        (
+            "aliases: [/a/../../b/]\n",
+            "content/a.md",
+            "content/a.md:3:1",
+        ),
+        (
+            "aliases:\n  - /.varde-manifest\n",
+            "content/a.md",
+            "content/a.md:4:5",
+        ),
+        ("slug: '<b>'\n", "content/a.md", "content/a.md:3:7"),
+        ("slug: 'a/b'\n", "content/a.md", "content/a.md:3:7"),
+    ];
+    for (fm, file, at) in cases {
+        let dir = site(&[
+            ("content/_index.md", HOME),
+            ("content/a.md", &format!("---\ntitle: A\n{fm}---\nTekst.\n")),
+        ]);
+        let out = dir.path().join("public");
+        let r = build(dir.path(), &out, &[]);
+        assert_eq!(r.code, 1, "{fm}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("error: {at}: ")),
+            "{fm} should point at {at} in {file}:\n{}",
+            r.stderr
+        );
+        assert!(!out.exists());
+    }
+    let dir = site(&[
+        (
+            "site.yaml",
+            "title: T\ntaxonomies:\n  - name: tags\n    slug: '../x'\n",
+        ),
+        ("content/_index.md", HOME),
+    ]);
+    let r = build(dir.path(), &dir.path().join("public"), &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error: site.yaml:4:11: `../x` is not a usable URL segment"),
+        "{}",
+        r.stderr
+    );
+    // An old `.html` address stays a file of that name.
+    let dir = site(&[
+        ("content/_index.md", HOME),
+        (
+            "content/a.md",
+            "---\ntitle: A\naliases: [/gammel/side.html, /Støtte/]\n---\nx\n",
+        ),
+    ]);
+    let out = dir.path().join("public");
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(out.join("gammel/side.html").is_file());
+    assert!(out.join("Støtte/index.html").is_file());
+}

@@ -168,24 +168,29 @@ pub fn page(
         ..Default::default()
     };
     if let Some(s) = f.take_str("slug") {
-        if slug::is_valid_slug(&s) {
-            meta.slug = Some(s);
-        } else {
-            let suggestion = slug::slugify(&s);
-            let hint = if suggestion.is_empty() {
-                "a slug uses only a-z, 0-9 and `-`".to_string()
-            } else {
-                format!("a slug uses only a-z, 0-9 and `-`: try `slug: {suggestion}`")
-            };
-            f.error("slug", format!("`{s}` is not a valid slug")).hint = Some(hint);
+        let hint = match slug::slugify(&s) {
+            t if t.is_empty() => "a slug uses only a-z, 0-9 and `-`".to_string(),
+            t => format!("a slug uses only a-z, 0-9 and `-`: try `slug: {t}`"),
+        };
+        match slug::check_segment(&s) {
+            Ok(()) if slug::is_valid_slug(&s) => meta.slug = Some(s),
+            Ok(()) => f.error("slug", format!("`{s}` is not a valid slug")).hint = Some(hint),
+            Err(why) => {
+                f.error("slug", format!("`{s}` is not a valid slug: {why}"))
+                    .hint = Some(hint)
+            }
         }
     }
-    for alias in f.take_str_list("aliases") {
-        match normalise_alias(&alias) {
-            Some(a) => meta.aliases.push(a),
-            None => {
-                f.error("aliases", format!("`{alias}` is not a usable alias path"))
-                    .hint = Some("write an old site path such as `/gammel/adresse/`".into());
+    for (i, alias) in f.take_str_list("aliases").into_iter().enumerate() {
+        match slug::check_path(&alias) {
+            Ok(a) => meta.aliases.push(a),
+            Err(why) => {
+                f.error_in(
+                    "aliases",
+                    &[&i.to_string()],
+                    format!("`{alias}` is not a usable alias path: {why}"),
+                )
+                .hint = Some("write an old site path such as `/gammel/adresse/`".into());
             }
         }
     }
@@ -213,19 +218,6 @@ pub fn page(
     });
     let diags = f.finish(&known, Severity::Warning);
     (title.map(|_| meta), svc, diags)
-}
-
-/// Site path for an alias: leading and trailing `/`, no `..`, no query.
-fn normalise_alias(a: &str) -> Option<String> {
-    let trimmed = a.trim().trim_matches('/');
-    if trimmed.is_empty()
-        || trimmed.split('/').any(|seg| {
-            seg.is_empty() || seg == "." || seg == ".." || seg.contains(['\\', '?', '#', '\0'])
-        })
-    {
-        return None;
-    }
-    Some(format!("/{trimmed}/"))
 }
 
 /// What a section folder without `_index.md` gets.
