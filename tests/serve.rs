@@ -218,7 +218,7 @@ fn requests_never_leave_the_site() {
     ] {
         let r = raw_http(
             s.port,
-            &format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+            &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
         )
         .unwrap();
         assert!(matches!(r.status, 400 | 404), "{path}: {}", r.status);
@@ -230,10 +230,69 @@ fn requests_never_leave_the_site() {
     }
     let r = raw_http(
         s.port,
-        "GET http://127.0.0.1/../hemmelig.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET http://127.0.0.1/../hemmelig.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
     )
     .unwrap();
     assert!(!r.text().contains("HEMMELIG"));
+}
+
+#[test]
+fn only_requests_for_our_own_host_are_answered_with_safety_headers() {
+    let dir = site(&[("content/_index.md", HOME)]);
+    let s = serve(dir.path(), &[]);
+    let port = s.port;
+    // (Host header line, expected status): DNS rebinding sends the attacker's own name.
+    let table: &[(&str, u16)] = &[
+        ("Host: 127.0.0.1\r\n", 200),
+        (&format!("Host: 127.0.0.1:{port}\r\n"), 200),
+        (&format!("Host: localhost:{port}\r\n"), 200),
+        (&format!("Host: [::1]:{port}\r\n"), 200),
+        (&format!("Host: rebind.evil.example:{port}\r\n"), 403),
+        (
+            &format!("Host: localhost:{}\r\n", port.wrapping_add(1)),
+            403,
+        ),
+        ("", 403),
+    ];
+    for (host, status) in table {
+        for path in ["/", "/__varde/events"] {
+            if path != "/" && *status == 200 {
+                continue; // an event stream stays open
+            }
+            let r = raw_http(
+                port,
+                &format!("GET {path} HTTP/1.1\r\n{host}Connection: close\r\n\r\n"),
+            )
+            .unwrap();
+            assert_eq!(r.status, *status, "{host:?} {path}");
+            assert_eq!(
+                r.header("X-Content-Type-Options").as_deref(),
+                Some("nosniff")
+            );
+            assert_eq!(r.header("Referrer-Policy").as_deref(), Some("no-referrer"));
+            if *status == 403 {
+                assert!(!r.text().contains("Forside"), "{host:?}: {}", r.text());
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_site_is_never_served() {
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::write(outer.path().join("passwd"), "HEMMELIG-INNHOLD").unwrap();
+    let root = outer.path().join("nettsted");
+    write(&root, "content/_index.md", HOME.as_bytes());
+    write(&root, "static/ok.txt", b"ok");
+    std::os::unix::fs::symlink(outer.path().join("passwd"), root.join("static/leak")).unwrap();
+    let s = serve(&root, &[]);
+    let r = http_get(s.port, "/leak");
+    assert_eq!(r.status, 404);
+    assert!(!r.text().contains("HEMMELIG"), "{}", r.text());
+    // The site does not build while the link is there, so nothing of it is served.
+    let page = http_get(s.port, "/").text();
+    assert!(!page.contains("HEMMELIG"));
 }
 
 #[test]
@@ -278,7 +337,7 @@ fn content_types_404_head_and_etags() {
 
     let head = raw_http(
         s.port,
-        "HEAD /filer/x.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "HEAD /filer/x.css HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
     )
     .unwrap();
     assert_eq!(head.status, 200);
@@ -286,12 +345,12 @@ fn content_types_404_head_and_etags() {
     assert_eq!(head.header("Content-Length").as_deref(), Some("4"));
 
     let etag = http_get(s.port, "/filer/x.css").header("ETag").unwrap();
-    let again = raw_http(s.port, &format!("GET /filer/x.css HTTP/1.1\r\nHost: x\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n")).unwrap();
+    let again = raw_http(s.port, &format!("GET /filer/x.css HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n")).unwrap();
     assert_eq!(again.status, 304);
     assert!(again.body.is_empty());
     let post = raw_http(
         s.port,
-        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
     )
     .unwrap();
     assert_eq!(post.status, 405);
@@ -381,7 +440,9 @@ fn fifty_connections_for_ten_seconds_while_rebuilding() {
                     k += 1;
                     match raw_http(
                         port,
-                        &format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+                        &format!(
+                            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                        ),
                     ) {
                         Ok(r)
                             if r.status == 200 || (r.status == 404 && path == "/finnes-ikke/") =>

@@ -80,9 +80,72 @@ pub fn etag(bytes: &[u8]) -> String {
     format!("\"{h:016x}-{}\"", bytes.len())
 }
 
+/// Whether a request's `Host` header names this preview. A web page on another site can
+/// make a browser send requests here (DNS rebinding: its own name, re-pointed at
+/// 127.0.0.1), but not with a `Host` of ours, so answering only these keeps drafts and the
+/// preview away from other sites. Accepted: `localhost`, `127.0.0.1`, `[::1]` and the bound
+/// address, with this port or none. When the preview is shared on the network
+/// (`--bind 0.0.0.0`), any IP address is accepted too: rebinding needs a domain name.
+pub fn host_allowed(host: Option<&str>, bind: &str, port: u16) -> bool {
+    let Some(host) = host.map(str::trim) else {
+        return false;
+    };
+    let (name, given_port) = match host.rsplit_once(':') {
+        // `[::1]:1111`, `localhost:1111`; a bare IPv6 address has colons but no brackets.
+        Some((name, p)) if !name.is_empty() && (!name.contains(':') || name.ends_with(']')) => {
+            (name, Some(p))
+        }
+        _ => (host, None),
+    };
+    if given_port.is_some_and(|p| p != port.to_string()) {
+        return false;
+    }
+    let name = name.to_ascii_lowercase();
+    let bare = name.trim_start_matches('[').trim_end_matches(']');
+    let bind = bind.trim_start_matches('[').trim_end_matches(']');
+    if matches!(bare, "localhost" | "127.0.0.1" | "::1") || bare == bind {
+        return true;
+    }
+    let shared = matches!(bind, "0.0.0.0" | "::");
+    shared && bare.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// Headers every preview response carries: no guessing of content types, and no referrer
+/// sent to other sites from a preview page (its URLs may name drafts).
+pub const SAFETY_HEADERS: &[(&str, &str)] = &[
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_our_own_host_names_are_answered() {
+        // (Host header, bind address, allowed?)
+        let table: &[(Option<&str>, &str, bool)] = &[
+            (Some("127.0.0.1:1111"), "127.0.0.1", true),
+            (Some("localhost:1111"), "127.0.0.1", true),
+            (Some("LOCALHOST:1111"), "127.0.0.1", true),
+            (Some("[::1]:1111"), "127.0.0.1", true),
+            (Some("localhost"), "127.0.0.1", true),
+            (Some("127.0.0.2:1111"), "127.0.0.2", true),
+            (Some("localhost:2222"), "127.0.0.1", false),
+            (Some("evil.example:1111"), "127.0.0.1", false),
+            (Some("127.0.0.1.evil.example:1111"), "127.0.0.1", false),
+            (Some("localhost.evil.example:1111"), "127.0.0.1", false),
+            (Some(""), "127.0.0.1", false),
+            (None, "127.0.0.1", false),
+            (Some("192.168.1.20:1111"), "127.0.0.1", false),
+            (Some("192.168.1.20:1111"), "0.0.0.0", true),
+            (Some("[fe80::1]:1111"), "::", true),
+            (Some("evil.example:1111"), "0.0.0.0", false),
+        ];
+        for &(host, bind, ok) in table {
+            assert_eq!(host_allowed(host, bind, 1111), ok, "{host:?} on {bind}");
+        }
+    }
 
     #[test]
     fn traversal_in_every_spelling_is_refused() {

@@ -93,6 +93,9 @@ struct Shared {
     errors: RwLock<Option<Arc<String>>>,
     listeners: Mutex<Vec<Sender<&'static str>>>,
     builds: AtomicU64,
+    /// The address and port the server listens on, for checking `Host` headers.
+    bind: String,
+    port: u16,
 }
 
 impl Shared {
@@ -404,6 +407,8 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         errors: RwLock::new(None),
         listeners: Mutex::new(Vec::new()),
         builds: AtomicU64::new(0),
+        bind: opts.bind.clone(),
+        port: opts.port,
     });
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let started = Instant::now();
@@ -518,7 +523,10 @@ fn open_browser(url: &str) {
     }
 }
 
-fn respond<R: std::io::Read>(req: Request, resp: Response<R>) {
+fn respond<R: std::io::Read>(req: Request, mut resp: Response<R>) {
+    for (name, value) in http::SAFETY_HEADERS {
+        resp.add_header(header(name, value));
+    }
     let _ = req.respond(resp);
 }
 
@@ -530,6 +538,20 @@ fn text(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
 }
 
 fn handle(req: Request, shared: &Arc<Shared>) {
+    let host = req
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string());
+    if !http::host_allowed(host.as_deref(), &shared.bind, shared.port) {
+        return respond(
+            req,
+            text(
+                403,
+                "this preview only answers requests for localhost or 127.0.0.1\n",
+            ),
+        );
+    }
     let url = req.url().to_string();
     let path_only = url.split('?').next().unwrap_or("");
     if path_only == live::EVENTS_PATH {
@@ -621,7 +643,7 @@ fn events(req: Request, shared: &Shared) {
         l.push(tx);
     }
     let mut w = req.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: connected\n\n";
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n\r\n: connected\n\n";
     if w.write_all(head.as_bytes())
         .and_then(|_| w.flush())
         .is_err()
