@@ -238,8 +238,9 @@ impl Diagnostics {
             (&a.file, a.line, a.column, a.severity, &a.message)
                 .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
         });
-        self.items
-            .dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+        self.items.dedup_by(|a, b| {
+            a.file == b.file && a.line == b.line && a.column == b.column && a.message == b.message
+        });
     }
 
     /// Everything as the terminal shows it, with a closing count.

@@ -240,3 +240,26 @@ fn paths_that_become_file_names_follow_one_rule() {
     assert!(out.join("gammel/side.html").is_file());
     assert!(out.join("Støtte/index.html").is_file());
 }
+
+#[test]
+fn a_stray_closing_tag_never_closes_the_theme_wrapper() {
+    let build_page = |body: &str| {
+        let dir = site(&[
+            ("content/_index.md", HOME),
+            ("content/a.md", &format!("---\ntitle: A\n---\n{body}")),
+        ]);
+        let out = dir.path().join("public");
+        let r = build(dir.path(), &out, &[]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let html = std::fs::read_to_string(out.join("a/index.html")).unwrap();
+        (html, r.stderr)
+    };
+    let (plain, _) = build_page("tekst  mer\n");
+    let (stray, stderr) = build_page("tekst </div> mer </main></span>\n");
+    for tag in ["</div>", "</main>", "</span>"] {
+        assert_eq!(count(&stray, tag), count(&plain, tag), "{tag}");
+    }
+    assert!(stray.contains("&lt;/div&gt;"), "{stray}");
+    // Each tag is reported, not only the first.
+    assert_eq!(count(&stderr, "raw HTML is shown as text"), 3, "{stderr}");
+}

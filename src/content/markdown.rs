@@ -264,7 +264,8 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
     let mut heading_text = String::new();
     let mut flat_toc: Vec<TocEntry> = Vec::new();
     let mut more_at: Option<usize> = None;
-    let mut warned_html = false;
+    // Language tags (`<div lang="se">`) open and not yet closed, innermost last.
+    let mut open_lang: Vec<&'static str> = Vec::new();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let start = base + range.start;
@@ -352,21 +353,31 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
                     more_at = Some(events.len());
                     continue;
                 }
-                if links.raw_html || is_lang_tag(trimmed) {
+                // A language tag is let through only as a balanced pair: a stray `</div>`
+                // would close the theme's own wrapper early.
+                let lang_tag = match lang_tag(trimmed) {
+                    Some(LangTag::Open(t)) => {
+                        open_lang.push(t);
+                        true
+                    }
+                    Some(LangTag::Close(t)) if open_lang.last() == Some(&t) => {
+                        open_lang.pop();
+                        true
+                    }
+                    _ => false,
+                };
+                if links.raw_html || lang_tag {
                     Event::Html(html)
                 } else if trimmed.starts_with("<!--") && trimmed.ends_with("-->") {
                     // Comments are notes to other editors: drop them rather than show them.
                     continue;
                 } else {
-                    if !warned_html {
-                        warned_html = true;
-                        ctx.diags.push(
-                            Diagnostic::warning("raw HTML is shown as text on this page")
-                                .in_file(&file.rel)
-                                .at_offset(&file.text, offset, trimmed.len().min(40))
-                                .hint("write it in Markdown, or set `raw_html: true` in site.yaml if you trust every editor"),
-                        );
-                    }
+                    ctx.diags.push(
+                        Diagnostic::warning("raw HTML is shown as text on this page")
+                            .in_file(&file.rel)
+                            .at_offset(&file.text, offset, trimmed.len().min(40))
+                            .hint("write it in Markdown, or set `raw_html: true` in site.yaml if you trust every editor"),
+                    );
                     Event::Text(html)
                 }
             }
@@ -375,6 +386,14 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
         events.push(event);
     }
 
+    // A language passage left open is closed where the page ends, inside the page.
+    for tag in open_lang.into_iter().rev() {
+        events.push(Event::Html(CowStr::from(if tag == "div" {
+            "</div>\n"
+        } else {
+            "</span>"
+        })));
+    }
     let summary_events: &[Event<'_>] = match more_at {
         Some(i) => &events[..i],
         None => first_paragraph(&events),
@@ -391,25 +410,32 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
     (out, ctx.diags)
 }
 
+#[derive(Debug, PartialEq)]
+enum LangTag {
+    Open(&'static str),
+    Close(&'static str),
+}
+
 /// `<span lang="en">`, `<div lang="se">` and their end tags: the one piece of HTML allowed
 /// without `raw_html`, so editors can mark a passage in another language (WCAG 3.1.2). The
-/// language code is checked, so nothing else can ride along.
-fn is_lang_tag(html: &str) -> bool {
-    if matches!(html, "</span>" | "</div>") {
-        return true;
+/// language code is checked, so nothing else can ride along; the caller lets an end tag
+/// through only when it closes an open one.
+fn lang_tag(html: &str) -> Option<LangTag> {
+    match html {
+        "</span>" => return Some(LangTag::Close("span")),
+        "</div>" => return Some(LangTag::Close("div")),
+        _ => {}
     }
-    let Some(rest) = html
-        .strip_prefix("<span lang=\"")
-        .or_else(|| html.strip_prefix("<div lang=\""))
-    else {
-        return false;
+    let (tag, rest) = if let Some(r) = html.strip_prefix("<span lang=\"") {
+        ("span", r)
+    } else {
+        ("div", html.strip_prefix("<div lang=\"")?)
     };
-    let Some(code) = rest.strip_suffix("\">") else {
-        return false;
-    };
-    (2..=12).contains(&code.len())
+    let code = rest.strip_suffix("\">")?;
+    ((2..=12).contains(&code.len())
         && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        && code.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && code.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+    .then_some(LangTag::Open(tag))
 }
 
 /// `text.split_whitespace().count()`, 64 bytes at a time. A block without a byte that may
@@ -622,9 +648,46 @@ mod tests {
         let (r, d) = md("a.md", "Hei <script>alert(1)</script>\n", false);
         assert!(!r.html.contains("<script>"), "{}", r.html);
         assert!(r.html.contains("&lt;script&gt;"));
-        assert_eq!(d.len(), 1);
+        // One warning per tag: the opening and the closing one.
+        assert_eq!(d.len(), 2);
         let (r, _) = md("a.md", "Hei <b>du</b>\n", true);
         assert!(r.html.contains("<b>du</b>"));
+    }
+
+    #[test]
+    fn stray_closing_tags_are_text_and_every_one_is_reported() {
+        // (Markdown, must not contain, must contain, warnings)
+        let table: &[(&str, &str, &str, usize)] = &[
+            ("tekst </div> mer\n", "</div>", "&lt;/div&gt;", 1),
+            (
+                "</div>\n\n</div>\n\ntekst </span>\n",
+                "</div>",
+                "&lt;/span&gt;",
+                3,
+            ),
+            (
+                "<span lang=\"en\">hi</span></span>\n",
+                "</span></span>",
+                "<span lang=\"en\">hi</span>&lt;/span&gt;",
+                1,
+            ),
+            (
+                "<div lang=\"se\">\n\nBures.\n\n</span>\n\n</div>\n\n</div>\n",
+                "</div>\n</div>",
+                "&lt;/span&gt;",
+                2,
+            ),
+            ("<b>a</b> og <i>b</i>\n", "<b>", "&lt;i&gt;", 4),
+        ];
+        for &(text, never, always, warnings) in table {
+            let (r, d) = md("a.md", text, false);
+            assert!(!r.html.contains(never), "{text:?}: {}", r.html);
+            assert!(r.html.contains(always), "{text:?}: {}", r.html);
+            assert_eq!(d.len(), warnings, "{text:?}: {d:?}");
+        }
+        // A passage left open is closed at the end of the page, not by the theme's tags.
+        let (r, _) = md("a.md", "<div lang=\"se\">\n\nBures.\n", false);
+        assert!(r.html.trim_end().ends_with("</div>"), "{}", r.html);
     }
 
     #[test]
@@ -643,7 +706,9 @@ mod tests {
             false,
         );
         assert!(r.html.contains("&lt;span lang"), "{}", r.html);
-        assert_eq!(d.len(), 1);
+        // The refused opening tag, and the end tag that then closes nothing.
+        assert!(r.html.contains("&lt;/span&gt;"), "{}", r.html);
+        assert_eq!(d.len(), 2);
     }
 
     #[test]
