@@ -47,6 +47,8 @@ pub struct BuildReport {
     pub files_written: usize,
     pub out: PathBuf,
     pub elapsed: Duration,
+    /// What the build did besides building: staging folders of killed builds it removed.
+    pub notes: Vec<String>,
 }
 
 /// A build that did not write anything; the previous output is untouched.
@@ -195,11 +197,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     let out = match output::check_out_dir(root, &out) {
         Ok(o) => o,
-        Err(msg) => {
-            diags.push(Diagnostic::error(msg).hint("choose another --out folder"));
+        Err(d) => {
+            diags.push(d);
             return Err(fail(diags));
         }
     };
+    output::remove_on_interrupt();
 
     // The staging folder is only created once the content is known to be good, and is
     // removed again (when dropped) if rendering fails.
@@ -217,7 +220,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         Some(r) => r,
         None => return Err(fail(diags)),
     };
-    let Some(staging) = staging else {
+    let Some(mut staging) = staging else {
         return Err(fail(diags));
     };
     let (pages, sections) = (site.pages.len(), site.sections.len());
@@ -234,15 +237,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             }
         }
     }
+    let mut notes = std::mem::take(&mut staging.cleaned);
     let mut t = timing::Timer::new();
     let committed = staging.commit();
     t.lap("swap output folders");
-    if let Err(e) = committed {
-        diags.push(Diagnostic::error(format!(
-            "cannot move the new site into {}: {e}",
-            out.display()
-        )));
-        return Err(fail(diags));
+    match committed {
+        Ok(kept) => notes.extend(kept),
+        Err(e) => {
+            diags.push(Diagnostic::error(format!(
+                "cannot move the new site into {}: {e}",
+                out.display()
+            )));
+            return Err(fail(diags));
+        }
     }
     diags.sort();
     Ok(BuildReport {
@@ -252,6 +259,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         files_written,
         out,
         elapsed: started.elapsed(),
+        notes,
     })
 }
 

@@ -130,6 +130,9 @@ fn main() -> ExitCode {
             match build(&opts) {
                 Ok(report) => {
                     eprint!("{}", report.diagnostics.render(color));
+                    for note in &report.notes {
+                        eprintln!("note: {note}");
+                    }
                     eprintln!(
                         "built {} pages in {} sections ({} files) into {} in {} ms",
                         report.pages,

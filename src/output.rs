@@ -1,12 +1,62 @@
 //! Write: the built site goes into a staging folder beside the output folder and is swapped
 //! in only when the whole build succeeded, so a failed build leaves the old output as it was.
-//! Nothing outside the output folder (and our own staging folders) is ever deleted.
+//!
+//! varde deletes only what it wrote. Every output folder holds a manifest (`MANIFEST`) of
+//! the files varde wrote there; a build replaces a folder only when it is empty or every
+//! file in it is in its manifest, and removes the old output file by file from that list.
+//! Staging folders are named `.<out>.varde-{new,scratch,old}-<pid>`: an interrupted build's
+//! are removed on Ctrl-C or SIGTERM, and a killed build's by the next build.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::content::CONTENT_DIR;
+use crate::diagnostics::Diagnostic;
+
+/// The list of files varde wrote, at the top of every output folder.
+pub const MANIFEST: &str = ".varde-manifest";
+const MANIFEST_HEAD: &str =
+    "# Written by varde: the files of this build. varde replaces or removes only these.\n";
+
+/// Staging folders of builds under way, removed if the process is interrupted. The swap
+/// holds the lock across its two renames, so an interrupt never lands between them.
+static ACTIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// On Ctrl-C or SIGTERM, removes the unfinished build's staging folders and exits with 130.
+/// Installed once per process; a process that already has a handler (the preview) keeps it.
+pub fn remove_on_interrupt() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            let active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
+            for dir in active.iter() {
+                // Render threads may still be adding files: try again a few times.
+                for _ in 0..5 {
+                    if fs::remove_dir_all(dir).is_ok() || !dir.exists() {
+                        break;
+                    }
+                }
+            }
+            eprintln!(
+                "\ninterrupted: the unfinished build was removed; the previous output is unchanged"
+            );
+            std::process::exit(130);
+        });
+    });
+}
+
+fn register(dirs: &[&Path]) {
+    let mut active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
+    active.extend(dirs.iter().map(|d| d.to_path_buf()));
+}
+
+fn unregister(dirs: &[&Path]) {
+    let mut active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
+    active.retain(|a| !dirs.contains(&a.as_path()));
+}
 
 /// Where rendered files go: a staging folder on disk (`varde build`) or memory (`varde serve`).
 pub trait Sink: Sync {
@@ -25,19 +75,21 @@ impl Sink for Staging {
     }
 }
 
+/// `.public.varde-new-4711` for the output folder `public`, kind `new` and process 4711.
+fn staging_name(out: &Path, kind: &str, pid: u32) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = out.parent().unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.varde-{kind}-{pid}"))
+}
+
 impl Staging {
     /// A folder for the search index's temporary files (it reads its pages from disk):
     /// beside the staging folder, on the same disk, and inside no folder we publish.
     pub fn scratch_dir(&self) -> PathBuf {
-        let name = self
-            .tmp
-            .file_name()
-            .map(|n| {
-                n.to_string_lossy()
-                    .replace(".varde-new-", ".varde-scratch-")
-            })
-            .unwrap_or_else(|| format!(".varde-scratch-{}", std::process::id()));
-        self.tmp.with_file_name(name)
+        staging_name(&self.out, "scratch", std::process::id())
     }
 }
 
@@ -46,6 +98,10 @@ pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
     committed: bool,
+    /// Every file written, relative to the output folder: the manifest.
+    written: Mutex<Vec<String>>,
+    /// Folders of earlier, killed builds that `new` removed.
+    pub cleaned: Vec<String>,
 }
 
 fn absolute(p: &Path) -> io::Result<PathBuf> {
@@ -83,80 +139,233 @@ fn absolute(p: &Path) -> io::Result<PathBuf> {
     Ok(resolved)
 }
 
-/// Refuses output folders whose replacement would destroy the site's sources.
-pub fn check_out_dir(root: &Path, out: &Path) -> Result<PathBuf, String> {
-    let root = absolute(root).map_err(|e| e.to_string())?;
-    let out = absolute(out).map_err(|e| e.to_string())?;
+/// Refuses output folders whose replacement would destroy the site's sources or any file
+/// varde did not write there.
+pub fn check_out_dir(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic> {
+    let refuse = |msg: String| Diagnostic::error(msg).hint("choose another --out folder");
+    let root = absolute(root).map_err(|e| refuse(e.to_string()))?;
+    let out = absolute(out).map_err(|e| refuse(e.to_string()))?;
     if out.parent().is_none() {
-        return Err("the output folder cannot be the file-system root".into());
+        return Err(refuse(
+            "the output folder cannot be the file-system root".into(),
+        ));
     }
     if root.starts_with(&out) {
-        return Err(format!(
+        return Err(refuse(format!(
             "the output folder {} is the site folder or contains it, and would be replaced",
             out.display()
-        ));
+        )));
     }
     for keep in [CONTENT_DIR, "themes", "templates", "static"] {
         if out.starts_with(root.join(keep)) {
-            return Err(format!(
+            return Err(refuse(format!(
                 "the output folder {} is inside the site's {keep}/ folder",
                 out.display()
-            ));
+            )));
         }
     }
     if out.join(CONTENT_DIR).exists() || out.join(crate::config::FILE).exists() {
-        return Err(format!(
+        return Err(refuse(format!(
             "the output folder {} holds a {CONTENT_DIR}/ folder or {}: it looks like a site, not a build",
             out.display(),
             crate::config::FILE
-        ));
+        )));
     }
     if let Some(home) = std::env::var_os("HOME") {
         if out == Path::new(&home) {
-            return Err("the output folder cannot be your home folder".into());
+            return Err(refuse(
+                "the output folder cannot be your home folder".into(),
+            ));
         }
     }
     if out.is_dir() {
         let empty = fs::read_dir(&out)
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
-        if !empty && !out.join("index.html").exists() {
-            return Err(format!(
-                "the output folder {} is not empty and does not look like a built site (no index.html), so varde will not replace it",
+        if empty {
+            return Ok(out);
+        }
+        let Some(listed) = read_manifest(&out) else {
+            return Err(Diagnostic::error(format!(
+                "the output folder {} is not empty and was not written by varde (it has no {MANIFEST}), so varde will not replace it",
                 out.display()
-            ));
+            ))
+            .hint("empty the folder or choose another --out folder; if it is a build by an older varde, delete it once, and later builds will be recognised"));
+        };
+        let foreign = foreign_files(&out, &listed);
+        if !foreign.is_empty() {
+            let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
+            let more = if foreign.len() > 5 {
+                format!(" and {} more", foreign.len() - 5)
+            } else {
+                String::new()
+            };
+            return Err(Diagnostic::error(format!(
+                "the output folder {} holds {} file{} varde did not write: {}{more}",
+                out.display(),
+                foreign.len(),
+                if foreign.len() == 1 { "" } else { "s" },
+                shown.join(", ")
+            ))
+            .hint("varde never deletes a file it did not write: move these out of the folder (files to publish belong in static/), or choose another --out folder"));
         }
     } else if out.exists() {
-        return Err(format!(
+        return Err(refuse(format!(
             "the output path {} is a file, not a folder",
             out.display()
-        ));
+        )));
     }
     Ok(out)
 }
 
+/// The files an output folder's manifest lists, or `None` when it has none.
+fn read_manifest(dir: &Path) -> Option<HashSet<String>> {
+    let text = fs::read_to_string(dir.join(MANIFEST)).ok()?;
+    Some(
+        text.lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// Files (and links) below `dir` that its manifest does not list, sorted.
+fn foreign_files(dir: &Path, listed: &HashSet<String>) -> Vec<String> {
+    let mut out = vec![];
+    for e in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let Ok(e) = e else { continue };
+        if e.file_type().is_dir() {
+            continue;
+        }
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(e.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel != MANIFEST && !listed.contains(&rel) {
+            out.push(rel);
+        }
+    }
+    out
+}
+
+/// Removes the files `dir`'s manifest lists, then the folders left empty, then `dir` if
+/// nothing else is in it. Returns whether `dir` is gone; anything varde did not write stays.
+/// Only what a walk that follows no links finds is removed, so neither a `..` in the
+/// manifest nor a folder replaced by a link can lead a removal out of `dir`.
+fn remove_listed(dir: &Path) -> io::Result<bool> {
+    use rayon::prelude::*;
+    let listed = read_manifest(dir).unwrap_or_default();
+    let mut files = vec![];
+    let mut folders = vec![];
+    for e in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let Ok(e) = e else { continue };
+        if e.file_type().is_dir() {
+            folders.push(e.into_path());
+            continue;
+        }
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(e.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == MANIFEST || listed.contains(&rel) {
+            files.push(e.into_path());
+        }
+    }
+    files
+        .par_iter()
+        .try_for_each(|f| match fs::remove_file(f) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        })?;
+    // The walk lists a folder after its contents, so each is empty when its turn comes
+    // unless something varde did not write is still in it.
+    for f in folders {
+        let _ = fs::remove_dir(f);
+    }
+    Ok(fs::remove_dir(dir).is_ok())
+}
+
+/// Whether process `pid` is gone. `None` where that cannot be told (no `/proc`).
+fn process_gone(pid: u32) -> Option<bool> {
+    let proc = Path::new("/proc");
+    proc.join("self")
+        .exists()
+        .then(|| !proc.join(pid.to_string()).exists())
+}
+
+/// Removes the staging folders that killed builds of `out` left beside it (`kill -9`, a
+/// power cut): ours by name, of a process that no longer runs. An old output found there
+/// is removed by its manifest, so a file varde did not write stays. Returns what it did.
+fn clean_leftovers(out: &Path) -> Vec<String> {
+    let mut said = vec![];
+    let Some(name) = out.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return said;
+    };
+    let parent = out.parent().unwrap_or(Path::new("."));
+    let prefix = format!(".{name}.varde-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return said;
+    };
+    let mut found: Vec<(String, String, u32)> = entries
+        .filter_map(|e| {
+            let file = e.ok()?.file_name().to_string_lossy().into_owned();
+            let rest = file.strip_prefix(&prefix)?;
+            let (kind, pid) = rest.split_once('-')?;
+            let pid: u32 = pid.parse().ok()?;
+            matches!(kind, "new" | "scratch" | "old").then(|| (file.clone(), kind.to_string(), pid))
+        })
+        .collect();
+    found.sort();
+    for (file, kind, pid) in found {
+        if pid == std::process::id() || process_gone(pid) != Some(true) {
+            continue;
+        }
+        let path = parent.join(&file);
+        if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        let done = if kind == "old" {
+            remove_listed(&path).unwrap_or(false)
+        } else {
+            fs::remove_dir_all(&path).is_ok()
+        };
+        said.push(if done {
+            format!("removed {file}, left by an interrupted build (process {pid})")
+        } else {
+            format!("{file} was left by an interrupted build (process {pid}); varde removed what it had written there, and left the rest")
+        });
+    }
+    said
+}
+
 impl Staging {
-    /// Creates the staging folder next to `out` (same file system, so the swap is a rename).
+    /// Creates the staging folder next to `out` (same file system, so the swap is a rename),
+    /// after removing what killed builds left there.
     pub fn new(out: PathBuf) -> io::Result<Staging> {
         let parent = out
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
         fs::create_dir_all(&parent)?;
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let tmp = parent.join(format!(".{name}.varde-new-{}", std::process::id()));
+        let cleaned = clean_leftovers(&out);
+        let tmp = staging_name(&out, "new", std::process::id());
         if tmp.exists() {
             fs::remove_dir_all(&tmp)?;
         }
-        fs::create_dir(&tmp)?;
-        Ok(Staging {
-            out,
+        let staging = Staging {
             tmp,
             committed: false,
-        })
+            written: Mutex::new(Vec::new()),
+            cleaned,
+            out,
+        };
+        register(&[&staging.tmp, &staging.scratch_dir()]);
+        fs::create_dir(&staging.tmp)?;
+        Ok(staging)
     }
 
     /// Where a site path lands (`/nas/` -> `nas/index.html`, `/sitemap.xml` -> `sitemap.xml`).
@@ -164,12 +373,22 @@ impl Staging {
         self.tmp.join(rel_file(site_path))
     }
 
+    fn record(&self, site_path: &str) {
+        let rel = rel_file(site_path).to_string_lossy().replace('\\', "/");
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(rel);
+    }
+
     pub fn write(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
         let file = self.file_for(site_path);
         if let Some(dir) = file.parent() {
             fs::create_dir_all(dir)?;
         }
-        fs::write(file, bytes)
+        fs::write(file, bytes)?;
+        self.record(site_path);
+        Ok(())
     }
 
     pub fn copy(&self, source: &Path, site_path: &str) -> io::Result<()> {
@@ -177,35 +396,50 @@ impl Staging {
         if let Some(dir) = file.parent() {
             fs::create_dir_all(dir)?;
         }
-        fs::copy(source, file).map(|_| ())
+        fs::copy(source, file)?;
+        self.record(site_path);
+        Ok(())
     }
 
-    /// Swaps the staging folder in. The old output is renamed aside first and removed last,
-    /// so at every moment one complete site is in place.
-    pub fn commit(mut self) -> io::Result<()> {
-        let old = self.tmp.with_file_name(format!(
-            ".{}.varde-old-{}",
-            self.out
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
+    /// Writes the manifest and swaps the staging folder in. The old output is renamed aside
+    /// first and removed last (only the files its manifest lists), so at every moment one
+    /// complete site is in place. Returns a note when the old output held files varde did
+    /// not write (put there during the build), which stay in the folder it names.
+    pub fn commit(mut self) -> io::Result<Option<String>> {
+        let mut written =
+            std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        written.sort_unstable();
+        written.dedup();
+        let mut manifest = String::with_capacity(MANIFEST_HEAD.len() + written.len() * 32);
+        manifest.push_str(MANIFEST_HEAD);
+        for rel in &written {
+            manifest.push_str(rel);
+            manifest.push('\n');
+        }
+        fs::write(self.tmp.join(MANIFEST), manifest)?;
+        let old = staging_name(&self.out, "old", std::process::id());
         let had_old = self.out.exists();
-        if had_old {
-            fs::rename(&self.out, &old)?;
-        }
-        if let Err(e) = fs::rename(&self.tmp, &self.out) {
+        {
+            let _swap = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
             if had_old {
-                let _ = fs::rename(&old, &self.out);
+                fs::rename(&self.out, &old)?;
             }
-            return Err(e);
+            if let Err(e) = fs::rename(&self.tmp, &self.out) {
+                if had_old {
+                    let _ = fs::rename(&old, &self.out);
+                }
+                return Err(e);
+            }
+            self.committed = true;
         }
-        self.committed = true;
-        if had_old {
-            remove_parallel(&old)?;
+        unregister(&[&self.tmp, &self.scratch_dir()]);
+        if had_old && !remove_listed(&old)? {
+            return Ok(Some(format!(
+                "the old output held files varde did not write; they are kept in {}",
+                old.display()
+            )));
         }
-        Ok(())
+        Ok(None)
     }
 }
 
@@ -213,27 +447,9 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.tmp);
+            unregister(&[&self.tmp, &self.scratch_dir()]);
         }
     }
-}
-
-/// Removes a folder tree (our own old output), its top-level entries in parallel: on a big
-/// site, deleting the previous build is a good share of the build's time.
-fn remove_parallel(dir: &Path) -> io::Result<()> {
-    use rayon::prelude::*;
-    let entries: Vec<PathBuf> = fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.par_iter().try_for_each(|p| {
-        // Never follow a link out of the folder: remove the link itself.
-        let meta = fs::symlink_metadata(p)?;
-        if meta.is_dir() {
-            fs::remove_dir_all(p)
-        } else {
-            fs::remove_file(p)
-        }
-    })?;
-    fs::remove_dir(dir)
 }
 
 /// `/nas/` -> `nas/index.html`; `/a/b.xml` -> `a/b.xml`.

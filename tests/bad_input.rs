@@ -281,7 +281,7 @@ fn refuses_output_folders_that_would_destroy_sources() {
     let r = build(dir.path(), &other, &[]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("does not look like a built site"),
+        r.stderr.contains("was not written by varde"),
         "{}",
         r.stderr
     );

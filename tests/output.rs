@@ -1,0 +1,213 @@
+//! The output folder is varde's only where varde wrote it: a build never deletes a file it
+//! did not write, cleans up after itself when stopped or killed, and reports a failing disk
+//! once, with its own exit code, leaving the old output as it was.
+
+mod common;
+use common::*;
+
+use std::fs;
+use std::path::Path;
+
+const HOME: &str = "---\ntitle: Forside\n---\nHei.\n";
+
+/// Folders beside `out` that look like varde's staging folders.
+fn staging_folders(parent: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(parent)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".varde-"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_folder_varde_did_not_write_is_never_emptied() {
+    let dir = site(&[("content/_index.md", HOME)]);
+    let out = dir.path().join("ut");
+    // Looks like a built site (it has index.html) but varde never wrote it.
+    write(&out, "index.html", b"<p>gammel</p>");
+    write(&out, "viktig/regnskap.xlsx", b"tall");
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("was not written by varde"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("help: empty the folder"), "{}", r.stderr);
+    assert_eq!(fs::read(out.join("viktig/regnskap.xlsx")).unwrap(), b"tall");
+    assert_eq!(fs::read(out.join("index.html")).unwrap(), b"<p>gammel</p>");
+}
+
+#[test]
+fn a_file_added_to_varde_output_is_named_and_kept() {
+    let dir = site(&[("content/_index.md", HOME)]);
+    let out = dir.path().join("public");
+    assert_eq!(build(dir.path(), &out, &[]).code, 0);
+    let manifest = fs::read_to_string(out.join(".varde-manifest")).unwrap();
+    assert!(manifest.lines().any(|l| l == "index.html"), "{manifest}");
+    assert!(manifest.lines().any(|l| l == "sitemap.xml"), "{manifest}");
+    write(&out, "viktig/regnskap.xlsx", b"tall");
+    let before = snapshot(&out);
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("holds 1 file varde did not write: viktig/regnskap.xlsx"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(snapshot(&out), before);
+    // Moved out, the next build replaces the folder as usual.
+    fs::remove_dir_all(out.join("viktig")).unwrap();
+    assert_eq!(build(dir.path(), &out, &[]).code, 0);
+    assert!(staging_folders(dir.path()).is_empty());
+}
+
+#[test]
+fn a_tampered_manifest_cannot_lead_a_removal_outside() {
+    let dir = site(&[("content/_index.md", HOME)]);
+    let out = dir.path().join("public");
+    assert_eq!(build(dir.path(), &out, &[]).code, 0);
+    write(dir.path(), "utenfor.txt", b"bli");
+    let mut m = fs::read_to_string(out.join(".varde-manifest")).unwrap();
+    m.push_str("../utenfor.txt\n/etc/hostname\n");
+    fs::write(out.join(".varde-manifest"), m).unwrap();
+    assert_eq!(build(dir.path(), &out, &[]).code, 0);
+    assert_eq!(fs::read(dir.path().join("utenfor.txt")).unwrap(), b"bli");
+    #[cfg(unix)]
+    {
+        // A folder of the output replaced by a link: the link goes, never what it points to.
+        let keep = tempfile::tempdir().unwrap();
+        write(keep.path(), "index.html", b"bli");
+        fs::remove_dir_all(out.join("css")).unwrap();
+        std::os::unix::fs::symlink(keep.path(), out.join("css")).unwrap();
+        let r = build(dir.path(), &out, &[]);
+        assert_eq!(
+            r.code, 1,
+            "a link varde did not write is foreign: {}",
+            r.stderr
+        );
+        assert_eq!(fs::read(keep.path().join("index.html")).unwrap(), b"bli");
+    }
+}
+
+/// A process id that is no longer running.
+fn dead_pid() -> u32 {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+#[test]
+fn staging_folders_of_killed_builds_are_removed_by_the_next_build() {
+    let dir = site(&[("content/_index.md", HOME)]);
+    let root = dir.path();
+    let out = root.join("public");
+    let dead = dead_pid();
+    // What `kill -9` leaves: a half-written site, search scratch, and an old output that
+    // holds one file varde did not write.
+    write(
+        root,
+        &format!(".public.varde-new-{dead}/nas/index.html"),
+        b"halv",
+    );
+    write(
+        root,
+        &format!(".public.varde-scratch-{dead}/a/index.html"),
+        b"x",
+    );
+    let old = format!(".public.varde-old-{dead}");
+    write(root, &format!("{old}/index.html"), b"gammel");
+    write(
+        root,
+        &format!("{old}/.varde-manifest"),
+        b"# varde\nindex.html\n",
+    );
+    write(root, &format!("{old}/egen.txt"), b"ikke varde sin");
+    // A build still running (this test's own process) is left alone, as is a name that
+    // only looks like ours.
+    let live = format!(".public.varde-new-{}", std::process::id());
+    write(root, &format!("{live}/index.html"), b"pagar");
+    write(root, ".public.varde-new-abc/x", b"x");
+    let r = build(root, &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "note: removed .public.varde-new-{dead}, left by an interrupted build"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(r
+        .stderr
+        .contains(&format!("removed .public.varde-scratch-{dead}")));
+    assert!(r
+        .stderr
+        .contains(&format!("{old} was left by an interrupted build")));
+    let mut left = vec![old.clone(), ".public.varde-new-abc".into(), live];
+    left.sort();
+    assert_eq!(staging_folders(root), left);
+    assert_eq!(
+        fs::read(root.join(&old).join("egen.txt")).unwrap(),
+        b"ikke varde sin"
+    );
+    assert!(!root.join(&old).join("index.html").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_during_a_build_removes_the_unfinished_build() {
+    // Large enough that the build is still running when the signal comes.
+    let dir = site(&[("content/_index.md", HOME)]);
+    let root = dir.path();
+    for i in 0..3000 {
+        write(
+            root,
+            &format!("content/s{}/side-{i}.md", i % 20),
+            format!("---\ntitle: Side {i}\n---\nTekst om side {i}.\n\n## Mer\n\nOg mer.\n")
+                .as_bytes(),
+        );
+    }
+    let out = root.join("public");
+    fs::create_dir_all(&out).unwrap();
+    let mut child = varde()
+        .args(["build", "--no-search", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let staging = root.join(format!(".public.varde-new-{}", child.id()));
+    let started = std::time::Instant::now();
+    while !staging.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "no staging folder appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.code() == Some(0) {
+        panic!("the build finished before the signal; make the site larger: {stderr}");
+    }
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(
+        staging_folders(root).is_empty(),
+        "{:?}",
+        staging_folders(root)
+    );
+    // The output folder was empty before, and is still.
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 0);
+}
