@@ -174,7 +174,7 @@ fn sigterm_during_a_build_removes_the_unfinished_build() {
     }
     let out = root.join("public");
     fs::create_dir_all(&out).unwrap();
-    let mut child = varde()
+    let child = varde()
         .args(["build", "--no-search", "--root"])
         .arg(root)
         .arg("--out")
