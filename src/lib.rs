@@ -45,6 +45,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub sections: usize,
     pub files_written: usize,
+    /// Markdown files that did not become pages (each with its reason).
+    pub left_out: content::LeftOut,
     pub out: PathBuf,
     pub elapsed: Duration,
     /// What the build did besides building: staging folders of killed builds it removed.
@@ -223,7 +225,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let Some(mut staging) = staging else {
         return Err(fail(diags));
     };
-    let (pages, sections) = (site.pages.len(), site.sections.len());
+    let (pages, sections, left_out) = (site.pages.len(), site.sections.len(), site.left_out);
     let language = site.config.language.clone();
     // The search index is where a build's memory peaks: the model goes first.
     drop_later(site);
@@ -257,6 +259,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         pages,
         sections,
         files_written,
+        left_out,
         out,
         elapsed: started.elapsed(),
         notes,

@@ -109,6 +109,14 @@ enum NewKind {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -133,8 +141,21 @@ fn main() -> ExitCode {
                     for note in &report.notes {
                         eprintln!("note: {note}");
                     }
+                    let left = report.left_out;
+                    let skipped = match (left.drafts, left.private) {
+                        (0, 0) => String::new(),
+                        (d, 0) => format!("; {d} draft{} left out", plural(d)),
+                        (0, p) => {
+                            format!("; {p} Markdown file{} under `_` names left out", plural(p))
+                        }
+                        (d, p) => format!(
+                            "; {} Markdown files left out ({d} draft{}, {p} under `_` names)",
+                            d + p,
+                            plural(d)
+                        ),
+                    };
                     eprintln!(
-                        "built {} pages in {} sections ({} files) into {} in {} ms",
+                        "built {} pages in {} sections ({} files) into {} in {} ms{skipped}",
                         report.pages,
                         report.sections,
                         report.files_written,

@@ -211,3 +211,101 @@ fn sigterm_during_a_build_removes_the_unfinished_build() {
     // The output folder was empty before, and is still.
     assert_eq!(fs::read_dir(&out).unwrap().count(), 0);
 }
+
+#[test]
+fn every_markdown_file_becomes_a_page_or_is_named_and_no_source_is_published() {
+    // A site as Jekyll and GitHub docs lay it out, moved into content/ as it is.
+    let page = |t: &str| format!("---\ntitle: {t}\n---\nOm {t}.\n");
+    let dir = site(&[
+        ("content/index.md", &page("Forside")),
+        ("content/_config.yml", "title: Gammel\n"),
+        (
+            "content/_layouts/default.html",
+            "<html>{{ content }}</html>",
+        ),
+        ("content/_posts/2020-01-01-nytt.md", &page("Nytt")),
+        ("content/Gemfile", "source 'https://rubygems.org'\n"),
+        ("content/om.markdown", &page("Om oss")),
+        (
+            "content/mal.html",
+            "---\nlayout: x\n---\n<p>{{ page.title }}</p>",
+        ),
+        ("content/ferdig.html", "<p>ferdig</p>"),
+        ("content/docs/index.md", &page("Dokumentasjon")),
+        ("content/docs/installere.md", &page("Installere")),
+        ("content/docs/bruk.md", &page("Bruk")),
+        // A real bundle: index.md and nothing but files beside it.
+        ("content/docs/guide/index.md", &page("Guide")),
+        ("content/docs/guide/bilde.png", "png"),
+    ]);
+    let out = dir.path().join("public");
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let files = snapshot(&out);
+    for built in [
+        "index.html",
+        "om/index.html",
+        "docs/index.html",
+        "docs/installere/index.html",
+        "docs/bruk/index.html",
+        "docs/guide/index.html",
+        "docs/guide/bilde.png",
+        "ferdig.html",
+    ] {
+        assert!(
+            files.contains_key(built),
+            "{built} missing: {:?}",
+            files.keys()
+        );
+    }
+    let home = String::from_utf8_lossy(&files["index.html"]);
+    assert!(home.contains("Om Forside."), "index.md is the home page");
+    let docs = String::from_utf8_lossy(&files["docs/index.html"]);
+    assert!(docs.contains("Om Dokumentasjon."), "{docs}");
+    for path in files.keys() {
+        assert!(
+            !path.ends_with(".md")
+                && !path.ends_with(".markdown")
+                && !path.ends_with(".yml")
+                && !path.contains("Gemfile")
+                && !path.contains("_layouts")
+                && !path.contains("_posts")
+                && path != "mal.html",
+            "{path} is a source and was published"
+        );
+    }
+    // Each thing left out is named, once.
+    for (at, what) in [
+        ("content/_config.yml", "names starting with `_`"),
+        ("content/_layouts", "names starting with `_`"),
+        ("content/_posts", "(it holds 1 Markdown file)"),
+        ("content/Gemfile", "a configuration file"),
+        ("content/mal.html", "has front matter"),
+    ] {
+        assert_eq!(
+            r.stderr
+                .lines()
+                .filter(|l| l.starts_with(&format!("warning: {at}: ")) && l.contains(what))
+                .count(),
+            1,
+            "{at}: {}",
+            r.stderr
+        );
+    }
+    assert!(
+        r.stderr
+            .contains("; 1 Markdown file under `_` names left out"),
+        "{}",
+        r.stderr
+    );
+    // Both _index.md and index.md in one folder: one of them would be lost, so it is an error.
+    write(dir.path(), "content/docs/_index.md", page("Dok").as_bytes());
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error: content/docs/index.md: this folder has both _index.md and index.md"),
+        "{}",
+        r.stderr
+    );
+}

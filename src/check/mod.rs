@@ -52,10 +52,27 @@ fn anchors(site: &Site) -> Vec<Diagnostic> {
     for p in &site.pages {
         by_key.insert(&p.file.key, &p.content.anchors);
     }
+    // A folder's own page may be `index.md`; links to the folder look for `_index.md`.
+    let folder_keys: Vec<(String, &HashSet<String>)> = site
+        .sections
+        .iter()
+        .filter_map(|s| {
+            let f = s.file.as_ref()?;
+            let key = if s.dir.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{}/_index.md", s.dir)
+            };
+            Some((key, &s.content.anchors)).filter(|(k, _)| *k != f.key)
+        })
+        .collect();
     for s in &site.sections {
         if let Some(f) = &s.file {
             by_key.insert(&f.key, &s.content.anchors);
         }
+    }
+    for (key, anchors) in &folder_keys {
+        by_key.insert(key, anchors);
     }
     let files = site.pages.iter().map(|p| (&p.file, &p.content)).chain(
         site.sections

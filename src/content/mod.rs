@@ -95,6 +95,17 @@ pub struct Site {
     pub a_to_z: std::sync::OnceLock<AToZ>,
     /// What Markdown links resolve against, kept so one page can be rendered again alone.
     pub links: LinkIndex,
+    /// Markdown files that are not pages of this build, for the build's summary.
+    pub left_out: LeftOut,
+}
+
+/// Markdown sources a build did not publish, by reason (each also has a message, except
+/// drafts, which `--drafts` builds).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LeftOut {
+    pub drafts: usize,
+    /// Under a name that starts with `_`.
+    pub private: usize,
 }
 
 /// Content key -> site path for every page, section and asset, and the draft pages left out.
@@ -238,6 +249,146 @@ fn parent_key(key: &str) -> &str {
     key.rfind('/').map_or("", |i| &key[..i])
 }
 
+/// A Markdown source by its name: `.md`, and `.markdown` as Jekyll writes it.
+fn is_markdown(name: &str) -> bool {
+    name.ends_with(".md") || name.ends_with(".markdown")
+}
+
+/// A file name without its Markdown extension.
+fn stem(name: &str) -> &str {
+    name.strip_suffix(".md")
+        .or_else(|| name.strip_suffix(".markdown"))
+        .unwrap_or(name)
+}
+
+/// The key up to and including its first part that starts with `_` (`_posts/a.md` ->
+/// `_posts`), leaving `_index.md` itself out: such names are another generator's sources.
+fn private_part(key: &str) -> Option<&str> {
+    let mut end = 0;
+    for seg in key.split('/') {
+        end += seg.len();
+        if seg.starts_with('_') && !(seg == "_index.md" && end == key.len()) {
+            return Some(&key[..end]);
+        }
+        end += 1;
+    }
+    None
+}
+
+/// Configuration files of other generators that a moved site may bring into content/.
+fn is_foreign_config(name: &str) -> bool {
+    matches!(
+        name,
+        "Gemfile" | "Gemfile.lock" | "package.json" | "package-lock.json"
+    ) || [".yml", ".yaml", ".toml", ".liquid"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+/// Takes out of the walk what must never be published as it is: anything under a name that
+/// starts with `_` (Jekyll's `_config.yml`, `_layouts/`, `_posts/`; one warning per such
+/// name, saying how many Markdown files it holds), other generators' configuration files,
+/// and HTML files with front matter (templates, not finished pages). Returns the files left
+/// and how many Markdown files were left out.
+fn leave_out_sources(
+    files: Vec<Found>,
+    dirs: &mut Vec<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Found>, usize) {
+    let rel_of = |key: &str| PathBuf::from(CONTENT_DIR).join(key);
+    let mut private: BTreeMap<String, usize> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(files.len());
+    let mut skipped = 0;
+    for f in files {
+        let name = file_name(&f.key);
+        if let Some(part) = private_part(&f.key) {
+            let n = private.entry(part.to_string()).or_default();
+            if is_markdown(name) {
+                *n += 1;
+                skipped += 1;
+            }
+            continue;
+        }
+        let why = if is_foreign_config(name) {
+            Some("not published: a configuration file has no place in the site")
+        } else if (name.ends_with(".html") || name.ends_with(".htm"))
+            && starts_with_front_matter(&f.abs)
+        {
+            Some("not published: this HTML file has front matter, so it is another generator's template, not a finished page")
+        } else {
+            None
+        };
+        match why {
+            Some(why) => diags.push(
+                Diagnostic::warning(why)
+                    .in_file(rel_of(&f.key))
+                    .hint("varde reads only site.yaml at the site root; move the file out of content/, or write the page in Markdown"),
+            ),
+            None => kept.push(f),
+        }
+    }
+    dirs.retain(|d| {
+        if private_part(d).is_some() {
+            private
+                .entry(private_part(d).unwrap_or(d).to_string())
+                .or_default();
+            return false;
+        }
+        true
+    });
+    for (part, md) in private {
+        let holds = match md {
+            0 => String::new(),
+            1 => " (it holds 1 Markdown file)".to_string(),
+            n => format!(" (it holds {n} Markdown files)"),
+        };
+        diags.push(
+            Diagnostic::warning(format!(
+                "not published: names starting with `_` are kept out of the site{holds}"
+            ))
+            .in_file(rel_of(&part))
+            .hint("rename it without the leading `_` to publish it; Jekyll's _config.yml, _layouts/ and _includes/ have no use in varde"),
+        );
+    }
+    (kept, skipped)
+}
+
+fn starts_with_front_matter(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 3];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"---")
+}
+
+/// Folders that are page bundles: they hold `index.md` and no other Markdown file at or
+/// below them (Hugo's leaf bundle). A folder with `index.md` beside other pages, common in
+/// Jekyll and GitHub docs, is a section whose own page is `index.md`.
+fn bundle_folders(files: &[Found]) -> HashSet<String> {
+    let mut has_other_md: HashSet<&str> = HashSet::new();
+    for f in files.iter().filter(|f| is_markdown(file_name(&f.key))) {
+        let mut dir = parent_key(&f.key);
+        let mut own_index = file_name(&f.key) == "index.md";
+        loop {
+            if !own_index {
+                has_other_md.insert(dir);
+            }
+            own_index = false;
+            if dir.is_empty() {
+                break;
+            }
+            dir = parent_key(dir);
+        }
+    }
+    files
+        .iter()
+        .filter(|f| file_name(&f.key) == "index.md" && !parent_key(&f.key).is_empty())
+        .map(|f| parent_key(&f.key))
+        .filter(|d| !has_other_md.contains(d))
+        .map(str::to_string)
+        .collect()
+}
+
 fn is_ignored(name: &str) -> bool {
     // Hidden files and editors' temporary files.
     name.starts_with('.') || name.ends_with('~') || name.starts_with('#') || name.ends_with(".swp")
@@ -313,12 +464,10 @@ pub fn load_cached(
     }
 
     t.lap("  load: walk");
-    // A folder holding index.md is a page bundle: everything below it belongs to the page.
-    let bundles: HashSet<String> = files
-        .iter()
-        .filter(|f| file_name(&f.key) == "index.md" && !parent_key(&f.key).is_empty())
-        .map(|f| parent_key(&f.key).to_string())
-        .collect();
+    let rel_of = |key: &str| PathBuf::from(CONTENT_DIR).join(key);
+    // Jekyll's `_config.yml`, `_layouts/`, `_posts/` and other sources never reach the site.
+    let (files, skipped) = leave_out_sources(files, &mut dirs, &mut diags);
+    let bundles = bundle_folders(&files);
     let bundle_of = |key: &str| -> Option<String> {
         let mut best = None;
         let mut k = parent_key(key);
@@ -334,27 +483,36 @@ pub fn load_cached(
         best
     };
 
-    let rel_of = |key: &str| PathBuf::from(CONTENT_DIR).join(key);
-
     // Read and parse every Markdown file in parallel: this is most of the I/O.
     enum Kind {
         Section,
         Page,
     }
+    let section_index: HashSet<&str> = files
+        .iter()
+        .filter(|f| file_name(&f.key) == "_index.md")
+        .map(|f| parent_key(&f.key))
+        .collect();
     let mut md: Vec<(&Found, Kind)> = Vec::new();
     let mut loose_assets: Vec<&Found> = Vec::new();
     for f in &files {
         let name = file_name(&f.key);
         let in_bundle = bundle_of(&f.key);
-        let is_md = name.ends_with(".md");
-        match (&in_bundle, is_md) {
+        match (&in_bundle, is_markdown(name)) {
             (Some(b), true) if f.key == format!("{b}/index.md") => md.push((f, Kind::Page)),
             (None, true) if name == "_index.md" => md.push((f, Kind::Section)),
-            (None, true) if f.key == "index.md" => diags.push(
-                Diagnostic::error("content/index.md is not used for the home page")
-                    .in_file(rel_of(&f.key))
-                    .hint("rename it to content/_index.md"),
-            ),
+            // index.md beside other pages is the folder's own page, as in Jekyll.
+            (None, true) if name == "index.md" => {
+                if section_index.contains(parent_key(&f.key)) {
+                    diags.push(
+                        Diagnostic::error("this folder has both _index.md and index.md, and only one can be its page")
+                            .in_file(rel_of(&f.key))
+                            .hint("merge index.md into _index.md, or rename index.md to make it a page of its own"),
+                    );
+                } else {
+                    md.push((f, Kind::Section));
+                }
+            }
             (None, true) => md.push((f, Kind::Page)),
             _ => loose_assets.push(f),
         }
@@ -600,9 +758,7 @@ pub fn load_cached(
     for (i, page) in pages.iter_mut().enumerate() {
         let stem = match bundle_of(&page.file.key) {
             Some(b) => file_name(&b).to_string(),
-            None => file_name(&page.file.key)
-                .trim_end_matches(".md")
-                .to_string(),
+            None => stem(file_name(&page.file.key)).to_string(),
         };
         let slug = page.meta.slug.clone().unwrap_or_else(|| slugify(&stem));
         if slug.is_empty() {
@@ -759,6 +915,10 @@ pub fn load_cached(
             format!("{}/_index.md", s.dir)
         };
         paths.insert(key, s.path.clone());
+        // A folder's own page may be `index.md` (see `bundle_folders`).
+        if let Some(f) = &s.file {
+            paths.insert(f.key.clone(), s.path.clone());
+        }
     }
     for p in &pages {
         paths.insert(p.file.key.clone(), p.path.clone());
@@ -834,6 +994,10 @@ pub fn load_cached(
         directories: vec![],
         today,
         a_to_z: std::sync::OnceLock::new(),
+        left_out: LeftOut {
+            drafts: index.drafts.len(),
+            private: skipped,
+        },
         links: index,
     };
     (site, diags)
