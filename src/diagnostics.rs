@@ -39,6 +39,10 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     #[serde(skip)]
     pub source: Option<Box<SourceLine>>,
+    /// The disk failed (full, read-only, gone), not the content: a build exits with its
+    /// own code for it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub io: bool,
 }
 
 /// Lines longer than this are shown as a window around the column, so a 5 MB line
@@ -63,7 +67,15 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source: None,
+            io: false,
         }
+    }
+
+    /// An error of the disk rather than of the content (see `io`).
+    pub fn io_error(message: impl Into<String>) -> Self {
+        let mut d = Self::error(message);
+        d.io = true;
+        d
     }
 
     pub fn in_file(mut self, file: impl AsRef<Path>) -> Self {
@@ -226,6 +238,11 @@ impl Diagnostics {
 
     pub fn warning_count(&self) -> usize {
         self.items.len() - self.error_count()
+    }
+
+    /// Whether the disk failed (see `Diagnostic::io`).
+    pub fn has_io_error(&self) -> bool {
+        self.items.iter().any(|d| d.io)
     }
 
     pub fn has_errors(&self) -> bool {

@@ -59,6 +59,13 @@ pub struct BuildFailure {
     pub diagnostics: Diagnostics,
 }
 
+impl BuildFailure {
+    /// Whether the disk failed rather than the content (`main` exits with 3 for it).
+    pub fn is_io(&self) -> bool {
+        self.diagnostics.has_io_error()
+    }
+}
+
 fn fail(mut diagnostics: Diagnostics) -> BuildFailure {
     diagnostics.sort();
     BuildFailure { diagnostics }
@@ -211,7 +218,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut staging = None;
     let rendered = render_to(opts, &mut diags, || {
         let s = output::Staging::new(out.clone()).map_err(|e| {
-            Diagnostic::error(format!(
+            Diagnostic::io_error(format!(
                 "cannot create the output folder next to {}: {e}",
                 out.display()
             ))
@@ -246,7 +253,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     match committed {
         Ok(kept) => notes.extend(kept),
         Err(e) => {
-            diags.push(Diagnostic::error(format!(
+            diags.push(Diagnostic::io_error(format!(
                 "cannot move the new site into {}: {e}",
                 out.display()
             )));
@@ -274,12 +281,12 @@ fn index_search(
     staging: &output::Staging,
 ) -> Result<usize, Diagnostic> {
     let mut t = timing::Timer::new();
-    let files = search::index(docs, language, &staging.scratch_dir()).map_err(Diagnostic::error)?;
+    let files = search::index(docs, language, &staging.scratch_dir())?;
     let n = files.len();
     for (path, bytes) in files {
         staging
             .write(&path, &bytes)
-            .map_err(|e| Diagnostic::error(format!("cannot write {path}: {e}")))?;
+            .map_err(|e| Diagnostic::io_error(format!("cannot write {e}")))?;
     }
     t.lap("search index");
     Ok(n)

@@ -13,7 +13,7 @@ use varde::{build, new, BuildOptions};
     name = "varde",
     version,
     about = "Build an accessible static information site from Markdown",
-    after_help = "Examples:\n  varde build                       build ./content into ./public\n  varde serve                       preview on http://127.0.0.1:1111/ with live reload\n  varde check                       accessibility and readability report for editors\n  varde build --root site --out /tmp/ut\n  varde build --drafts --base-url http://127.0.0.1:8080/smil/\n  varde new page nas/ny-side.md     start a new page with every field explained\n  varde new service tjenester/helsestasjon.md\n\nExit codes: 0 built, 1 content errors (nothing written), 2 wrong usage."
+    after_help = "Examples:\n  varde build                       build ./content into ./public\n  varde serve                       preview on http://127.0.0.1:1111/ with live reload\n  varde check                       accessibility and readability report for editors\n  varde build --root site --out /tmp/ut\n  varde build --drafts --base-url http://127.0.0.1:8080/smil/\n  varde new page nas/ny-side.md     start a new page with every field explained\n  varde new service tjenester/helsestasjon.md\n\nExit codes: 0 built, 1 content errors (nothing written), 2 wrong usage, 3 the disk failed (full, read-only; nothing changed)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -167,7 +167,7 @@ fn main() -> ExitCode {
                 Err(failure) => {
                     eprint!("{}", failure.diagnostics.render(color));
                     eprintln!("nothing was written; the previous output is unchanged");
-                    ExitCode::from(1)
+                    ExitCode::from(if failure.is_io() { 3 } else { 1 })
                 }
             }
         }

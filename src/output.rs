@@ -381,12 +381,13 @@ impl Staging {
             .push(rel);
     }
 
+    /// Errors name the real path on disk, so a full or failing disk can be found.
     pub fn write(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
         let file = self.file_for(site_path);
         if let Some(dir) = file.parent() {
-            fs::create_dir_all(dir)?;
+            fs::create_dir_all(dir).map_err(|e| on(dir, e))?;
         }
-        fs::write(file, bytes)?;
+        fs::write(&file, bytes).map_err(|e| on(&file, e))?;
         self.record(site_path);
         Ok(())
     }
@@ -394,9 +395,14 @@ impl Staging {
     pub fn copy(&self, source: &Path, site_path: &str) -> io::Result<()> {
         let file = self.file_for(site_path);
         if let Some(dir) = file.parent() {
-            fs::create_dir_all(dir)?;
+            fs::create_dir_all(dir).map_err(|e| on(dir, e))?;
         }
-        fs::copy(source, file)?;
+        fs::copy(source, &file).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("copying {} to {}: {e}", source.display(), file.display()),
+            )
+        })?;
         self.record(site_path);
         Ok(())
     }
@@ -416,7 +422,8 @@ impl Staging {
             manifest.push_str(rel);
             manifest.push('\n');
         }
-        fs::write(self.tmp.join(MANIFEST), manifest)?;
+        let at = self.tmp.join(MANIFEST);
+        fs::write(&at, manifest).map_err(|e| on(&at, e))?;
         let old = staging_name(&self.out, "old", std::process::id());
         let had_old = self.out.exists();
         {
@@ -450,6 +457,11 @@ impl Drop for Staging {
             unregister(&[&self.tmp, &self.scratch_dir()]);
         }
     }
+}
+
+/// The error with the path it happened on, as the OS names it.
+fn on(path: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }
 
 /// `/nas/` -> `nas/index.html`; `/a/b.xml` -> `a/b.xml`.

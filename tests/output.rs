@@ -309,3 +309,95 @@ fn every_markdown_file_becomes_a_page_or_is_named_and_no_source_is_published() {
         r.stderr
     );
 }
+
+/// Runs `script` with `sh` in a mount namespace of its own, so it can mount a small tmpfs
+/// that disappears with it. `None` where this machine allows no such namespace.
+#[cfg(target_os = "linux")]
+fn in_own_mount_namespace(script: &str) -> Option<std::process::Output> {
+    let probe = std::process::Command::new("unshare")
+        .args(["--mount", "--map-root-user", "true"])
+        .output()
+        .ok()?;
+    let args: &[&str] = if probe.status.success() {
+        &["--mount", "--map-root-user"]
+    } else {
+        &["--mount"]
+    };
+    let out = std::process::Command::new("unshare")
+        .args(args)
+        .args(["sh", "-c", script])
+        .output()
+        .ok()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    (!stderr.contains("unshare failed") && !stderr.contains("Operation not permitted"))
+        .then_some(out)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_one_error_with_its_own_exit_code_and_the_old_output_stays() {
+    let dir = site(&[("content/_index.md", HOME)]);
+    let root = dir.path();
+    let more = root.join("more");
+    for i in 0..300 {
+        write(
+            &more,
+            &format!("side-{i}.md"),
+            format!(
+                "---\ntitle: Side {i}\n---\n{}\n",
+                "Tekst om hjelp. ".repeat(40)
+            )
+            .as_bytes(),
+        );
+    }
+    let mnt = root.join("disk");
+    fs::create_dir_all(&mnt).unwrap();
+    let script = format!(
+        r#"set -u
+mount -t tmpfs -o size=200k tmpfs '{mnt}' || {{ echo MOUNT-FAILED; exit 0; }}
+'{varde}' build --no-search --root '{root}' --out '{mnt}/public' 2>/dev/null; echo "first=$?"
+find '{mnt}/public' -type f | sort | xargs md5sum > '{root}/before.txt'
+cp -r '{more}' '{root}/content/mer'
+'{varde}' build --no-search --root '{root}' --out '{mnt}/public' 2> '{root}/stderr.txt'; echo "second=$?"
+find '{mnt}/public' -type f | sort | xargs md5sum > '{root}/after.txt'
+ls -a '{mnt}' > '{root}/beside.txt'
+"#,
+        mnt = mnt.display(),
+        varde = env!("CARGO_BIN_EXE_varde"),
+        root = root.display(),
+        more = more.display(),
+    );
+    let Some(out) = in_own_mount_namespace(&script) else {
+        println!("skipped: this machine allows no mount namespace (needs root or user namespaces)");
+        return;
+    };
+    let said = String::from_utf8_lossy(&out.stdout);
+    if said.contains("MOUNT-FAILED") {
+        println!(
+            "skipped: cannot mount a tmpfs here: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return;
+    }
+    assert!(said.contains("first=0"), "{said}");
+    assert!(
+        said.contains("second=3"),
+        "exit code 3 for a failing disk: {said}"
+    );
+    let stderr = fs::read_to_string(root.join("stderr.txt")).unwrap();
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(errors[0].contains("No space left on device"), "{stderr}");
+    // The real path on disk, not a site path.
+    assert!(errors[0].contains(&mnt.display().to_string()), "{stderr}");
+    assert!(
+        stderr.contains("the previous output is unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("before.txt")).unwrap(),
+        fs::read_to_string(root.join("after.txt")).unwrap()
+    );
+    let beside = fs::read_to_string(root.join("beside.txt")).unwrap();
+    assert!(!beside.contains("varde-"), "staging folders left: {beside}");
+}

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 use tera::{Context, Kwargs, State, Tera};
 
-use crate::content::{Site, CONTENT_DIR};
+use crate::content::Site;
 use crate::diagnostics::Diagnostic;
 use crate::output::Sink;
 
@@ -1004,12 +1004,22 @@ pub fn write_site_cached(
     let docs: std::sync::Mutex<Vec<crate::search::Doc>> = Default::default();
     let per_kind: std::sync::Mutex<HashMap<&'static str, (usize, std::time::Duration)>> =
         Default::default();
+    // Once the disk has failed (full, read-only), the other jobs stop writing: one clear
+    // message instead of one per file.
+    let disk_failed = std::sync::atomic::AtomicBool::new(false);
+    let io_error = |what: String| {
+        disk_failed.store(true, std::sync::atomic::Ordering::Relaxed);
+        Diagnostic::io_error(what)
+    };
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
         .zip(&paths)
         .zip(&skip)
         .filter(|(_, skip)| !**skip)
         .map(|((job, path), _)| {
+            if disk_failed.load(std::sync::atomic::Ordering::Relaxed) {
+                return Ok(());
+            }
             let path = path.clone();
             let data = Shared {
                 site_value: &site_value,
@@ -1042,24 +1052,29 @@ pub fn write_site_cached(
             }
             staging
                 .write(&path, bytes)
-                .map_err(|e| Diagnostic::error(format!("cannot write {path}: {e}")))
+                .map_err(|e| io_error(format!("cannot write {e}")))
         })
         .collect();
     let statics: Vec<Result<(), Diagnostic>> = theme
         .statics
         .par_iter()
         .map(|f| {
+            if disk_failed.load(std::sync::atomic::Ordering::Relaxed) {
+                return Ok(());
+            }
             match &f.bytes {
                 Bytes::Disk(src) => staging.copy(src, &f.path),
                 Bytes::Embedded(b) => staging.write(&f.path, b.to_vec()),
             }
-            .map_err(|e| Diagnostic::error(format!("cannot copy the static file {}: {e}", f.path)))
+            .map_err(|e| io_error(format!("cannot write {e}")))
         })
         .chain(copies.par_iter().map(|(src, path)| {
-            staging.copy(src, path).map_err(|e| {
-                Diagnostic::error(format!("cannot copy {}: {e}", src.display()))
-                    .in_file(Path::new(CONTENT_DIR))
-            })
+            if disk_failed.load(std::sync::atomic::Ordering::Relaxed) {
+                return Ok(());
+            }
+            staging
+                .copy(src, path)
+                .map_err(|e| io_error(format!("cannot write {e}")))
         }))
         .collect();
     if let Ok(t) = per_kind.lock() {
@@ -1078,7 +1093,13 @@ pub fn write_site_cached(
     }
     let written = results.len() + statics.len();
     let rendered = results.len();
-    diags.extend(results.into_iter().chain(statics).filter_map(Result::err));
+    let (io, other): (Vec<Diagnostic>, Vec<Diagnostic>) = results
+        .into_iter()
+        .chain(statics)
+        .filter_map(Result::err)
+        .partition(|d| d.io);
+    diags.extend(other);
+    diags.extend(one_disk_error(io));
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -1320,6 +1341,25 @@ struct Shared<'a> {
     services: &'a [Value],
     /// Section template data, by section index.
     sections: &'a [tera::Value],
+}
+
+/// The first of the disk's errors, saying how many more there were: a full disk fails
+/// every write in flight, and one message with the real path and the OS's words says it all.
+fn one_disk_error(mut io: Vec<Diagnostic>) -> Option<Diagnostic> {
+    if io.is_empty() {
+        return None;
+    }
+    let more = io.len() - 1;
+    let mut first = io.swap_remove(0);
+    if more > 0 {
+        first.message.push_str(&format!(
+            " (and {more} more file{} in flight at the time)",
+            if more == 1 { "" } else { "s" }
+        ));
+    }
+    Some(first.hint(
+        "free some space on that disk, or build into another folder with --out; the previous output is unchanged",
+    ))
 }
 
 fn render_job(

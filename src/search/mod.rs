@@ -11,6 +11,8 @@
 use std::path::{Path, PathBuf};
 
 use pagefind::api::PagefindIndex;
+
+use crate::diagnostics::Diagnostic;
 use pagefind::options::PagefindServiceConfig;
 
 /// Where the bundle goes on the site.
@@ -56,19 +58,20 @@ pub fn index(
     mut docs: Vec<Doc>,
     site_language: &str,
     scratch: &Path,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let mut t = crate::timing::Timer::new();
     let scratch = Scratch::create(scratch)
-        .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+        .map_err(|e| Diagnostic::io_error(format!("cannot create {}: {e}", scratch.display())))?;
     docs.sort_by(|a, b| a.url.cmp(&b.url));
     for doc in &docs {
         let file = scratch.0.join(crate::output::rel_file(&doc.url));
         if let Some(dir) = file.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Diagnostic::io_error(format!("cannot create {}: {e}", dir.display()))
+            })?;
         }
         std::fs::write(&file, &doc.html)
-            .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+            .map_err(|e| Diagnostic::io_error(format!("cannot write {}: {e}", file.display())))?;
     }
     let expected = docs.len();
     drop(docs);
@@ -76,33 +79,35 @@ pub fn index(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the search indexer: {e}"))?;
-    let files = runtime.block_on(async {
-        let options = PagefindServiceConfig::builder()
-            .force_language(language(site_language))
-            .build();
-        let mut index = PagefindIndex::new(Some(options))
-            .map_err(|e| format!("cannot create the search index: {e}"))?;
-        let added = index
-            .add_directory(
-                scratch.0.to_string_lossy().into_owned(),
-                Some("**/*.html".into()),
-            )
-            .await
-            .map_err(|e| format!("cannot index the pages: {e}"))?;
-        if added != expected {
-            return Err(format!(
-                "the search index took {added} of {expected} pages; see the messages above"
-            ));
-        }
-        t.lap("    search add pages");
-        let files = index
-            .get_files()
-            .await
-            .map_err(|e| format!("cannot write the search index: {e}"))?;
-        t.lap("    search get files");
-        Ok(files)
-    })?;
+        .map_err(|e| Diagnostic::error(format!("cannot start the search indexer: {e}")))?;
+    let files = runtime
+        .block_on(async {
+            let options = PagefindServiceConfig::builder()
+                .force_language(language(site_language))
+                .build();
+            let mut index = PagefindIndex::new(Some(options))
+                .map_err(|e| format!("cannot create the search index: {e}"))?;
+            let added = index
+                .add_directory(
+                    scratch.0.to_string_lossy().into_owned(),
+                    Some("**/*.html".into()),
+                )
+                .await
+                .map_err(|e| format!("cannot index the pages: {e}"))?;
+            if added != expected {
+                return Err(format!(
+                    "the search index took {added} of {expected} pages; see the messages above"
+                ));
+            }
+            t.lap("    search add pages");
+            let files = index
+                .get_files()
+                .await
+                .map_err(|e| format!("cannot write the search index: {e}"))?;
+            t.lap("    search get files");
+            Ok(files)
+        })
+        .map_err(Diagnostic::error)?;
     Ok(files
         .into_iter()
         .filter_map(|f| {
