@@ -11,7 +11,7 @@ use crate::fields::{Fields, Located};
 use crate::slug;
 use crate::yaml;
 
-pub const FILE: &str = "site.yaml";
+pub const FILE: &str = crate::diagnostics::SETTINGS_FILE;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {
@@ -43,6 +43,10 @@ pub struct Config {
     /// Build a search index (Pagefind) and the search page.
     pub search: bool,
     pub extra: Value,
+    /// site.yaml could not be read as settings at all (a YAML syntax error, not a map):
+    /// every value is a default, so content is not checked against it.
+    #[serde(skip)]
+    pub unreadable: bool,
 }
 
 /// The "Forlat siden" button: a way to leave the site in one tap or with Shift three times.
@@ -67,6 +71,10 @@ pub struct CheckConfig {
 pub struct DirectoryConfig {
     pub categories: Vec<Term>,
     pub audience: Vec<Term>,
+    /// Vocabularies with an error in site.yaml: a service's value missing from one is not
+    /// reported, since the cause is in site.yaml and is reported there.
+    #[serde(skip)]
+    pub incomplete: Vec<&'static str>,
     /// Counties (or other regions) and the municipalities in them, so a service in
     /// Kristiansand shows up when someone filters on Agder.
     pub regions: Vec<Region>,
@@ -173,6 +181,7 @@ impl Default for Config {
             },
             search: true,
             extra: Value::Object(Default::default()),
+            unreadable: false,
         }
     }
 }
@@ -240,16 +249,24 @@ pub fn load(root: &Path) -> (Config, Vec<Diagnostic>) {
     let path = root.join(FILE);
     let site_root = crate::walk::SiteRoot::new(root);
     if path.is_symlink() && !site_root.contains(&path) {
-        return (Config::default(), vec![site_root.escape_error(&path)]);
+        let cfg = Config {
+            unreadable: true,
+            ..Config::default()
+        };
+        return (cfg, vec![site_root.escape_error(&path)]);
     }
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Config::default(), vec![]),
         Err(e) => {
+            let cfg = Config {
+                unreadable: true,
+                ..Config::default()
+            };
             return (
-                Config::default(),
+                cfg,
                 vec![Diagnostic::error(format!("cannot read {FILE}: {e}")).in_file(FILE)],
-            )
+            );
         }
     };
     parse(&text)
@@ -270,6 +287,7 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
         Ok(Value::Object(m)) => m,
         Ok(Value::Null) => return (cfg, vec![]),
         Ok(_) => {
+            cfg.unreadable = true;
             let d = Diagnostic::error(format!("{FILE} must be a map of settings (`title: ...`)"))
                 .in_file(file)
                 .at_line_col(&text, 1, 1, 1)
@@ -277,10 +295,11 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
             return (cfg, vec![d]);
         }
         Err(e) => {
-            let d = Diagnostic::error(format!("invalid YAML: {}", e.message))
+            cfg.unreadable = true;
+            let d = Diagnostic::error(format!("invalid YAML: {}", e.message_in_file(1)))
                 .in_file(file)
                 .at_line_col(&text, e.line.max(1), e.column.max(1), 1)
-                .hint("check indentation and quote values that contain `: ` or start with a special character");
+                .hint(e.hint.unwrap_or("check indentation and quote values that contain `: ` or start with a special character"));
             return (cfg, vec![d]);
         }
     };
@@ -334,11 +353,19 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
         cfg.menu = menu(v, &at, &mut f);
     }
     if let Some(mut d) = f.take_map("directory") {
-        if let Some(v) = d.take("categories") {
-            cfg.directory.categories = terms(v, "categories", &at, &mut d);
-        }
-        if let Some(v) = d.take("audience") {
-            cfg.directory.audience = terms(v, "audience", &at, &mut d);
+        for key in ["categories", "audience"] {
+            if let Some(v) = d.take(key) {
+                let errors = d.diags.len();
+                let list = terms(v, key, &at, &mut d);
+                if d.diags[errors..].iter().any(Diagnostic::is_error) {
+                    cfg.directory.incomplete.push(key);
+                }
+                if key == "categories" {
+                    cfg.directory.categories = list;
+                } else {
+                    cfg.directory.audience = list;
+                }
+            }
         }
         if let Some(v) = d.take("regions") {
             for (_, mut r) in list_items(v, "regions", &at, &mut d) {

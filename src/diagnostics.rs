@@ -217,6 +217,10 @@ pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
     text.len()
 }
 
+/// The site's settings file (`config::FILE`). Named here, at the bottom of the module
+/// graph, because its diagnostics are shown first.
+pub const SETTINGS_FILE: &str = "site.yaml";
+
 /// All diagnostics of one run.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Diagnostics {
@@ -249,11 +253,31 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    /// Stable order: by file, then line, then column; file-less ones first.
+    /// Stable order: file-less ones first, then `site.yaml` (a wrong setting explains
+    /// errors further down), then by file, line and column.
     pub fn sort(&mut self) {
+        let settings_last = |d: &Diagnostic| {
+            d.file
+                .as_deref()
+                .is_some_and(|f| f != Path::new(SETTINGS_FILE))
+        };
         self.items.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.severity, &a.message)
-                .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
+            (
+                settings_last(a),
+                &a.file,
+                a.line,
+                a.column,
+                a.severity,
+                &a.message,
+            )
+                .cmp(&(
+                    settings_last(b),
+                    &b.file,
+                    b.line,
+                    b.column,
+                    b.severity,
+                    &b.message,
+                ))
         });
         self.items.dedup_by(|a, b| {
             a.file == b.file && a.line == b.line && a.column == b.column && a.message == b.message

@@ -74,6 +74,21 @@ impl Located<'_> {
     }
 }
 
+impl Located<'_> {
+    /// The value at `path` exactly as written on its line (`1.10`, not the number 1.1), for
+    /// a plain scalar; `None` for anything else (a flow list, a value on the next line).
+    fn raw_value(&self, path: &[&str]) -> Option<String> {
+        let (line, col) = yaml::locate(self.yaml, path)?;
+        let line = self.first_line + line - 1;
+        let (vcol, vlen) = value_span(self.text, line, col)?;
+        let l = self.text.lines().nth(line - 1)?;
+        let start = l.char_indices().nth(vcol - 1).map(|(b, _)| b)?;
+        let raw = l.get(start..start + vlen)?;
+        let plain = !raw.starts_with(['"', '\'', '[', '{', '&', '*', '!', '|', '>']);
+        plain.then(|| raw.to_string())
+    }
+}
+
 /// Column and length of the value after `key:` on a line, if there is one there.
 fn value_span(text: &str, line: usize, key_col: usize) -> Option<(usize, usize)> {
     let l = text.lines().nth(line - 1)?;
@@ -197,12 +212,41 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Text; numbers and booleans are accepted as their text (`title: 2019`).
+    /// Text; numbers and booleans are accepted as written (`title: 1.10` stays `1.10`, not
+    /// the number 1.1), with a warning that quotes would say what is meant.
     pub fn take_str(&mut self, key: &str) -> Option<String> {
+        if self.map.get(key) == Some(&Value::Null) {
+            // `title: Null` is a title to a reader, and nothing to YAML.
+            let raw = self.at.raw_value(&self.path(key));
+            if let Some(raw) = raw.filter(|r| r.eq_ignore_ascii_case("null")) {
+                self.map.remove(key);
+                let msg = format!(
+                    "`{}` is text, but YAML reads `{raw}` as no value; it is used as written",
+                    self.name(key)
+                );
+                self.warning(key, msg).hint = Some(format!("put it in quotes: `{key}: \"{raw}\"`"));
+                return Some(raw);
+            }
+        }
         match self.take(key)? {
             Value::String(s) => Some(s),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
+            v @ (Value::Number(_) | Value::Bool(_)) => {
+                let typed = if v.is_number() {
+                    "a number"
+                } else {
+                    "true/false"
+                };
+                let raw = self
+                    .at
+                    .raw_value(&self.path(key))
+                    .unwrap_or_else(|| v.to_string());
+                let msg = format!(
+                    "`{}` is text, but YAML reads `{raw}` as {typed}; it is used as written",
+                    self.name(key)
+                );
+                self.warning(key, msg).hint = Some(format!("put it in quotes: `{key}: \"{raw}\"`"));
+                Some(raw)
+            }
             other => {
                 let msg = format!(
                     "`{}` must be text, not {}",

@@ -99,6 +99,16 @@ fn load_site_cached(
             diags.push(Diagnostic::error(format!("--base-url: {msg}")));
         }
     }
+    if config.unreadable {
+        // Every page is read by these settings: checking content against defaults gives a
+        // false error per page (50 "not one of the audiences" for one bad line).
+        diags.push(
+            Diagnostic::warning("the content was not checked, because site.yaml has errors")
+                .in_file(config::FILE)
+                .hint("fix site.yaml first, then build again to check the content"),
+        );
+        return content::Site::empty(config);
+    }
     let mut t = timing::Timer::new();
     let (mut site, d) = content::load_cached(&opts.root, config, opts.drafts, audit, cache);
     diags.extend(d);

@@ -306,3 +306,129 @@ fn missing_content_folder() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("no content/ folder"), "{}", r.stderr);
 }
+
+/// Builds a site with these files, expecting `code`; returns the stderr.
+fn build_files(files: &[(&str, &str)], code: i32) -> (tempfile::TempDir, String) {
+    let dir = site(files);
+    let r = build(dir.path(), &dir.path().join("public"), &[]);
+    assert_eq!(r.code, code, "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    (dir, r.stderr)
+}
+
+#[test]
+fn errors_point_at_their_cause() {
+    // (file, its text, the diagnostic line that must appear)
+    let table: &[(&str, &str, &str)] = &[
+        (
+            "content/a.md",
+            "---\ntitle: A\ndescription: x\ntitle: B\n---\n",
+            "error: content/a.md:4:1: invalid YAML: the field `title` is given twice (first on line 2)",
+        ),
+        (
+            "content/a.md",
+            "---\nextra:\n  farge: blå\n  farge: rød\n---\n",
+            "error: content/a.md:4:3: invalid YAML: the field `farge` is given twice (first on line 3)",
+        ),
+        (
+            "content/a.md",
+            "---\ntitle: \"Om kurset\ndescription: x\nweight: 3\n---\n",
+            "error: content/a.md:2:8: invalid YAML: this quoted text is never closed",
+        ),
+        (
+            "content/a.md",
+            "---\ntitle: 'Om kurset\nweight: 3\n---\n",
+            "error: content/a.md:2:8: invalid YAML: this quoted text is never closed",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: B\naliases:\n  - /gammel/\n  - /a/\n---\n",
+            "error: content/b.md:5:5: two sources claim the URL /a/",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: B\nslug: a\n---\n",
+            "error: content/b.md:3:1: two sources claim the URL /a/",
+        ),
+        (
+            "content/0.md",
+            "---\ntitle: Null\nslug: a\n---\n",
+            "error: content/0.md:3:1: two sources claim the URL /a/",
+        ),
+    ];
+    for (path, text, line) in table {
+        let (_dir, err) = build_files(
+            &[
+                ("content/_index.md", OK_PAGE),
+                ("content/a.md", "---\ntitle: A\n---\nHei.\n"),
+                (path, text),
+            ],
+            1,
+        );
+        assert!(err.contains(line), "{text:?}\nwanted: {line}\n{err}");
+    }
+}
+
+#[test]
+fn front_matter_text_keeps_its_source_form() {
+    let (dir, err) = build_files(
+        &[
+            ("content/_index.md", OK_PAGE),
+            (
+                "content/a.md",
+                "---\ntitle: 1.10\ndescription: 0012\n---\nHei.\n",
+            ),
+        ],
+        0,
+    );
+    assert!(
+        err.contains("warning: content/a.md:2:8: `title` is text, but YAML reads `1.10` as a number; it is used as written"),
+        "{err}"
+    );
+    assert!(err.contains("put it in quotes: `title: \"1.10\"`"), "{err}");
+    let page = std::fs::read_to_string(dir.path().join("public/a/index.html")).unwrap();
+    assert!(
+        page.contains("<h1>1.10</h1>") || page.contains(">1.10</h1>"),
+        "{page}"
+    );
+    assert!(page.contains("0012"), "{page}");
+}
+
+#[test]
+fn a_broken_site_yaml_is_reported_first_and_alone() {
+    let service = "---\ntitle: Tjeneste\norganisation: Kommunen\nsummary: Hjelp.\ncategories: [kurs]\naudience: [gravide]\nservice_area: [Oslo]\nlast_reviewed: 2026-01-01\ncontact:\n  email: a@b.no\n---\n";
+    // (site.yaml, the error it gives): a syntax error, and a bad line in a vocabulary.
+    let table: &[(&str, &str)] = &[
+        (
+            "title: T\ndirectory:\n  categories:\n    - {id: kurs, label: Kurs}\n  audience: [\n",
+            "error: site.yaml:",
+        ),
+        (
+            "title: T\ndirectory:\n  categories:\n    - {id: kurs, label: Kurs}\n  audience:\n    - {id: Gravide!, label: Gravide}\n",
+            "error: site.yaml:6:",
+        ),
+    ];
+    for (yaml, first) in table {
+        let mut files = vec![
+            ("site.yaml", *yaml),
+            ("content/_index.md", OK_PAGE),
+            (
+                "content/tjenester/_index.md",
+                "---\ntitle: Tjenester\ndirectory: true\n---\n",
+            ),
+        ];
+        let names: Vec<String> = (0..20)
+            .map(|i| format!("content/tjenester/t{i}.md"))
+            .collect();
+        for n in &names {
+            files.push((n, service));
+        }
+        let (_dir, err) = build_files(&files, 1);
+        let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error")).collect();
+        assert!(errors[0].starts_with(first), "{yaml}\n{err}");
+        assert!(
+            errors.iter().all(|l| l.starts_with("error: site.yaml")),
+            "only site.yaml's own errors: {err}"
+        );
+    }
+}

@@ -106,7 +106,10 @@ fn yaml_map(file: &SourceFile) -> Result<serde_json::Map<String, Value>, Diagnos
             .at_line_col(&file.text, file.yaml_line, 1, 1)
             .hint("write one field per line, such as `title: Om kurset` (no `- ` in front)"))
         }
-        Err(e) => Err(Diagnostic::error(format!("invalid YAML: {}", e.message))
+        Err(e) => Err(Diagnostic::error(format!(
+            "invalid YAML: {}",
+            e.message_in_file(file.yaml_line)
+        ))
             .in_file(&file.rel)
             .at_line_col(
                 &file.text,
@@ -114,7 +117,7 @@ fn yaml_map(file: &SourceFile) -> Result<serde_json::Map<String, Value>, Diagnos
                 e.column.max(1),
                 1,
             )
-            .hint("check the indentation, and put text that contains `: ` or starts with `[`, `{`, `*` or `&` in quotes")),
+            .hint(e.hint.unwrap_or("check the indentation, and put text that contains `: ` or starts with `[`, `{`, `*` or `&` in quotes"))),
     }
 }
 

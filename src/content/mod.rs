@@ -145,6 +145,22 @@ pub struct AToZ {
 }
 
 impl Site {
+    /// A site with no content: what a build has when `site.yaml` itself is wrong, so its
+    /// errors are not followed by false ones from every page read with a broken setting.
+    pub fn empty(config: Config) -> Site {
+        Site {
+            config,
+            sections: vec![],
+            pages: vec![],
+            taxonomies: vec![],
+            directories: vec![],
+            today: crate::directory::today(),
+            a_to_z: std::sync::OnceLock::new(),
+            links: LinkIndex::default(),
+            left_out: LeftOut::default(),
+        }
+    }
+
     /// Reads the page file `key` (relative to `content/`) again and renders its Markdown.
     /// The front matter is parsed by the caller's rules, so this only serves files whose
     /// front matter the caller has compared.
@@ -829,18 +845,32 @@ pub fn load_cached(
             &mut diags,
         );
     }
-    for p in &pages {
-        claims.claim(
+    for (i, p) in pages.iter().enumerate() {
+        let first = claims.0.get(&p.path).cloned();
+        // Point at the page whose own `slug:` made the clash: this one's, or the first's.
+        let at = match (&p.meta.slug, first.and_then(|(_, q)| q)) {
+            (None, Some(q)) => {
+                let other = &pages[q];
+                duplicate_at(&other.file, "slug", &p.path).hint(format!(
+                    "{} already gives the URL {} by its file name; change this `slug`",
+                    p.file.rel.display(),
+                    p.path
+                ))
+            }
+            _ => duplicate_at(&p.file, "slug", &p.path),
+        };
+        claims.claim_by(
             &p.path,
             || p.file.rel.display().to_string(),
-            || duplicate_at(&p.file, "slug", &p.path),
+            p.meta.slug.as_ref().map(|_| i),
+            || at,
             &mut diags,
         );
         for a in &p.meta.aliases {
             claims.claim(
                 a,
                 || format!("an alias in {}", p.file.rel.display()),
-                || duplicate_at(&p.file, "aliases", a),
+                || duplicate_alias_at(&p.file, a),
                 &mut diags,
             );
         }
@@ -1016,9 +1046,10 @@ struct ParsedPage {
     diags: Vec<Diagnostic>,
 }
 
-/// Which source gives which URL, to catch two sources writing the same file.
+/// Which source gives which URL, to catch two sources writing the same file: the source
+/// shown in messages, and the page whose own `slug:` claimed it, if one did.
 #[derive(Default)]
-struct Claims(HashMap<String, String>);
+struct Claims(HashMap<String, (String, Option<usize>)>);
 
 impl Claims {
     fn claim(
@@ -1028,14 +1059,31 @@ impl Claims {
         at: impl FnOnce() -> Diagnostic,
         diags: &mut Vec<Diagnostic>,
     ) {
+        self.claim_by(path, by, None, at, diags);
+    }
+
+    fn claim_by(
+        &mut self,
+        path: &str,
+        by: impl FnOnce() -> String,
+        slug_page: Option<usize>,
+        at: impl FnOnce() -> Diagnostic,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         match self.0.get(path) {
-            Some(first) => {
-                diags.push(at().hint(format!(
-                    "{first} already gives the URL {path}; change a `slug` or rename a file"
-                )));
+            Some((first, _)) => {
+                let d = at();
+                let d = if d.hint.is_some() {
+                    d
+                } else {
+                    d.hint(format!(
+                        "{first} already gives the URL {path}; change a `slug` or rename a file"
+                    ))
+                };
+                diags.push(d);
             }
             None => {
-                self.0.insert(path.to_string(), by());
+                self.0.insert(path.to_string(), (by(), slug_page));
             }
         }
     }
@@ -1058,6 +1106,30 @@ fn duplicate_at(file: &SourceFile, key: &str, path: &str) -> Diagnostic {
     let d = Diagnostic::error(format!("two sources claim the URL {path}")).in_file(&file.rel);
     match crate::yaml::locate(file.yaml(), &[key]) {
         Some((line, col)) => d.at_line_col(&file.text, file.yaml_line + line - 1, col, key.len()),
+        None => d.at_line(1, 1),
+    }
+}
+
+/// An error for an alias that takes a URL already taken, at the list item that holds it.
+fn duplicate_alias_at(file: &SourceFile, alias: &str) -> Diagnostic {
+    let d = Diagnostic::error(format!("two sources claim the URL {alias}")).in_file(&file.rel);
+    let yaml = file.yaml();
+    for i in 0.. {
+        let Some((line, col)) = crate::yaml::locate(yaml, &["aliases", &i.to_string()]) else {
+            break;
+        };
+        let text = yaml.lines().nth(line - 1).unwrap_or("");
+        let item = text
+            .trim_start()
+            .trim_start_matches('-')
+            .trim()
+            .trim_matches(['"', '\'']);
+        if crate::slug::check_path(item).is_ok_and(|a| a == alias) {
+            return d.at_line_col(&file.text, file.yaml_line + line - 1, col + 2, item.len());
+        }
+    }
+    match crate::yaml::locate(yaml, &["aliases"]) {
+        Some((line, col)) => d.at_line_col(&file.text, file.yaml_line + line - 1, col, 7),
         None => d.at_line(1, 1),
     }
 }

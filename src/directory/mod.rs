@@ -197,11 +197,14 @@ pub fn today() -> Date {
     Date::today()
 }
 
+/// The values of a vocabulary field. `trusted` is false when the vocabulary itself has an
+/// error in site.yaml: then a value missing from it is that error's doing, not the page's.
 fn vocabulary(
     f: &mut Fields<'_>,
     key: &str,
     allowed: &[crate::config::Term],
     required: bool,
+    trusted: bool,
 ) -> Vec<String> {
     let present = f.has(key);
     let values = f.take_str_list(key);
@@ -224,6 +227,8 @@ fn vocabulary(
     for v in values {
         if allowed.iter().any(|t| t.id == v) {
             ok.push(v);
+        } else if !trusted {
+            continue;
         } else {
             let ids: Vec<&str> = allowed.iter().map(|t| t.id.as_str()).collect();
             let hint = match crate::fields::nearest(&v, &ids) {
@@ -252,8 +257,9 @@ pub fn parse(f: &mut Fields<'_>, config: &Config, today: Date) -> Option<Service
         "summary",
         "describe the service in one sentence: `summary: ...`",
     );
-    let categories = vocabulary(f, "categories", &d.categories, true);
-    let audience = vocabulary(f, "audience", &d.audience, false);
+    let trusted = |key| !d.incomplete.contains(&key);
+    let categories = vocabulary(f, "categories", &d.categories, true, trusted("categories"));
+    let audience = vocabulary(f, "audience", &d.audience, false, trusted("audience"));
     let service_area = f.take_str_list("service_area");
     if service_area.is_empty() {
         f.error("service_area", "`service_area` is required").hint = Some(format!(
