@@ -229,6 +229,14 @@ fn read_manifest(dir: &Path) -> Option<HashSet<String>> {
     )
 }
 
+/// `path` relative to `dir`, with `/` separators: how a manifest names it.
+fn rel_in(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 /// Files (and links) below `dir` that its manifest does not list, sorted.
 fn foreign_files(dir: &Path, listed: &HashSet<String>) -> Vec<String> {
     let mut out = vec![];
@@ -237,12 +245,7 @@ fn foreign_files(dir: &Path, listed: &HashSet<String>) -> Vec<String> {
         if e.file_type().is_dir() {
             continue;
         }
-        let rel = e
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(e.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = rel_in(dir, e.path());
         if rel != MANIFEST && !listed.contains(&rel) {
             out.push(rel);
         }
@@ -265,12 +268,7 @@ fn remove_listed(dir: &Path) -> io::Result<bool> {
             folders.push(e.into_path());
             continue;
         }
-        let rel = e
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(e.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = rel_in(dir, e.path());
         if rel == MANIFEST || listed.contains(&rel) {
             files.push(e.into_path());
         }
