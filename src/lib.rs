@@ -214,7 +214,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut diags = Diagnostics::default();
     let root = &opts.root;
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
-    let out = match output::check_out_dir(root, &out) {
+    let mut t = timing::Timer::new();
+    let checked = output::check_out_dir(root, &out);
+    t.lap("check the output folder");
+    let out = match checked {
         Ok(o) => o,
         Err(d) => {
             diags.push(d);
