@@ -128,6 +128,16 @@ fn staging_folders_of_killed_builds_are_removed_by_the_next_build() {
         b"# varde\nindex.html\n",
     );
     write(root, &format!("{old}/egen.txt"), b"ikke varde sin");
+    // A folder of it swapped for a link elsewhere: the link is not followed.
+    let elsewhere = tempfile::tempdir().unwrap();
+    write(elsewhere.path(), "varde.css", b"bli");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(elsewhere.path(), root.join(&old).join("css")).unwrap();
+    write(
+        root,
+        &format!("{old}/.varde-manifest"),
+        b"# varde\nindex.html\ncss/varde.css\n",
+    );
     // A build still running (this test's own process) is left alone, as is a name that
     // only looks like ours.
     let live = format!(".public.varde-new-{}", std::process::id());
@@ -156,6 +166,10 @@ fn staging_folders_of_killed_builds_are_removed_by_the_next_build() {
         b"ikke varde sin"
     );
     assert!(!root.join(&old).join("index.html").exists());
+    assert_eq!(
+        fs::read(elsewhere.path().join("varde.css")).unwrap(),
+        b"bli"
+    );
 }
 
 #[cfg(unix)]
