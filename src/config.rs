@@ -124,6 +124,37 @@ pub struct MenuItem {
     pub line: usize,
 }
 
+impl MenuItem {
+    /// Whether the item leads off the site (`https://…`).
+    pub fn is_external(&self) -> bool {
+        self.url.contains("://")
+    }
+
+    /// The site path the item leads to, or its URL as written when it leads off the site.
+    pub fn path(&self) -> String {
+        if self.is_external() {
+            self.url.clone()
+        } else {
+            normalise_path(&self.url)
+        }
+    }
+}
+
+/// `/smil` or `smil/` as a site path `/smil/` (a file path such as `/feed.xml` stays).
+fn normalise_path(p: &str) -> String {
+    let p = p.trim();
+    let mut s = if p.starts_with('/') {
+        p.to_string()
+    } else {
+        format!("/{p}")
+    };
+    let last = s.rsplit('/').next().unwrap_or("");
+    if !s.ends_with('/') && !last.contains('.') {
+        s.push('/');
+    }
+    s
+}
+
 const KNOWN: &[&str] = &[
     "title",
     "description",

@@ -59,6 +59,23 @@ impl Date {
         }
     }
 
+    /// Today's date for staleness checks: `SOURCE_DATE_EPOCH` when set (reproducible builds and
+    /// tests), the clock otherwise.
+    pub fn build_day() -> Date {
+        if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.parse::<i64>().ok())
+        {
+            if let Some(t) = chrono::DateTime::from_timestamp(secs, 0) {
+                return Date {
+                    day: t.date_naive(),
+                    time: None,
+                };
+            }
+        }
+        Date::today()
+    }
+
     /// `2019-01-15`, or the full RFC 3339 form when a time was given.
     pub fn iso(&self) -> String {
         match self.time {

@@ -10,12 +10,15 @@ pub mod date;
 pub mod diagnostics;
 pub mod directory;
 pub mod fields;
+pub mod html;
+pub mod later;
 pub mod new;
 pub mod output;
 pub mod render;
 pub mod safe_url;
 pub mod search;
 pub mod serve;
+pub mod sink;
 pub mod slug;
 pub mod timing;
 pub mod walk;
@@ -113,7 +116,7 @@ fn load_site_cached(
     let (mut site, d) = content::load_cached(&opts.root, config, opts.drafts, audit, cache);
     diags.extend(d);
     t.lap("load (read, parse, markdown)");
-    site.directories = directory::listing::build(&site);
+    site.directories = content::listing::build(&site);
     t.lap("directory");
     diags.extend(check::site(&site));
     t.lap("checks");
@@ -147,7 +150,7 @@ pub fn check(opts: &BuildOptions) -> CheckReport {
 pub fn render_to<'s>(
     opts: &BuildOptions,
     diags: &mut Diagnostics,
-    sink: impl FnOnce() -> Result<&'s dyn output::Sink, Diagnostic>,
+    sink: impl FnOnce() -> Result<&'s dyn sink::Sink, Diagnostic>,
 ) -> Option<(content::Site, render::Written)> {
     render_cached(opts, diags, sink, None).map(|(site, _, w)| (site, w))
 }
@@ -156,7 +159,7 @@ pub fn render_to<'s>(
 pub fn render_cached<'s>(
     opts: &BuildOptions,
     diags: &mut Diagnostics,
-    sink: impl FnOnce() -> Result<&'s dyn output::Sink, Diagnostic>,
+    sink: impl FnOnce() -> Result<&'s dyn sink::Sink, Diagnostic>,
     mut caches: Option<&mut Caches>,
 ) -> Option<(content::Site, render::Theme, render::Written)> {
     let site = load_site_cached(
@@ -174,7 +177,7 @@ pub fn render_site<'s>(
     opts: &BuildOptions,
     site: content::Site,
     diags: &mut Diagnostics,
-    sink: impl FnOnce() -> Result<&'s dyn output::Sink, Diagnostic>,
+    sink: impl FnOnce() -> Result<&'s dyn sink::Sink, Diagnostic>,
     cache: Option<&mut render::RenderCache>,
 ) -> Option<(content::Site, render::Theme, render::Written)> {
     let theme = match render::Theme::load(&opts.root, &site.config) {
@@ -236,7 +239,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 out.display()
             ))
         })?;
-        Ok(staging.insert(s) as &dyn output::Sink)
+        Ok(staging.insert(s) as &dyn sink::Sink)
     });
     let (site, written) = match rendered {
         Some(r) => r,
@@ -248,7 +251,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let (pages, sections, left_out) = (site.pages.len(), site.sections.len(), site.left_out);
     let language = site.config.language.clone();
     // The search index is where a build's memory peaks: the model goes first.
-    drop_later(site);
+    later::drop_later(site);
     let mut files_written = written.files;
     if let Some(docs) = written.to_index {
         match index_search(docs, &language, &staging) {
@@ -289,7 +292,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 /// Index: the Pagefind index of the rendered pages, written into the staging folder.
 /// Returns how many files it wrote.
 fn index_search(
-    docs: Vec<search::Doc>,
+    docs: Vec<render::Doc>,
     language: &str,
     staging: &output::Staging,
 ) -> Result<usize, Diagnostic> {
@@ -303,16 +306,4 @@ fn index_search(
     }
     t.lap("search index");
     Ok(n)
-}
-
-/// Frees `value` on a thread of its own. Freeing a large site's model (every page's HTML)
-/// and its template data is serial work at the end of a build that nothing waits for: on
-/// the 10 000-page corpus (tmpfs, 6 alternating runs) the build's median went from 1.95 s
-/// to 1.74 s. A process that exits first leaves the memory to the OS, which reclaims it in
-/// one go.
-pub(crate) fn drop_later<T: Send + 'static>(value: T) {
-    // If no thread can be started, the closure, and with it the value, is dropped here.
-    let _ = std::thread::Builder::new()
-        .name("drop".into())
-        .spawn(move || drop(value));
 }

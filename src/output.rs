@@ -15,6 +15,7 @@ use std::sync::Mutex;
 
 use crate::content::CONTENT_DIR;
 use crate::diagnostics::Diagnostic;
+use crate::sink::{rel_file, Sink};
 
 /// The list of files varde wrote, at the top of every output folder.
 pub const MANIFEST: &str = ".varde-manifest";
@@ -56,13 +57,6 @@ fn register(dirs: &[&Path]) {
 fn unregister(dirs: &[&Path]) {
     let mut active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
     active.retain(|a| !dirs.contains(&a.as_path()));
-}
-
-/// Where rendered files go: a staging folder on disk (`varde build`) or memory (`varde serve`).
-pub trait Sink: Sync {
-    /// Takes the bytes: the preview keeps them in memory as they are.
-    fn write(&self, site_path: &str, bytes: Vec<u8>) -> io::Result<()>;
-    fn copy(&self, source: &Path, site_path: &str) -> io::Result<()>;
 }
 
 impl Sink for Staging {
@@ -482,16 +476,6 @@ fn on(path: &Path, e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }
 
-/// `/nas/` -> `nas/index.html`; `/a/b.xml` -> `a/b.xml`.
-pub fn rel_file(site_path: &str) -> PathBuf {
-    let p = site_path.trim_start_matches('/');
-    if p.is_empty() || p.ends_with('/') {
-        PathBuf::from(format!("{p}index.html"))
-    } else {
-        PathBuf::from(p)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,12 +492,5 @@ mod tests {
         std::fs::create_dir(&odd).unwrap();
         std::fs::write(odd.join("todo.txt"), "x").unwrap();
         assert!(check_out_dir(root.path(), &odd).is_err());
-    }
-
-    #[test]
-    fn site_paths_map_to_files() {
-        assert_eq!(rel_file("/"), PathBuf::from("index.html"));
-        assert_eq!(rel_file("/nas/tegn/"), PathBuf::from("nas/tegn/index.html"));
-        assert_eq!(rel_file("/sitemap.xml"), PathBuf::from("sitemap.xml"));
     }
 }

@@ -10,7 +10,6 @@ use crate::config::FILE;
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
 use crate::fields::nearest;
-use crate::render::context::normalise_path;
 
 /// Site-wide checks of a loaded site.
 pub fn site(site: &Site) -> Vec<Diagnostic> {
@@ -127,13 +126,10 @@ fn menu(site: &Site) -> Vec<Diagnostic> {
     );
     let mut diags = vec![];
     for (i, item) in site.config.menu.iter().enumerate() {
-        if item.url.contains("://")
-            || item.url.starts_with("mailto:")
-            || item.url.starts_with("tel:")
-        {
+        if item.is_external() || item.url.starts_with("mailto:") || item.url.starts_with("tel:") {
             continue;
         }
-        let path = normalise_path(&item.url);
+        let path = item.path();
         if !known.contains(&path) && !path.ends_with(".xml") && !path.ends_with(".html") {
             diags.push(
                 Diagnostic::error(format!(

@@ -3,6 +3,7 @@
 //! too, once the URLs are known, because links between source files resolve to them.
 
 pub mod audit;
+pub mod listing;
 pub mod markdown;
 pub mod meta;
 pub mod source;
@@ -17,14 +18,16 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
-use crate::directory::listing::Directory;
 use crate::directory::Service;
 use crate::slug::slugify;
+use listing::Directory;
 use markdown::{Links, Rendered};
 use meta::{PageMeta, SectionMeta, SortBy};
 use source::SourceFile;
 
 pub const CONTENT_DIR: &str = "content";
+/// Where the search index's bundle goes on the site.
+pub const SEARCH_BUNDLE: &str = "/pagefind/";
 
 #[derive(Debug)]
 pub struct Page {
@@ -87,7 +90,7 @@ pub struct Site {
     pub sections: Vec<Section>,
     pub pages: Vec<Page>,
     pub taxonomies: Vec<TaxonomyTerms>,
-    /// The service directories, filled in after loading (`directory::listing::build`).
+    /// The service directories, filled in after loading (`listing::build`).
     pub directories: Vec<Directory>,
     /// The day staleness is judged against.
     pub today: Date,
@@ -154,7 +157,7 @@ impl Site {
             pages: vec![],
             taxonomies: vec![],
             directories: vec![],
-            today: crate::directory::today(),
+            today: Date::build_day(),
             a_to_z: std::sync::OnceLock::new(),
             links: LinkIndex::default(),
             left_out: LeftOut::default(),
@@ -425,7 +428,7 @@ pub fn load_cached(
     audit: bool,
     mut cache: Option<&mut LoadCache>,
 ) -> (Site, Vec<Diagnostic>) {
-    let today = crate::directory::today();
+    let today = Date::build_day();
     if let Some(c) = cache.as_deref_mut() {
         // Parsing depends on the settings (vocabularies, taxonomies) and on today's date.
         let context = source::hash_str(&format!(

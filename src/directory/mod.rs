@@ -4,7 +4,6 @@
 
 pub mod contact;
 pub mod export;
-pub mod listing;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -178,23 +177,6 @@ impl Service {
         out.dedup();
         out
     }
-}
-
-/// Today's date for staleness checks: `SOURCE_DATE_EPOCH` when set (reproducible builds and
-/// tests), the clock otherwise.
-pub fn today() -> Date {
-    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.parse::<i64>().ok())
-    {
-        if let Some(t) = chrono::DateTime::from_timestamp(secs, 0) {
-            return Date {
-                day: t.date_naive(),
-                time: None,
-            };
-        }
-    }
-    Date::today()
 }
 
 /// The values of a vocabulary field. `trusted` is false when the vocabulary itself has an

@@ -12,12 +12,8 @@ pub fn site(site: &Site, build_time: &str) -> Value {
         .menu
         .iter()
         .map(|m| {
-            let external = m.url.contains("://");
-            let path = if external {
-                m.url.clone()
-            } else {
-                normalise_path(&m.url)
-            };
+            let external = m.is_external();
+            let path = m.path();
             json!({
                 "title": m.title,
                 "url": if external { m.url.clone() } else { c.url(&path) },
@@ -45,21 +41,6 @@ pub fn site(site: &Site, build_time: &str) -> Value {
         "accessibility": c.accessibility,
         "build_time": build_time,
     })
-}
-
-/// `/smil` or `smil/` as a site path `/smil/` (a file path such as `/feed.xml` stays).
-pub fn normalise_path(p: &str) -> String {
-    let p = p.trim();
-    let mut s = if p.starts_with('/') {
-        p.to_string()
-    } else {
-        format!("/{p}")
-    };
-    let last = s.rsplit('/').next().unwrap_or("");
-    if !s.ends_with('/') && !last.contains('.') {
-        s.push('/');
-    }
-    s
 }
 
 fn link(site: &Site, title: &str, path: &str) -> Value {

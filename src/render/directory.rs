@@ -4,9 +4,9 @@
 use serde_json::{json, Value};
 
 use crate::config::label;
+use crate::content::listing::{Directory, Filter, FilterKind};
 use crate::content::Site;
 use crate::directory::export;
-use crate::directory::listing::{Directory, Filter, FilterKind};
 use crate::directory::WHOLE_COUNTRY;
 
 fn filter_url(site: &Site, dir: &Directory, kind: FilterKind, id: &str) -> Option<String> {

@@ -5,6 +5,9 @@
 pub mod context;
 pub mod directory;
 pub mod incremental;
+pub mod index_doc;
+
+pub use index_doc::Doc;
 
 pub use incremental::RenderCache;
 use incremental::{Prints, H};
@@ -20,7 +23,7 @@ use tera::{Context, Kwargs, State, Tera};
 
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
-use crate::output::Sink;
+use crate::sink::Sink;
 
 /// The default theme, built into the binary so `varde build` works on a folder that holds
 /// only `content/` (a benchmark corpus, a site moved over from Hugo or Zola).
@@ -150,7 +153,7 @@ impl Theme {
 
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
-        tera.set_escape_fn(escape_to);
+        tera.set_escape_fn(crate::html::escape_to);
         // Functions first: Tera checks, when it compiles a template, that each one exists.
         let config = config.clone();
         tera.register_function(
@@ -264,43 +267,6 @@ impl Theme {
             .render(name, ctx)
             .map_err(|e| template_error(&e, &self.sources, Some(what)))
     }
-}
-
-/// HTML/XML escaping for template values. Tera's default also escapes `/`, which is safe
-/// but turns every URL into `&#x2F;` soup; these five are what HTML and XML need.
-fn escape_to(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    // Writes the runs between special characters whole: every value a template prints
-    // passes through here (a char-by-char loop was 3 % of a build's instructions).
-    let mut done = 0;
-    for (i, b) in input.bytes().enumerate() {
-        if let Some(entity) = entity(b) {
-            // The five are ASCII, so `i` is always a character boundary.
-            out.write_all(&input.as_bytes()[done..i])?;
-            out.write_all(entity.as_bytes())?;
-            done = i + 1;
-        }
-    }
-    out.write_all(&input.as_bytes()[done..])
-}
-
-fn entity(b: u8) -> Option<&'static str> {
-    Some(match b {
-        b'&' => "&amp;",
-        b'<' => "&lt;",
-        b'>' => "&gt;",
-        b'"' => "&quot;",
-        b'\'' => "&#39;",
-        _ => return None,
-    })
-}
-
-/// `escape_to`, as a string.
-pub fn escape(input: &str) -> String {
-    let mut out = Vec::with_capacity(input.len() + input.len() / 8);
-    // Writing to a Vec cannot fail, and ASCII entities in place of ASCII characters keep
-    // the text valid UTF-8: neither fallback is ever taken.
-    let _ = escape_to(input, &mut out);
-    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The whole error chain as one line (Tera puts the useful part in the sources).
@@ -561,8 +527,8 @@ pub struct Written {
     /// not written again.
     pub paths: Vec<String>,
     /// The pages for the search index, when the site has search and the caller asked for
-    /// it (`crate::index_search` builds it, after the model is freed).
-    pub to_index: Option<Vec<crate::search::Doc>>,
+    /// it (the build indexes it after the model is freed).
+    pub to_index: Option<Vec<Doc>>,
 }
 
 /// The fingerprint of one output's inputs (see `incremental`).
@@ -1001,7 +967,7 @@ pub fn write_site_cached(
         to_render,
         std::io::IsTerminal::is_terminal(&std::io::stderr()),
     );
-    let docs: std::sync::Mutex<Vec<crate::search::Doc>> = Default::default();
+    let docs: std::sync::Mutex<Vec<Doc>> = Default::default();
     let per_kind: std::sync::Mutex<HashMap<&'static str, (usize, std::time::Duration)>> =
         Default::default();
     // Once the disk has failed (full, read-only), the other jobs stop writing: one clear
@@ -1036,9 +1002,9 @@ pub fn write_site_cached(
                 if let Ok(mut d) = docs.lock() {
                     // A site path: Pagefind's runtime puts its own base (where pagefind.js
                     // lives) in front, so the base path must not be added twice.
-                    d.push(crate::search::Doc {
+                    d.push(Doc {
                         url: path.clone(),
-                        html: crate::search::indexable(&String::from_utf8_lossy(&bytes)),
+                        html: index_doc::indexable(&String::from_utf8_lossy(&bytes)),
                     });
                 }
             }
@@ -1115,7 +1081,7 @@ pub fn write_site_cached(
     let shared = if cache.is_some() && prints.is_some() {
         Some(data)
     } else {
-        crate::drop_later(data);
+        crate::later::drop_later(data);
         None
     };
     let to_index = index_search.then(|| docs.into_inner().unwrap_or_default());
@@ -1237,7 +1203,11 @@ fn sitemap(site: &Site) -> String {
     let mut out = String::with_capacity(120 * (site.pages.len() + site.sections.len()) + 200);
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut entry = |path: &str, lastmod: Option<String>| {
-        let _ = write!(out, "  <url><loc>{}</loc>", escape(&c.permalink(path)));
+        let _ = write!(
+            out,
+            "  <url><loc>{}</loc>",
+            crate::html::escape(&c.permalink(path))
+        );
         if let Some(d) = lastmod {
             let _ = write!(out, "<lastmod>{d}</lastmod>");
         }
@@ -1566,7 +1536,7 @@ fn render_job(
             ctx.set("a_to_z", a_to_z(site, *letter));
             ctx.put("a_to_z_split", site.pages.len() > A_TO_Z_INLINE_MAX);
             ctx.put("letter", letter.map(|i| a_to_z_letters(site)[i].clone()));
-            ctx.put("bundle_url", c.url(crate::search::BUNDLE));
+            ctx.put("bundle_url", c.url(crate::content::SEARCH_BUNDLE));
             theme.render_vars(template, ctx, "the search page")
         }
     }
@@ -1575,18 +1545,6 @@ fn render_job(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escaping_replaces_the_five_and_keeps_the_rest() {
-        assert_eq!(escape(""), "");
-        assert_eq!(escape("søk på «nær» deg"), "søk på «nær» deg");
-        assert_eq!(
-            escape(r#"<a href="x">B&B's</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;B&amp;B&#39;s&lt;/a&gt;"
-        );
-        assert_eq!(escape("æ&ø<å>"), "æ&amp;ø&lt;å&gt;");
-        assert_eq!(escape("&&"), "&amp;&amp;");
-    }
 
     #[test]
     fn progress_only_for_long_renders_on_a_terminal() {

@@ -12,31 +12,10 @@ use std::path::{Path, PathBuf};
 
 use pagefind::api::PagefindIndex;
 
-use crate::diagnostics::Diagnostic;
 use pagefind::options::PagefindServiceConfig;
 
-/// Where the bundle goes on the site.
-pub const BUNDLE: &str = "/pagefind/";
-
-/// One page to index: its site path (`/nas/tegn/`, without the base path) and its HTML.
-pub struct Doc {
-    pub url: String,
-    pub html: String,
-}
-
-/// The part of a page Pagefind reads: its `<main>` element (where the theme marks the body,
-/// the metadata and the filters), without the head, menu and footer it would parse and
-/// ignore. A page without `<main>` is passed whole.
-pub fn indexable(html: &str) -> String {
-    let start = html.find("<main");
-    let end = html.rfind("</main>").map(|i| i + "</main>".len());
-    match (start, end) {
-        (Some(s), Some(e)) if s < e => {
-            format!("<!doctype html><html><body>{}</body></html>", &html[s..e])
-        }
-        _ => html.to_string(),
-    }
-}
+use crate::content::SEARCH_BUNDLE;
+use crate::diagnostics::Diagnostic;
 
 /// The language Pagefind should treat the site as: its own code for Norwegian variants.
 fn language(site_language: &str) -> String {
@@ -55,7 +34,7 @@ fn language(site_language: &str) -> String {
 /// always removes) and indexed from there. They are written one after another in URL order,
 /// so Pagefind's directory walk, and with it the bundle, come out the same on every build.
 pub fn index(
-    mut docs: Vec<Doc>,
+    mut docs: Vec<crate::render::Doc>,
     site_language: &str,
     scratch: &Path,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
@@ -64,7 +43,7 @@ pub fn index(
         .map_err(|e| Diagnostic::io_error(format!("cannot create {}: {e}", scratch.display())))?;
     docs.sort_by(|a, b| a.url.cmp(&b.url));
     for doc in &docs {
-        let file = scratch.0.join(crate::output::rel_file(&doc.url));
+        let file = scratch.0.join(crate::sink::rel_file(&doc.url));
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir).map_err(|e| {
                 Diagnostic::io_error(format!("cannot create {}: {e}", dir.display()))
@@ -119,7 +98,7 @@ pub fn index(
             {
                 return None;
             }
-            Some((format!("{BUNDLE}{name}"), f.contents))
+            Some((format!("{SEARCH_BUNDLE}{name}"), f.contents))
         })
         .collect())
 }
@@ -140,21 +119,5 @@ impl Scratch {
 impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_main_is_indexed() {
-        let page = r#"<html lang="nb"><head><title>T</title></head><body><nav>Meny</nav><main id="innhold" data-pagefind-body><h1>Tittel</h1><p>Tekst</p></main><footer>Bunn</footer></body></html>"#;
-        let out = indexable(page);
-        assert!(out.contains(
-            "<main id=\"innhold\" data-pagefind-body><h1>Tittel</h1><p>Tekst</p></main>"
-        ));
-        assert!(!out.contains("Meny") && !out.contains("Bunn") && !out.contains("<title>"));
-        assert_eq!(indexable("<p>uten main</p>"), "<p>uten main</p>");
     }
 }

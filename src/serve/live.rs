@@ -47,7 +47,7 @@ pub fn inject(html: &[u8], errors: Option<&str>) -> Vec<u8> {
         head_extra.push_str(&format!(r#"<link rel="stylesheet" href="{STYLE_PATH}">"#));
         body_extra = format!(
             r#"<div id="varde-overlay" role="alert"><h2>The last change did not build</h2><pre>{}</pre><p>The page below is the last version that built. Fix the file and save: this page reloads by itself.</p></div>"#,
-            crate::render::escape(errors)
+            crate::html::escape(errors)
         );
     }
     let mut out = text.into_owned();

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use crate::diagnostics::Diagnostics;
-use crate::output::{rel_file, Sink};
+use crate::sink::{rel_file, Sink};
 use crate::BuildOptions;
 
 #[derive(Debug, Clone)]

@@ -145,7 +145,8 @@ impl HttpResponse {
 pub fn raw_http(port: u16, request: &str) -> std::io::Result<HttpResponse> {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
-    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    // Generous: the load test may be running beside it on two busy cores.
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))?;
     s.write_all(request.as_bytes())?;
     let mut buf = Vec::new();
     s.read_to_end(&mut buf)?;

@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
-use crate::content::Site;
+use super::Site;
 use crate::slug::slugify;
 
-use super::WHOLE_COUNTRY;
+use crate::directory::WHOLE_COUNTRY;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FilterKind {
