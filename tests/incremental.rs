@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use varde::serve::{Preview, Rebuilt};
+use varde::preview::{Preview, Rebuilt};
 use varde::BuildOptions;
 
 const BASE: &str = "http://127.0.0.1:1111/";

@@ -36,15 +36,6 @@ pub fn request_path(url: &str) -> Result<String, BadPath> {
     Ok(path)
 }
 
-/// The key in the in-memory site for a site path: `/nas/` -> `/nas/index.html`.
-pub fn file_key(path: &str) -> String {
-    if path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
-    }
-}
-
 pub fn content_type(path: &str) -> &'static str {
     let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
@@ -70,14 +61,6 @@ pub fn content_type(path: &str) -> &'static str {
         _ if path.ends_with("/atom.xml") => "application/atom+xml; charset=utf-8",
         _ => "application/octet-stream",
     }
-}
-
-/// A strong ETag from the bytes (`hash_bytes`: fast on a template edit, which hashes every
-/// file of the site again). A collision only costs a missed reload, and with the length in
-/// the tag it is not a practical concern.
-pub fn etag(bytes: &[u8]) -> String {
-    let h = crate::content::source::hash_bytes(bytes);
-    format!("\"{h:016x}-{}\"", bytes.len())
 }
 
 /// Whether a request's `Host` header names this preview. A web page on another site can
@@ -172,8 +155,8 @@ mod tests {
     fn ordinary_paths() {
         assert_eq!(request_path("/nas/?utm=x").unwrap(), "/nas/");
         assert_eq!(request_path("/st%C3%B8tte/").unwrap(), "/støtte/");
-        assert_eq!(file_key("/nas/"), "/nas/index.html");
-        assert_eq!(file_key("/css/varde.css"), "/css/varde.css");
+        assert_eq!(crate::preview::file_key("/nas/"), "/nas/index.html");
+        assert_eq!(crate::preview::file_key("/css/varde.css"), "/css/varde.css");
     }
 
     #[test]

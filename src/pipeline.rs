@@ -1,0 +1,288 @@
+//! The pipeline: `build` (load, model, check, render, index, write) and `check` (load,
+//! model, check and the editor checks). The preview (`crate::preview`) runs the same stages
+//! into memory with caches.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::{check as checks, config, content, later, output, render, search, sink, timing};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (holds `content/`, `site.yaml`, `themes/`).
+    pub root: PathBuf,
+    /// Output folder; `<root>/public` when not given.
+    pub out: Option<PathBuf>,
+    pub drafts: bool,
+    /// Overrides `base_url` from site.yaml (for previews and tests under a sub-path).
+    pub base_url: Option<String>,
+    /// Skip the search index even if the site has search on (the preview does, see README).
+    pub no_search_index: bool,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub diagnostics: Diagnostics,
+    pub pages: usize,
+    pub sections: usize,
+    pub files_written: usize,
+    /// Markdown files that did not become pages (each with its reason).
+    pub left_out: content::LeftOut,
+    pub out: PathBuf,
+    pub elapsed: Duration,
+    /// What the build did besides building: staging folders of killed builds it removed.
+    pub notes: Vec<String>,
+}
+
+/// A build that did not write anything; the previous output is untouched.
+#[derive(Debug)]
+pub struct BuildFailure {
+    pub diagnostics: Diagnostics,
+}
+
+impl BuildFailure {
+    /// Whether the disk failed rather than the content (`main` exits with 3 for it).
+    pub fn is_io(&self) -> bool {
+        self.diagnostics.has_io_error()
+    }
+}
+
+fn fail(mut diagnostics: Diagnostics) -> BuildFailure {
+    diagnostics.sort();
+    BuildFailure { diagnostics }
+}
+
+/// What the preview keeps between rebuilds (see `content::LoadCache` and
+/// `render::RenderCache`).
+#[derive(Default)]
+pub struct Caches {
+    pub load: content::LoadCache,
+    pub render: render::RenderCache,
+}
+
+/// Load, model and check for `varde check`, with the facts its editor checks read.
+fn load_site(opts: &BuildOptions, diags: &mut Diagnostics) -> content::Site {
+    load_site_cached(opts, diags, true, None)
+}
+
+/// Load, model and check: the stages `build`, `serve` and `check` share. `audit` collects
+/// what only `varde check` reads.
+fn load_site_cached(
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+    audit: bool,
+    cache: Option<&mut content::LoadCache>,
+) -> content::Site {
+    let (mut config, d) = config::load(&opts.root);
+    diags.extend(d);
+    if let Some(url) = &opts.base_url {
+        if let Err(msg) = config.set_base_url(url) {
+            diags.push(Diagnostic::error(format!("--base-url: {msg}")));
+        }
+    }
+    if config.unreadable {
+        // Every page is read by these settings: checking content against defaults gives a
+        // false error per page (50 "not one of the audiences" for one bad line).
+        diags.push(
+            Diagnostic::warning("the content was not checked, because site.yaml has errors")
+                .in_file(config::FILE)
+                .hint("fix site.yaml first, then build again to check the content"),
+        );
+        return content::Site::empty(config);
+    }
+    let mut t = timing::Timer::new();
+    let (mut site, d) = content::load_cached(&opts.root, config, opts.drafts, audit, cache);
+    diags.extend(d);
+    t.lap("load (read, parse, markdown)");
+    site.directories = content::listing::build(&site);
+    t.lap("directory");
+    diags.extend(checks::site(&site));
+    t.lap("checks");
+    site
+}
+
+#[derive(Debug)]
+pub struct CheckReport {
+    pub diagnostics: Diagnostics,
+    pub lix: Vec<checks::editor::LixRow>,
+    pub lix_max: f64,
+}
+
+/// `varde check`: everything a build checks, plus the editor checks; writes nothing.
+pub fn check(opts: &BuildOptions) -> CheckReport {
+    let mut diags = Diagnostics::default();
+    let site = load_site(opts, &mut diags);
+    let (d, lix) = checks::editor::run(&site);
+    diags.extend(d);
+    diags.sort();
+    CheckReport {
+        diagnostics: diags,
+        lix,
+        lix_max: site.config.check.lix_max,
+    }
+}
+
+/// Load, check and render: the core that `build` (to disk) and `serve` (to memory) share.
+/// `sink` is asked for only when there are no errors, so nothing is written for a bad site.
+/// Returns `None` when `diags` holds errors.
+pub fn render_to<'s>(
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+    sink: impl FnOnce() -> Result<&'s dyn sink::Sink, Diagnostic>,
+) -> Option<(content::Site, render::Written)> {
+    render_cached(opts, diags, sink, None).map(|(site, _, w)| (site, w))
+}
+
+/// `render_to` with the preview's caches: only what changed is read, parsed and rendered.
+pub fn render_cached<'s>(
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+    sink: impl FnOnce() -> Result<&'s dyn sink::Sink, Diagnostic>,
+    mut caches: Option<&mut Caches>,
+) -> Option<(content::Site, render::Theme, render::Written)> {
+    let site = load_site_cached(
+        opts,
+        diags,
+        false,
+        caches.as_deref_mut().map(|c| &mut c.load),
+    );
+    render_site(opts, site, diags, sink, caches.map(|c| &mut c.render))
+}
+
+/// Themes and renders a loaded site: the part of `render_cached` after loading, which the
+/// preview runs alone when only templates changed.
+pub fn render_site<'s>(
+    opts: &BuildOptions,
+    site: content::Site,
+    diags: &mut Diagnostics,
+    sink: impl FnOnce() -> Result<&'s dyn sink::Sink, Diagnostic>,
+    cache: Option<&mut render::RenderCache>,
+) -> Option<(content::Site, render::Theme, render::Written)> {
+    let theme = match render::Theme::load(&opts.root, &site.config) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.extend(d);
+            return None;
+        }
+    };
+    if diags.has_errors() {
+        return None;
+    }
+    let sink = match sink() {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let mut t = timing::Timer::new();
+    let index_search = site.config.search && !opts.no_search_index;
+    let written = render::write_site_cached(&site, &theme, sink, cache, index_search);
+    t.lap("render + write");
+    match written {
+        Ok(n) => Some((site, theme, n)),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    }
+}
+
+/// Builds the site. Every content problem is collected before anything is written; on any
+/// error the output folder is left exactly as it was.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let started = Instant::now();
+    let mut diags = Diagnostics::default();
+    let root = &opts.root;
+    let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
+    let mut t = timing::Timer::new();
+    let checked = output::check_out_dir(root, &out);
+    t.lap("check the output folder");
+    let out = match checked {
+        Ok(o) => o,
+        Err(d) => {
+            diags.push(d);
+            return Err(fail(diags));
+        }
+    };
+    output::remove_on_interrupt();
+
+    // The staging folder is only created once the content is known to be good, and is
+    // removed again (when dropped) if rendering fails.
+    let mut staging = None;
+    let rendered = render_to(opts, &mut diags, || {
+        let s = output::Staging::new(out.clone()).map_err(|e| {
+            Diagnostic::io_error(format!(
+                "cannot create the output folder next to {}: {e}",
+                out.display()
+            ))
+        })?;
+        Ok(staging.insert(s) as &dyn sink::Sink)
+    });
+    let (site, written) = match rendered {
+        Some(r) => r,
+        None => return Err(fail(diags)),
+    };
+    let Some(mut staging) = staging else {
+        return Err(fail(diags));
+    };
+    let (pages, sections, left_out) = (site.pages.len(), site.sections.len(), site.left_out);
+    let language = site.config.language.clone();
+    // The search index is where a build's memory peaks: the model goes first.
+    later::drop_later(site);
+    let mut files_written = written.files;
+    if let Some(docs) = written.to_index {
+        match index_search(docs, &language, &staging) {
+            Ok(n) => files_written += n,
+            Err(d) => {
+                diags.push(d);
+                return Err(fail(diags));
+            }
+        }
+    }
+    let mut notes = std::mem::take(&mut staging.cleaned);
+    let mut t = timing::Timer::new();
+    let committed = staging.commit();
+    t.lap("swap output folders");
+    match committed {
+        Ok(kept) => notes.extend(kept),
+        Err(e) => {
+            diags.push(Diagnostic::io_error(format!(
+                "cannot move the new site into {}: {e}",
+                out.display()
+            )));
+            return Err(fail(diags));
+        }
+    }
+    diags.sort();
+    Ok(BuildReport {
+        diagnostics: diags,
+        pages,
+        sections,
+        files_written,
+        left_out,
+        out,
+        elapsed: started.elapsed(),
+        notes,
+    })
+}
+
+/// Index: the Pagefind index of the rendered pages, written into the staging folder.
+/// Returns how many files it wrote.
+fn index_search(
+    docs: Vec<render::Doc>,
+    language: &str,
+    staging: &output::Staging,
+) -> Result<usize, Diagnostic> {
+    let mut t = timing::Timer::new();
+    let files = search::index(docs, language, &staging.scratch_dir())?;
+    let n = files.len();
+    for (path, bytes) in files {
+        staging
+            .write(&path, &bytes)
+            .map_err(|e| Diagnostic::io_error(format!("cannot write {e}")))?;
+    }
+    t.lap("search index");
+    Ok(n)
+}
