@@ -1,0 +1,301 @@
+//! The outputs of a site, one `Job` each: which there are (`plan`), where each goes
+//! (`job_path`), which template renders it (`job_template`), what its fingerprint covers
+//! (`job_print`) and how it renders (`render_job`, through one function per kind in
+//! `outputs`). A new kind of output is a new `Job` variant here and a function there.
+
+use super::a_to_z::{a_to_z_index, a_to_z_letters, letter_id, A_TO_Z_INLINE_MAX, SEARCH_PATH};
+use super::incremental::{Prints, H};
+use super::outputs::{self, Out};
+use super::{page_of, Shared, Theme};
+use crate::content::Site;
+use crate::diagnostics::Diagnostic;
+
+/// One file to produce.
+pub(super) enum Job {
+    Section {
+        s: usize,
+        n: usize,
+    },
+    Page(usize),
+    TaxonomyList(usize),
+    Term {
+        t: usize,
+        term: usize,
+        n: usize,
+    },
+    Feed(usize),
+    Alias {
+        p: usize,
+        path: String,
+    },
+    /// A directory's front page (`filter: None`) or one of its filter pages.
+    Directory {
+        d: usize,
+        filter: Option<usize>,
+    },
+    Hsds(usize),
+    Csv(usize),
+    /// `/sok/`: the search page, with an A-Z list of every page for readers without JavaScript;
+    /// on a large site, `Some(i)` is the A-Z list's page for letter `i` (`/sok/b/`).
+    Search(Option<usize>),
+    NotFound,
+    Sitemap,
+    Robots,
+}
+
+pub(super) fn job_kind(job: &Job) -> &'static str {
+    match job {
+        Job::Section { .. } => "section",
+        Job::Page(_) => "page",
+        Job::TaxonomyList(_) => "taxonomy",
+        Job::Term { .. } => "term",
+        Job::Feed(_) => "feed",
+        Job::Alias { .. } => "alias",
+        Job::Directory { .. } => "directory",
+        Job::Hsds(_) => "hsds",
+        Job::Csv(_) => "csv",
+        Job::Search(_) => "search",
+        Job::NotFound | Job::Sitemap | Job::Robots => "other",
+    }
+}
+
+pub(super) fn pager_count(count: usize, per: usize) -> usize {
+    count.div_ceil(per.max(1)).max(1)
+}
+
+pub(super) fn page_template(site: &Site, p: usize) -> &str {
+    let page = &site.pages[p];
+    let default = if page.service.is_some() {
+        "service.html"
+    } else {
+        "page.html"
+    };
+    page.meta
+        .template
+        .as_deref()
+        .or(site.sections[page.section].meta.page_template.as_deref())
+        .unwrap_or(default)
+}
+
+pub(super) fn section_template(site: &Site, s: usize) -> &str {
+    let sec = &site.sections[s];
+    let default = if sec.meta.directory {
+        "directory.html"
+    } else if sec.parent.is_none() {
+        "index.html"
+    } else {
+        "section.html"
+    };
+    sec.meta.template.as_deref().unwrap_or(default)
+}
+
+/// The template a job is rendered with (None for outputs built in Rust): `render_job` renders
+/// with it and the incremental fingerprints hash it, so the two cannot disagree.
+pub(super) fn job_template<'s>(site: &'s Site, job: &Job) -> Option<&'s str> {
+    Some(match job {
+        Job::Page(p) => page_template(site, *p),
+        Job::Section { s, .. } => section_template(site, *s),
+        Job::Directory { d, .. } => section_template(site, site.directories[*d].section),
+        Job::TaxonomyList(_) => "taxonomy_list.html",
+        Job::Term { .. } => "taxonomy_term.html",
+        Job::Feed(_) => "atom.xml",
+        Job::Alias { .. } => "alias.html",
+        Job::Search(_) => "search.html",
+        Job::NotFound => "404.html",
+        Job::Robots => "robots.txt",
+        Job::Hsds(_) | Job::Csv(_) | Job::Sitemap => return None,
+    })
+}
+
+/// Site paths every job will write, for spotting static files that would be overwritten.
+pub(super) fn job_path(site: &Site, job: &Job) -> String {
+    let c = &site.config;
+    match job {
+        Job::Section { s, n } => site.pager_path(&site.sections[*s].path, *n),
+        Job::Page(p) => site.pages[*p].path.clone(),
+        Job::TaxonomyList(t) => format!("/{}/", c.taxonomies[*t].slug),
+        Job::Term { t, term, n } => {
+            let base = format!(
+                "/{}/{}/",
+                c.taxonomies[*t].slug, site.taxonomies[*t].terms[*term].slug
+            );
+            site.pager_path(&base, *n)
+        }
+        Job::Feed(s) => format!("{}atom.xml", site.sections[*s].path),
+        Job::Alias { path, .. } => path.clone(),
+        Job::Directory { d, filter } => {
+            let dir = &site.directories[*d];
+            match filter {
+                Some(f) => dir.filters[*f].path.clone(),
+                None => site.sections[dir.section].path.clone(),
+            }
+        }
+        Job::Hsds(d) => site.directories[*d].hsds_path.clone(),
+        Job::Csv(d) => site.directories[*d].csv_path.clone(),
+        Job::Search(None) => SEARCH_PATH.into(),
+        Job::Search(Some(i)) => format!("{SEARCH_PATH}{}/", letter_id(&a_to_z_letters(site)[*i])),
+        Job::NotFound => "/404.html".into(),
+        Job::Sitemap => "/sitemap.xml".into(),
+        Job::Robots => "/robots.txt".into(),
+    }
+}
+
+/// The fingerprint of one output's inputs (see `incremental`).
+pub(super) fn job_print(site: &Site, theme: &Theme, prints: &Prints, job: &Job) -> u64 {
+    let c = &site.config;
+    let mut h = H::new(job_kind(job));
+    h.add(&prints.global)
+        .add(&theme.template_print(job_template(site, job)));
+    match job {
+        Job::Page(p) => {
+            let page = &site.pages[*p];
+            h.add(&prints.page[*p]).add(&prints.section[page.section]);
+            if let Some(d) = site.directories.iter().find(|d| d.section == page.section) {
+                h.add(&prints.pages(d.related.get(p).map_or(&[][..], |v| v.as_slice())));
+            }
+        }
+        Job::Section { s, n } => {
+            let sec = &site.sections[*s];
+            let per = site.paginate_by(*s);
+            h.add(&prints.section[*s])
+                .add(n)
+                .add(&prints.listed(page_of(&sec.pages, *n, per)));
+        }
+        Job::Term { t, term, n } => {
+            let tm = &site.taxonomies[*t].terms[*term];
+            let per = c.taxonomies[*t].paginate_by.unwrap_or(c.paginate_by);
+            let slice = page_of(&tm.pages, *n, per);
+            h.add(&tm.name)
+                .add(&tm.pages.len())
+                .add(n)
+                .add(&prints.listed(slice));
+        }
+        Job::TaxonomyList(t) => {
+            for term in &site.taxonomies[*t].terms {
+                h.add(&term.name).add(&term.pages.len());
+            }
+        }
+        Job::Feed(s) => {
+            h.add(&prints.section[*s])
+                .add(&prints.pages(&site.sections[*s].pages));
+        }
+        Job::Alias { p, path } => {
+            h.add(&prints.page[*p]).add(path);
+        }
+        Job::Directory { d, filter } => {
+            h.add(&prints.directory[*d]).add(filter);
+        }
+        Job::Hsds(d) | Job::Csv(d) => {
+            h.add(&prints.directory[*d]);
+        }
+        Job::Sitemap => {
+            h.add(&prints.listing).add(&prints.section);
+            for tax in &site.taxonomies {
+                for term in &tax.terms {
+                    h.add(&term.slug);
+                }
+            }
+        }
+        Job::Search(letter) => {
+            // Only what the A-Z list shows: titles, addresses and sections of its pages.
+            let index = a_to_z_index(site);
+            h.add(letter).add(&index.letters);
+            for (i, p) in site.pages.iter().enumerate() {
+                if letter.is_none_or(|l| index.of_page[i] == l) {
+                    h.add(&p.meta.title)
+                        .add(&p.path)
+                        .add(&site.sections[p.section].meta.title)
+                        .add(&p.service.is_some());
+                }
+            }
+        }
+        Job::NotFound | Job::Robots => {}
+    }
+    h.done()
+}
+
+/// Every output of the site, in a fixed order.
+pub(super) fn plan(site: &Site) -> Vec<Job> {
+    let c = &site.config;
+    let mut jobs = vec![];
+    for (d, dir) in site.directories.iter().enumerate() {
+        jobs.push(Job::Directory { d, filter: None });
+        jobs.extend((0..dir.filters.len()).map(|f| Job::Directory { d, filter: Some(f) }));
+        jobs.extend([Job::Hsds(d), Job::Csv(d)]);
+    }
+    for (s, sec) in site.sections.iter().enumerate() {
+        if sec.meta.directory {
+            // Its listing pages are the directory's (every service, grouped; no pager).
+            if sec.meta.feed {
+                jobs.push(Job::Feed(s));
+            }
+            continue;
+        }
+        for n in 1..=pager_count(sec.pages.len(), site.paginate_by(s)) {
+            jobs.push(Job::Section { s, n });
+        }
+        if sec.meta.feed {
+            jobs.push(Job::Feed(s));
+        }
+    }
+    for (p, page) in site.pages.iter().enumerate() {
+        jobs.push(Job::Page(p));
+        for a in &page.meta.aliases {
+            jobs.push(Job::Alias { p, path: a.clone() });
+        }
+    }
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        if tax.terms.is_empty() {
+            continue;
+        }
+        jobs.push(Job::TaxonomyList(t));
+        let per = c.taxonomies[t].paginate_by.unwrap_or(c.paginate_by);
+        for (term, tm) in tax.terms.iter().enumerate() {
+            for n in 1..=pager_count(tm.pages.len(), per) {
+                jobs.push(Job::Term { t, term, n });
+            }
+        }
+    }
+    jobs.extend([Job::NotFound, Job::Sitemap, Job::Robots]);
+    if c.search {
+        jobs.push(Job::Search(None));
+        if site.pages.len() > A_TO_Z_INLINE_MAX {
+            jobs.extend((0..a_to_z_letters(site).len()).map(|i| Job::Search(Some(i))));
+        }
+    }
+    jobs
+}
+
+/// Renders one output into bytes, each kind through its own function in `outputs`.
+pub(super) fn render_job(
+    site: &Site,
+    theme: &Theme,
+    job: &Job,
+    path: &str,
+    data: &Shared<'_>,
+) -> Result<Vec<u8>, Diagnostic> {
+    // The same name the incremental fingerprints take (`job_template`); "" only for the
+    // outputs built in Rust, which never render a template.
+    let o = Out {
+        site,
+        theme,
+        path,
+        template: job_template(site, job).unwrap_or_default(),
+        data,
+    };
+    match job {
+        Job::Directory { d, filter } => outputs::directory(&o, *d, *filter),
+        Job::Hsds(d) => outputs::hsds(&o, *d),
+        Job::Csv(d) => outputs::csv(&o, *d),
+        Job::Page(p) => outputs::page(&o, *p),
+        Job::Section { s, n } => outputs::section(&o, *s, *n),
+        Job::Feed(s) => outputs::feed(&o, *s),
+        Job::TaxonomyList(t) => outputs::taxonomy_list(&o, *t),
+        Job::Term { t, term, n } => outputs::term(&o, *t, *term, *n),
+        Job::Alias { p, .. } => outputs::alias(&o, *p),
+        Job::NotFound => outputs::not_found(&o),
+        Job::Robots => outputs::robots(&o),
+        Job::Sitemap => Ok(outputs::sitemap(site).into_bytes()),
+        Job::Search(letter) => outputs::search(&o, *letter),
+    }
+}

@@ -1,0 +1,360 @@
+//! One function per kind of output, each rendering its file into bytes from the model and
+//! the template data shared by every output (`Shared`).
+
+use serde_json::{json, Value};
+
+use super::a_to_z::{a_to_z, a_to_z_letters, A_TO_Z_INLINE_MAX};
+use super::jobs::pager_count;
+use super::{base_context, context, directory, pager_slice, Shared, Theme};
+use crate::content::Site;
+use crate::diagnostics::Diagnostic;
+
+/// What every output's function gets: the model, the theme, the output's site path, the
+/// template that renders it, and the shared template data.
+pub(super) struct Out<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub path: &'a str,
+    pub template: &'a str,
+    pub data: &'a Shared<'a>,
+}
+
+/// A directory's front page (`filter: None`) or one of its filter pages.
+pub(super) fn directory(
+    o: &Out<'_>,
+    d: usize,
+    filter: Option<usize>,
+) -> Result<Vec<u8>, Diagnostic> {
+    let c = &o.site.config;
+    let site = o.site;
+    let theme = o.theme;
+    let path = o.path;
+    let template = o.template;
+    let data = o.data;
+    let site_value = o.data.site_value;
+    let dir = &site.directories[d];
+    let sec = &site.sections[dir.section];
+    let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
+    let mut ctx = base_context(site_value, site, path, lang);
+    let f = filter.map(|f| &dir.filters[f]);
+    ctx.put("section", data.sections[dir.section].clone());
+    ctx.set(
+        "directory",
+        directory::directory_context(site, dir, f, data.services),
+    );
+    let what = sec.file.as_ref().map_or_else(
+        || format!("the directory {}", sec.path),
+        |f| f.rel.display().to_string(),
+    );
+    theme.render_vars(template, ctx, &what)
+}
+
+/// A directory's services as HSDS 3.0 JSON.
+pub(super) fn hsds(o: &Out<'_>, d: usize) -> Result<Vec<u8>, Diagnostic> {
+    let c = &o.site.config;
+    let site = o.site;
+    let path = o.path;
+    let dir = &site.directories[d];
+    let list: Vec<Value> = dir
+        .services
+        .iter()
+        .filter_map(|&p| {
+            let page = &site.pages[p];
+            let s = page.service.as_ref()?;
+            Some(crate::directory::export::hsds(
+                c,
+                s,
+                &page.meta.title,
+                &page.path,
+                page.meta.description.as_deref().unwrap_or(""),
+            ))
+        })
+        .collect();
+    serde_json::to_vec_pretty(&list)
+        .map_err(|e| Diagnostic::error(format!("cannot write {path}: {e}")))
+}
+
+/// A directory's services as CSV, for spreadsheets.
+pub(super) fn csv(o: &Out<'_>, d: usize) -> Result<Vec<u8>, Diagnostic> {
+    let c = &o.site.config;
+    let site = o.site;
+    let dir = &site.directories[d];
+    // A BOM so spreadsheet programs read the file as UTF-8.
+    let mut out = String::from("\u{feff}");
+    out.push_str(&crate::directory::export::CSV_HEADER.join(","));
+    out.push_str("\r\n");
+    for &p in &dir.services {
+        let page = &site.pages[p];
+        if let Some(s) = &page.service {
+            out.push_str(&crate::directory::export::csv_row(
+                c,
+                s,
+                &page.meta.title,
+                &page.path,
+            ));
+            out.push_str("\r\n");
+        }
+    }
+    Ok(out.into_bytes())
+}
+
+/// A page.
+pub(super) fn page(o: &Out<'_>, p: usize) -> Result<Vec<u8>, Diagnostic> {
+    let c = &o.site.config;
+    let site = o.site;
+    let theme = o.theme;
+    let path = o.path;
+    let template = o.template;
+    let data = o.data;
+    let site_value = o.data.site_value;
+    let page = &site.pages[p];
+    let lang = page.meta.lang.as_deref().unwrap_or(&c.language);
+    let mut ctx = base_context(site_value, site, path, lang);
+    ctx.put("page", context::page_full(site, page, &data.listed[p]));
+    ctx.put("section", data.sections[page.section].clone());
+    if page.service.is_some() {
+        if let Some(dir) = site.directories.iter().find(|d| d.section == page.section) {
+            ctx.set("service", directory::service_full(site, dir, p));
+        }
+    }
+    theme.render_vars(template, ctx, &page.file.rel.display().to_string())
+}
+
+/// Page `n` of a section's list.
+pub(super) fn section(o: &Out<'_>, s: usize, n: usize) -> Result<Vec<u8>, Diagnostic> {
+    let c = &o.site.config;
+    let site = o.site;
+    let theme = o.theme;
+    let path = o.path;
+    let template = o.template;
+    let data = o.data;
+    let site_value = o.data.site_value;
+    let sec = &site.sections[s];
+    let per = site.paginate_by(s);
+    let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
+    let mut ctx = base_context(site_value, site, path, lang);
+    let slice = pager_slice(&sec.pages, n, per, data.listed);
+    ctx.put("section", data.sections[s].clone());
+    ctx.put("pages", slice);
+    ctx.set(
+        "paginator",
+        context::paginator(
+            site,
+            &sec.path,
+            n,
+            pager_count(sec.pages.len(), per),
+            sec.pages.len(),
+            per,
+        ),
+    );
+    let what = sec.file.as_ref().map_or_else(
+        || format!("the section {}", sec.path),
+        |f| f.rel.display().to_string(),
+    );
+    theme.render_vars(template, ctx, &what)
+}
+
+/// A section's Atom feed: its newest pages, with their bodies.
+pub(super) fn feed(o: &Out<'_>, s: usize) -> Result<Vec<u8>, Diagnostic> {
+    let c = &o.site.config;
+    let site = o.site;
+    let theme = o.theme;
+    let path = o.path;
+    let template = o.template;
+    let data = o.data;
+    let site_value = o.data.site_value;
+    let sec = &site.sections[s];
+    let mut dated: Vec<usize> = sec.pages.clone();
+    dated.sort_by(|&a, &b| site.pages[b].meta.date.cmp(&site.pages[a].meta.date));
+    dated.truncate(c.feed_limit);
+    let entries: Vec<Value> = dated
+        .iter()
+        .map(|&p| {
+            let page = &site.pages[p];
+            let when = page.meta.updated.or(page.meta.date);
+            json!({
+                "title": page.meta.title,
+                "permalink": c.permalink(&page.path),
+                "summary": context::description(page),
+                "content": page.content.html,
+                "published": page.meta.date.map(|d| d.rfc3339()),
+                "updated": when.map(|d| d.rfc3339()),
+            })
+        })
+        .collect();
+    let updated = dated
+        .iter()
+        .filter_map(|&p| site.pages[p].meta.updated.or(site.pages[p].meta.date))
+        .max()
+        .map(|d| d.rfc3339());
+    let mut ctx = base_context(site_value, site, path, &c.language);
+    ctx.put("section", data.sections[s].clone());
+    ctx.set("entries", entries);
+    ctx.put("feed_permalink", c.permalink(path));
+    ctx.put("updated", updated);
+    theme.render_vars(template, ctx, &format!("the feed {path}"))
+}
+
+/// A taxonomy's list of terms.
+pub(super) fn taxonomy_list(o: &Out<'_>, t: usize) -> Result<Vec<u8>, Diagnostic> {
+    let c = &o.site.config;
+    let site = o.site;
+    let theme = o.theme;
+    let path = o.path;
+    let template = o.template;
+    let site_value = o.data.site_value;
+    let tax = &c.taxonomies[t];
+    let terms: Vec<Value> = site.taxonomies[t]
+        .terms
+        .iter()
+        .map(|term| {
+            json!({"name": term.name, "slug": term.slug, "count": term.pages.len(),
+                       "url": c.url(&format!("/{}/{}/", tax.slug, term.slug))})
+        })
+        .collect();
+    let mut ctx = base_context(site_value, site, path, &c.language);
+    ctx.set(
+        "taxonomy",
+        json!({"name": tax.name, "title": tax.title, "url": c.url(path)}),
+    );
+    ctx.set("terms", terms);
+    theme.render_vars(template, ctx, &format!("the list {path}"))
+}
+
+/// Page `n` of a term's list of pages.
+pub(super) fn term(o: &Out<'_>, t: usize, term: usize, n: usize) -> Result<Vec<u8>, Diagnostic> {
+    let c = &o.site.config;
+    let site = o.site;
+    let theme = o.theme;
+    let path = o.path;
+    let template = o.template;
+    let data = o.data;
+    let site_value = o.data.site_value;
+    let tax = &c.taxonomies[t];
+    let tm = &site.taxonomies[t].terms[term];
+    let per = tax.paginate_by.unwrap_or(c.paginate_by);
+    let base = format!("/{}/{}/", tax.slug, tm.slug);
+    let slice = pager_slice(&tm.pages, n, per, data.listed);
+    let mut ctx = base_context(site_value, site, path, &c.language);
+    ctx.set(
+        "taxonomy",
+        json!({"name": tax.name, "title": tax.title, "url": c.url(&format!("/{}/", tax.slug))}),
+    );
+    ctx.set(
+        "term",
+        json!({"name": tm.name, "slug": tm.slug, "count": tm.pages.len(), "url": c.url(&base)}),
+    );
+    ctx.put("pages", slice);
+    ctx.set(
+        "paginator",
+        context::paginator(
+            site,
+            &base,
+            n,
+            pager_count(tm.pages.len(), per),
+            tm.pages.len(),
+            per,
+        ),
+    );
+    theme.render_vars(template, ctx, &format!("the list {path}"))
+}
+
+/// An old address that sends the reader on to page `p`.
+pub(super) fn alias(o: &Out<'_>, p: usize) -> Result<Vec<u8>, Diagnostic> {
+    let c = &o.site.config;
+    let site = o.site;
+    let theme = o.theme;
+    let path = o.path;
+    let template = o.template;
+    let site_value = o.data.site_value;
+    let page = &site.pages[p];
+    let mut ctx = base_context(site_value, site, path, &c.language);
+    ctx.put("target_url", c.url(&page.path));
+    ctx.put("target_permalink", c.permalink(&page.path));
+    ctx.put("title", page.meta.title.as_str());
+    theme.render_vars(template, ctx, &format!("the alias {path}"))
+}
+
+/// The page a static host shows for a missing address.
+pub(super) fn not_found(o: &Out<'_>) -> Result<Vec<u8>, Diagnostic> {
+    let c = &o.site.config;
+    let site = o.site;
+    let theme = o.theme;
+    let path = o.path;
+    let template = o.template;
+    let site_value = o.data.site_value;
+    let ctx = base_context(site_value, site, path, &c.language);
+    theme.render_vars(template, ctx, "404.html")
+}
+
+/// `robots.txt`, naming the sitemap.
+pub(super) fn robots(o: &Out<'_>) -> Result<Vec<u8>, Diagnostic> {
+    let c = &o.site.config;
+    let site = o.site;
+    let theme = o.theme;
+    let path = o.path;
+    let template = o.template;
+    let site_value = o.data.site_value;
+    let mut ctx = base_context(site_value, site, path, &c.language);
+    ctx.put("sitemap_permalink", c.permalink("/sitemap.xml"));
+    theme.render_vars(template, ctx, "robots.txt")
+}
+
+/// The search page, or one letter's page of its A–Z list.
+pub(super) fn search(o: &Out<'_>, letter: Option<usize>) -> Result<Vec<u8>, Diagnostic> {
+    let c = &o.site.config;
+    let site = o.site;
+    let theme = o.theme;
+    let path = o.path;
+    let template = o.template;
+    let site_value = o.data.site_value;
+    let mut ctx = base_context(site_value, site, path, &c.language);
+    ctx.set("a_to_z", a_to_z(site, letter));
+    ctx.put("a_to_z_split", site.pages.len() > A_TO_Z_INLINE_MAX);
+    ctx.put("letter", letter.map(|i| a_to_z_letters(site)[i].clone()));
+    ctx.put("bundle_url", c.url(crate::content::SEARCH_BUNDLE));
+    theme.render_vars(template, ctx, "the search page")
+}
+
+/// `sitemap.xml`, written directly: it is a fixed format with one entry per page, where a
+/// template loop would cost more than everything else the sitemap needs.
+pub(super) fn sitemap(site: &Site) -> String {
+    use std::fmt::Write as _;
+    let c = &site.config;
+    let mut out = String::with_capacity(120 * (site.pages.len() + site.sections.len()) + 200);
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut entry = |path: &str, lastmod: Option<String>| {
+        let _ = write!(
+            out,
+            "  <url><loc>{}</loc>",
+            crate::html::escape(&c.permalink(path))
+        );
+        if let Some(d) = lastmod {
+            let _ = write!(out, "<lastmod>{d}</lastmod>");
+        }
+        out.push_str("</url>\n");
+    };
+    for sec in &site.sections {
+        entry(&sec.path, None);
+    }
+    for page in &site.pages {
+        entry(
+            &page.path,
+            page.meta
+                .updated
+                .or(page.meta.date)
+                .map(|d| d.day.to_string()),
+        );
+    }
+    for (t, tax) in c.taxonomies.iter().enumerate() {
+        if site.taxonomies[t].terms.is_empty() {
+            continue;
+        }
+        entry(&format!("/{}/", tax.slug), None);
+        for term in &site.taxonomies[t].terms {
+            entry(&format!("/{}/{}/", tax.slug, term.slug), None);
+        }
+    }
+    out.push_str("</urlset>\n");
+    out
+}
