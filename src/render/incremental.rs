@@ -2,6 +2,8 @@
 //! what its template sees: the settings and templates, and the pages and sections it shows.
 //! An output whose fingerprint did not change is not rendered again. The result is the same
 //! as a full build by construction, and `tests/incremental.rs` checks it byte for byte.
+//! `again` is the preview's quick path: one page's body changed, and only the outputs that
+//! show it are rendered again with the last build's template data.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -9,7 +11,10 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::jobs::{job_path, render_job, Job};
+use super::{context, tv, Shared, Theme};
 use crate::content::Site;
+use crate::diagnostics::Diagnostic;
 
 /// What the last render left behind, for the next one to compare against.
 #[derive(Default)]
@@ -151,4 +156,79 @@ impl Prints {
         }
         h.done()
     }
+}
+
+/// An output file: its site path and its bytes.
+pub type Output = (String, Vec<u8>);
+
+/// Renders pages `pages` again after only their Markdown bodies changed, with the template
+/// data of the last build in `cache`: each page, the feed of its section (feeds carry page
+/// bodies), and, when its summary changed (what listings show: summary, word count), the
+/// section and tag pagers that list it. Returns `None` when there was no last build.
+/// The outputs rendered here are forgotten by `cache`, so the next incremental build
+/// renders them again instead of trusting fingerprints from before this edit.
+pub fn again(
+    site: &Site,
+    theme: &Theme,
+    cache: &mut RenderCache,
+    pages: &[usize],
+) -> Option<Result<Vec<Output>, Diagnostic>> {
+    let shared = cache.shared.as_mut()?;
+    let c = &site.config;
+    let mut jobs = vec![];
+    for &p in pages {
+        jobs.push(Job::Page(p));
+        let s = site.pages[p].section;
+        let sec = &site.sections[s];
+        if sec.meta.feed {
+            jobs.push(Job::Feed(s));
+        }
+        let summary = context::page_summary(site, &site.pages[p]);
+        if summary == *shared.summaries[p] {
+            continue;
+        }
+        shared.listed[p] = tv(&summary);
+        shared.summaries[p] = Arc::new(summary);
+        // A directory's lists show service cards, which come from front matter only.
+        if let (false, Some(i)) = (sec.meta.directory, sec.pages.iter().position(|&q| q == p)) {
+            jobs.push(Job::Section {
+                s,
+                n: i / site.paginate_by(s) + 1,
+            });
+        }
+        for (t, tax) in site.taxonomies.iter().enumerate() {
+            let per = c.taxonomies[t].paginate_by.unwrap_or(c.paginate_by);
+            for (term, tm) in tax.terms.iter().enumerate() {
+                if let Some(i) = tm.pages.iter().position(|&q| q == p) {
+                    jobs.push(Job::Term {
+                        t,
+                        term,
+                        n: i / per + 1,
+                    });
+                }
+            }
+        }
+    }
+    let shared = cache.shared.as_ref()?;
+    let data = Shared {
+        site_value: &shared.site_value,
+        listed: &shared.listed,
+        services: &shared.services,
+        sections: &shared.sections,
+    };
+    let mut out: Vec<Output> = vec![];
+    for job in &jobs {
+        let path = job_path(site, job);
+        if out.iter().any(|(p, _)| *p == path) {
+            continue;
+        }
+        match render_job(site, theme, job, &path, &data) {
+            Ok(html) => out.push((path, html)),
+            Err(d) => return Some(Err(d)),
+        }
+    }
+    for (path, _) in &out {
+        cache.outputs.remove(path);
+    }
+    Some(Ok(out))
 }

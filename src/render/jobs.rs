@@ -6,6 +6,7 @@
 use super::a_to_z::{a_to_z_index, a_to_z_letters, letter_id, A_TO_Z_INLINE_MAX, SEARCH_PATH};
 use super::incremental::{Prints, H};
 use super::outputs::{self, Out};
+use super::theme::{check_template, SERVICE_CARD};
 use super::{page_of, Shared, Theme};
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
@@ -212,6 +213,52 @@ pub(super) fn job_print(site: &Site, theme: &Theme, prints: &Prints, job: &Job) 
         Job::NotFound | Job::Robots => {}
     }
     h.done()
+}
+
+/// Every template the outputs need, checked before anything renders: the ones pages and
+/// sections ask for, and the ones the site's kinds of output need.
+pub(super) fn check_templates(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+    let mut diags = vec![];
+    for (p, page) in site.pages.iter().enumerate() {
+        let key = if page.meta.template.is_some() {
+            "template"
+        } else {
+            "page_template"
+        };
+        let file = if page.meta.template.is_some() {
+            Some(&*page.file)
+        } else {
+            site.sections[page.section].file.as_deref()
+        };
+        diags.extend(check_template(theme, file, key, page_template(site, p)));
+    }
+    for (s, sec) in site.sections.iter().enumerate() {
+        diags.extend(check_template(
+            theme,
+            sec.file.as_deref(),
+            "template",
+            section_template(site, s),
+        ));
+    }
+    let mut required = vec!["404.html", "alias.html", "robots.txt"];
+    if site.sections.iter().any(|s| s.meta.feed) {
+        required.push("atom.xml");
+    }
+    if site.taxonomies.iter().any(|t| !t.terms.is_empty()) {
+        required.extend(["taxonomy_list.html", "taxonomy_term.html"]);
+    }
+    if !site.directories.is_empty() {
+        required.extend(["directory.html", "service.html", SERVICE_CARD]);
+    }
+    if site.config.search {
+        required.push("search.html");
+    }
+    for name in required {
+        diags.extend(check_template(theme, None, "", name));
+    }
+    diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+    diags.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+    diags
 }
 
 /// Every output of the site, in a fixed order.

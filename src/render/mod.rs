@@ -12,14 +12,14 @@ mod outputs;
 mod theme;
 
 pub use a_to_z::SEARCH_PATH;
-use jobs::{job_kind, job_path, job_print, page_template, plan, render_job, section_template, Job};
+use jobs::{check_templates, job_kind, job_path, job_print, plan, render_job, Job};
 pub use theme::Theme;
-use theme::{check_template, Bytes, SERVICE_CARD};
+use theme::{Bytes, SERVICE_CARD};
 
 pub use index_doc::Doc;
 
 use incremental::Prints;
-pub use incremental::RenderCache;
+pub use incremental::{again, Output, RenderCache};
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -64,54 +64,118 @@ pub fn write_site_cached(
     index_search: bool,
 ) -> Result<Written, Vec<Diagnostic>> {
     let mut t = crate::timing::Timer::new();
-    let mut diags = vec![];
-    for (p, page) in site.pages.iter().enumerate() {
-        let key = if page.meta.template.is_some() {
-            "template"
-        } else {
-            "page_template"
-        };
-        let file = if page.meta.template.is_some() {
-            Some(&*page.file)
-        } else {
-            site.sections[page.section].file.as_deref()
-        };
-        diags.extend(check_template(theme, file, key, page_template(site, p)));
-    }
-    for (s, sec) in site.sections.iter().enumerate() {
-        diags.extend(check_template(
-            theme,
-            sec.file.as_deref(),
-            "template",
-            section_template(site, s),
-        ));
-    }
-    let mut required = vec!["404.html", "alias.html", "robots.txt"];
-    if site.sections.iter().any(|s| s.meta.feed) {
-        required.push("atom.xml");
-    }
-    if site.taxonomies.iter().any(|t| !t.terms.is_empty()) {
-        required.extend(["taxonomy_list.html", "taxonomy_term.html"]);
-    }
-    if !site.directories.is_empty() {
-        required.extend(["directory.html", "service.html", SERVICE_CARD]);
-    }
-    if site.config.search {
-        required.push("search.html");
-    }
-    for name in required {
-        diags.extend(check_template(theme, None, "", name));
-    }
-    diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
-    diags.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+    let mut diags = check_templates(site, theme);
     if !diags.is_empty() {
         return Err(diags);
     }
-
     let jobs = plan(site);
-
-    // Generated paths win over nothing: a clash with a static file is the editor's to settle.
     let paths: Vec<String> = jobs.par_iter().map(|j| job_path(site, j)).collect();
+    let copies = files_to_copy(site, theme, &paths)?;
+
+    t.lap("  render: templates, jobs");
+    let build_time = chrono::Utc::now().to_rfc3339();
+    let site_value = tv(&context::site(site, &build_time));
+    let mut prints = cache.as_ref().map(|_| Prints::new(site, theme.fingerprint));
+    let old = cache.as_deref();
+    let (summaries, listing, listed) = summaries(site, old, prints.as_ref());
+    t.lap("  render: summaries");
+    if let Some(pr) = prints.as_mut() {
+        pr.listing = listing;
+    }
+    let job_prints: Vec<Option<u64>> = match &prints {
+        Some(pr) => jobs
+            .par_iter()
+            .map(|j| Some(job_print(site, theme, pr, j)))
+            .collect(),
+        None => vec![None; jobs.len()],
+    };
+    let skip: Vec<bool> = match old {
+        Some(c) => paths
+            .iter()
+            .zip(&job_prints)
+            .map(|(p, fp)| fp.is_some() && c.outputs.get(p) == fp.as_ref())
+            .collect(),
+        None => vec![false; jobs.len()],
+    };
+    t.lap("  render: fingerprints");
+    let services = service_data(site, theme)?;
+    // Each section's template data, built once and shared by its pages and listings.
+    let sections: Vec<tera::Value> = (0..site.sections.len())
+        .into_par_iter()
+        .map(|s| tv(&context::section(site, s)))
+        .collect();
+
+    t.lap("  render: services, sections");
+    let data = Shared {
+        site_value: &site_value,
+        listed: &listed,
+        services: &services,
+        sections: &sections,
+    };
+    let (results, statics, docs) = render_and_write(
+        Work {
+            site,
+            theme,
+            staging,
+            jobs: &jobs,
+            paths: &paths,
+            skip: &skip,
+            copies: &copies,
+            index_search,
+        },
+        &data,
+    );
+    t.lap("  render: render and write");
+    let written = results.len() + statics.len();
+    let rendered = results.len();
+    let (io, other): (Vec<Diagnostic>, Vec<Diagnostic>) = results
+        .into_iter()
+        .chain(statics)
+        .filter_map(Result::err)
+        .partition(|d| d.io);
+    diags.extend(other);
+    diags.extend(one_disk_error(io));
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    // The template data is kept only for the preview's next quick rebuild: a build frees it
+    // before the search index, which is where a build's memory peaks.
+    let data = incremental::SharedData {
+        site_value,
+        summaries,
+        listed,
+        services,
+        sections,
+    };
+    let shared = if cache.is_some() && prints.is_some() {
+        Some(data)
+    } else {
+        crate::later::drop_later(data);
+        None
+    };
+    let to_index = index_search.then_some(docs);
+    if let (Some(c), Some(pr), Some(shared)) = (cache, &prints, shared) {
+        remember(c, site, pr, shared, &paths, &job_prints, rendered);
+    }
+    let mut all_paths = paths;
+    all_paths.extend(theme.statics.iter().map(|f| f.path.clone()));
+    all_paths.extend(copies.iter().map(|(_, p)| p.clone()));
+    Ok(Written {
+        files: written,
+        paths: all_paths,
+        to_index,
+    })
+}
+
+/// The files copied as they are (theme and site static files, section and bundle assets),
+/// as (source, site path). A static file at the URL of a generated output is an error:
+/// generated paths win over nothing, and the editor settles the clash.
+fn files_to_copy<'s>(
+    site: &'s Site,
+    theme: &Theme,
+    paths: &[String],
+) -> Result<Vec<(&'s Path, String)>, Vec<Diagnostic>> {
+    let mut diags = vec![];
     let generated: HashSet<&str> = paths.iter().map(String::as_str).collect();
     let mut copies: Vec<(&Path, String)> = vec![];
     for f in &theme.statics {
@@ -136,15 +200,22 @@ pub fn write_site_cached(
             copies.push((&a.source, a.path.clone()));
         }
     }
-    if !diags.is_empty() {
-        return Err(diags);
+    if diags.is_empty() {
+        Ok(copies)
+    } else {
+        Err(diags)
     }
+}
 
-    t.lap("  render: templates, jobs");
-    let build_time = chrono::Utc::now().to_rfc3339();
-    let site_value = tv(&context::site(site, &build_time));
-    let mut prints = cache.as_ref().map(|_| Prints::new(site, theme.fingerprint));
-    let old = cache.as_deref();
+/// Each page's summary, for listings: as JSON (kept only for the preview's cache), its
+/// hash (what listings' fingerprints cover) and as a template value. With the preview's
+/// cache (`old`, `prints`), an unchanged page's summary is taken from the last build.
+#[allow(clippy::type_complexity)]
+fn summaries(
+    site: &Site,
+    old: Option<&RenderCache>,
+    prints: Option<&Prints>,
+) -> (Vec<Arc<Value>>, Vec<u64>, Vec<tera::Value>) {
     // Each summary also as a template value, made here once and kept by the preview's
     // cache with the summary, so a template edit does not convert 10 000 of them again.
     let summarised: Vec<(Option<Arc<Value>>, u64, tera::Value)> = site
@@ -152,7 +223,7 @@ pub fn write_site_cached(
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            if let (Some(c), Some(pr)) = (old, &prints) {
+            if let (Some(c), Some(pr)) = (old, prints) {
                 if let Some((fp, v, h, l)) = c.summaries.get(&p.file.key) {
                     if *fp == pr.page[i] ^ pr.settings {
                         return (Some(Arc::clone(v)), *h, l.clone());
@@ -178,26 +249,13 @@ pub fn write_site_cached(
         listing.push(h);
         listed.push(l);
     }
-    t.lap("  render: summaries");
-    if let Some(pr) = prints.as_mut() {
-        pr.listing = listing;
-    }
-    let job_prints: Vec<Option<u64>> = match &prints {
-        Some(pr) => jobs
-            .par_iter()
-            .map(|j| Some(job_print(site, theme, pr, j)))
-            .collect(),
-        None => vec![None; jobs.len()],
-    };
-    let skip: Vec<bool> = match old {
-        Some(c) => paths
-            .iter()
-            .zip(&job_prints)
-            .map(|(p, fp)| fp.is_some() && c.outputs.get(p) == fp.as_ref())
-            .collect(),
-        None => vec![false; jobs.len()],
-    };
-    t.lap("  render: fingerprints");
+    (summaries, listing, listed)
+}
+
+/// Each service's summary, by page index (`Null` for other pages), with its card rendered
+/// once (`service_card.html`): every directory page that lists the service reuses it.
+fn service_data(site: &Site, theme: &Theme) -> Result<Vec<Value>, Vec<Diagnostic>> {
+    let mut diags = vec![];
     // Service summaries, built once and shared by every directory page that lists them.
     let mut services: Vec<Value> = vec![Value::Null; site.pages.len()];
     for dir in &site.directories {
@@ -234,16 +292,83 @@ pub fn write_site_cached(
             Err(d) => diags.push(d),
         }
     }
-    if !diags.is_empty() {
-        return Err(diags);
+    if diags.is_empty() {
+        Ok(services)
+    } else {
+        Err(diags)
     }
-    // Each section's template data, built once and shared by its pages and listings.
-    let sections: Vec<tera::Value> = (0..site.sections.len())
-        .into_par_iter()
-        .map(|s| tv(&context::section(site, s)))
-        .collect();
+}
 
-    t.lap("  render: services, sections");
+/// Keeps what the preview's next rebuild compares against: each output's fingerprint,
+/// each page's summary, and the template data shared by every output.
+fn remember(
+    c: &mut RenderCache,
+    site: &Site,
+    pr: &Prints,
+    shared: incremental::SharedData,
+    paths: &[String],
+    job_prints: &[Option<u64>],
+    rendered: usize,
+) {
+    c.rendered = rendered;
+    c.outputs = paths
+        .iter()
+        .cloned()
+        .zip(job_prints.iter().map(|f| f.unwrap_or(0)))
+        .collect();
+    c.summaries = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                p.file.key.clone(),
+                (
+                    pr.page[i] ^ pr.settings,
+                    Arc::clone(&shared.summaries[i]),
+                    pr.listing[i],
+                    shared.listed[i].clone(),
+                ),
+            )
+        })
+        .collect();
+    c.shared = Some(shared);
+}
+
+/// What `render_and_write` works through.
+struct Work<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    staging: &'a dyn Sink,
+    jobs: &'a [Job],
+    paths: &'a [String],
+    /// Outputs whose fingerprint is unchanged since the preview's last build.
+    skip: &'a [bool],
+    copies: &'a [(&'a Path, String)],
+    index_search: bool,
+}
+
+/// Renders every job not skipped and writes it, then copies the static files, all in
+/// parallel. Returns each write's result (rendered, then copied) and the pages to index.
+#[allow(clippy::type_complexity)]
+fn render_and_write(
+    w: Work<'_>,
+    data: &Shared<'_>,
+) -> (
+    Vec<Result<(), Diagnostic>>,
+    Vec<Result<(), Diagnostic>>,
+    Vec<Doc>,
+) {
+    let Work {
+        site,
+        theme,
+        staging,
+        jobs,
+        paths,
+        skip,
+        copies,
+        index_search,
+    } = w;
     // Per kind of output: how many and how long (CPU time summed over threads).
     let timings = std::env::var_os("VARDE_TIMINGS").is_some();
     let to_render = skip.iter().filter(|s| !**s).count();
@@ -263,22 +388,16 @@ pub fn write_site_cached(
     };
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
-        .zip(&paths)
-        .zip(&skip)
+        .zip(paths)
+        .zip(skip)
         .filter(|(_, skip)| !**skip)
         .map(|((job, path), _)| {
             if disk_failed.load(std::sync::atomic::Ordering::Relaxed) {
                 return Ok(());
             }
             let path = path.clone();
-            let data = Shared {
-                site_value: &site_value,
-                listed: &listed,
-                services: &services,
-                sections: &sections,
-            };
             let started = std::time::Instant::now();
-            let bytes = render_job(site, theme, job, &path, &data)?;
+            let bytes = render_job(site, theme, job, &path, data)?;
             if let Some(p) = &progress {
                 p.inc(1);
             }
@@ -337,146 +456,10 @@ pub fn write_site_cached(
             );
         }
     }
-    t.lap("  render: render and write");
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    let written = results.len() + statics.len();
-    let rendered = results.len();
-    let (io, other): (Vec<Diagnostic>, Vec<Diagnostic>) = results
-        .into_iter()
-        .chain(statics)
-        .filter_map(Result::err)
-        .partition(|d| d.io);
-    diags.extend(other);
-    diags.extend(one_disk_error(io));
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    // The template data is kept only for the preview's next quick rebuild: a build frees it
-    // before the search index, which is where a build's memory peaks.
-    let data = incremental::SharedData {
-        site_value,
-        summaries,
-        listed,
-        services,
-        sections,
-    };
-    let shared = if cache.is_some() && prints.is_some() {
-        Some(data)
-    } else {
-        crate::later::drop_later(data);
-        None
-    };
-    let to_index = index_search.then(|| docs.into_inner().unwrap_or_default());
-    if let (Some(c), Some(pr), Some(shared)) = (cache, &prints, shared) {
-        c.rendered = rendered;
-        c.outputs = paths
-            .iter()
-            .cloned()
-            .zip(job_prints.iter().map(|f| f.unwrap_or(0)))
-            .collect();
-        c.summaries = site
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                (
-                    p.file.key.clone(),
-                    (
-                        pr.page[i] ^ pr.settings,
-                        Arc::clone(&shared.summaries[i]),
-                        pr.listing[i],
-                        shared.listed[i].clone(),
-                    ),
-                )
-            })
-            .collect();
-        c.shared = Some(shared);
-    }
-    let mut all_paths = paths;
-    all_paths.extend(theme.statics.iter().map(|f| f.path.clone()));
-    all_paths.extend(copies.iter().map(|(_, p)| p.clone()));
-    Ok(Written {
-        files: written,
-        paths: all_paths,
-        to_index,
-    })
-}
-
-/// An output file: its site path and its bytes.
-pub type Output = (String, Vec<u8>);
-
-/// Renders pages `pages` again after only their Markdown bodies changed, with the template
-/// data of the last build in `cache`: each page, the feed of its section (feeds carry page
-/// bodies), and, when its summary changed (what listings show: summary, word count), the
-/// section and tag pagers that list it. Returns `None` when there was no last build.
-/// The outputs rendered here are forgotten by `cache`, so the next incremental build
-/// renders them again instead of trusting fingerprints from before this edit.
-pub fn again(
-    site: &Site,
-    theme: &Theme,
-    cache: &mut RenderCache,
-    pages: &[usize],
-) -> Option<Result<Vec<Output>, Diagnostic>> {
-    let shared = cache.shared.as_mut()?;
-    let c = &site.config;
-    let mut jobs = vec![];
-    for &p in pages {
-        jobs.push(Job::Page(p));
-        let s = site.pages[p].section;
-        let sec = &site.sections[s];
-        if sec.meta.feed {
-            jobs.push(Job::Feed(s));
-        }
-        let summary = context::page_summary(site, &site.pages[p]);
-        if summary == *shared.summaries[p] {
-            continue;
-        }
-        shared.listed[p] = tv(&summary);
-        shared.summaries[p] = Arc::new(summary);
-        // A directory's lists show service cards, which come from front matter only.
-        if let (false, Some(i)) = (sec.meta.directory, sec.pages.iter().position(|&q| q == p)) {
-            jobs.push(Job::Section {
-                s,
-                n: i / site.paginate_by(s) + 1,
-            });
-        }
-        for (t, tax) in site.taxonomies.iter().enumerate() {
-            let per = c.taxonomies[t].paginate_by.unwrap_or(c.paginate_by);
-            for (term, tm) in tax.terms.iter().enumerate() {
-                if let Some(i) = tm.pages.iter().position(|&q| q == p) {
-                    jobs.push(Job::Term {
-                        t,
-                        term,
-                        n: i / per + 1,
-                    });
-                }
-            }
-        }
-    }
-    let shared = cache.shared.as_ref()?;
-    let data = Shared {
-        site_value: &shared.site_value,
-        listed: &shared.listed,
-        services: &shared.services,
-        sections: &shared.sections,
-    };
-    let mut out: Vec<Output> = vec![];
-    for job in &jobs {
-        let path = job_path(site, job);
-        if out.iter().any(|(p, _)| *p == path) {
-            continue;
-        }
-        match render_job(site, theme, job, &path, &data) {
-            Ok(html) => out.push((path, html)),
-            Err(d) => return Some(Err(d)),
-        }
-    }
-    for (path, _) in &out {
-        cache.outputs.remove(path);
-    }
-    Some(Ok(out))
+    (results, statics, docs.into_inner().unwrap_or_default())
 }
 
 /// Builds rendering more than this many files show a progress bar (when stderr is a terminal).
