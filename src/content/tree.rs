@@ -1,0 +1,307 @@
+//! The model's tree: sections from folders, pages in them, every page's and section's
+//! path, assets placed next to their page or section, and the sort orders.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use super::files::{file_name, parent_key, rel_of, stem, Bundles, Found};
+use super::meta::{self, SortBy};
+use super::parse::{Parsed, ParsedPage, ParsedSection};
+use super::{Asset, Page, Section, TaxonomyTerms, Term};
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::slug::slugify;
+
+/// Sections and pages as the loaded files make them.
+pub(super) struct Tree {
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+    /// Folder (relative to `content/`) -> its section.
+    pub section_of_dir: HashMap<String, usize>,
+    /// Content keys of the draft pages left out of this build.
+    pub drafts: HashSet<String>,
+}
+
+impl Tree {
+    /// Every folder that is not (inside) a bundle becomes a section, its section page
+    /// giving its title; every page joins its folder's section, drafts left out.
+    pub(super) fn new(
+        dirs: &[String],
+        bundles: &Bundles,
+        section_files: Parsed<ParsedSection>,
+        page_files: Parsed<ParsedPage>,
+        drafts: bool,
+        config: &Config,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Tree {
+        let mut sections: Vec<Section> = Vec::new();
+        let mut section_of_dir: HashMap<String, usize> = HashMap::new();
+        for dir in dirs {
+            if bundles.contains(dir) || bundles.of(&format!("{dir}/x")).is_some() {
+                continue;
+            }
+            section_of_dir.insert(dir.clone(), sections.len());
+            sections.push(Section {
+                file: None,
+                dir: dir.clone(),
+                meta: meta::section_defaults(&default_title(dir, config)),
+                path: String::new(),
+                parent: None,
+                children: vec![],
+                pages: vec![],
+                assets: vec![],
+                content: Arc::default(),
+            });
+        }
+        let mut pages: Vec<Page> = Vec::with_capacity(page_files.len());
+        let mut draft_keys: HashSet<String> = HashSet::new();
+        for p in section_files {
+            match p {
+                Err(d) => diags.push(d),
+                Ok(ParsedSection {
+                    file,
+                    meta,
+                    diags: d,
+                }) => {
+                    diags.extend(d);
+                    if let Some(&s) = section_of_dir.get(parent_key(&file.key)) {
+                        sections[s].meta = meta;
+                        sections[s].file = Some(file);
+                    }
+                }
+            }
+        }
+        for p in page_files {
+            match p {
+                Err(d) => diags.push(d),
+                Ok(ParsedPage {
+                    file,
+                    meta,
+                    service,
+                    diags: d,
+                }) => {
+                    diags.extend(d);
+                    let Some(m) = meta else { continue };
+                    if m.draft && !drafts {
+                        draft_keys.insert(file.key.clone());
+                        continue;
+                    }
+                    let dir = bundles.section_dir(&file.key);
+                    let section = section_of_dir.get(&dir).copied().unwrap_or(0);
+                    pages.push(Page {
+                        file,
+                        meta: m,
+                        section,
+                        path: String::new(),
+                        assets: vec![],
+                        content: Arc::default(),
+                        service,
+                    });
+                }
+            }
+        }
+        for s in &sections {
+            if s.file.is_none() && !s.dir.is_empty() {
+                diags.push(
+                    Diagnostic::warning(
+                        "this folder has no _index.md, so its section has no title of its own",
+                    )
+                    .in_file(rel_of(&s.dir))
+                    .hint(format!(
+                        "add content/{}/_index.md with `title: ...` in its front matter",
+                        s.dir
+                    )),
+                );
+            }
+        }
+        Tree {
+            sections,
+            pages,
+            section_of_dir,
+            drafts: draft_keys,
+        }
+    }
+
+    /// The tree and its paths: a section's path is its parent's plus its folder's slug, a
+    /// page's is its section's plus its slug.
+    pub(super) fn set_paths(&mut self, bundles: &Bundles, diags: &mut Vec<Diagnostic>) {
+        for i in 0..self.sections.len() {
+            let dir = self.sections[i].dir.clone();
+            if dir.is_empty() {
+                self.sections[i].path = "/".into();
+                continue;
+            }
+            let parent = self
+                .section_of_dir
+                .get(parent_key(&dir))
+                .copied()
+                .unwrap_or(0);
+            self.sections[i].parent = Some(parent);
+            self.sections[parent].children.push(i);
+            let seg = slugify(file_name(&dir));
+            if seg.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        "this folder name has no letters or digits to make a URL from",
+                    )
+                    .in_file(rel_of(&dir))
+                    .hint("rename the folder, e.g. `nas` or `om-kurset`"),
+                );
+            }
+            // Parents come before children in walk order, so the parent's path is set.
+            self.sections[i].path = format!(
+                "{}{}/",
+                self.sections[parent].path,
+                if seg.is_empty() { "x" } else { &seg }
+            );
+        }
+        for (i, page) in self.pages.iter_mut().enumerate() {
+            let stem = match bundles.of(&page.file.key) {
+                Some(b) => file_name(&b).to_string(),
+                None => stem(file_name(&page.file.key)).to_string(),
+            };
+            let slug = page.meta.slug.clone().unwrap_or_else(|| slugify(&stem));
+            if slug.is_empty() {
+                diags.push(
+                    Diagnostic::error("this file name has no letters or digits to make a URL from")
+                        .in_file(&page.file.rel)
+                        .hint("rename the file, or set `slug: ...` in its front matter"),
+                );
+            }
+            let slug = if slug.is_empty() {
+                format!("side-{i}")
+            } else {
+                slug
+            };
+            page.path = format!("{}{slug}/", self.sections[page.section].path);
+            self.sections[page.section].pages.push(i);
+        }
+    }
+
+    /// Assets: bundle files go next to their page, loose files next to their section.
+    /// Returns (content key, site path) of each.
+    pub(super) fn place_assets(
+        &mut self,
+        assets: &[&Found],
+        bundles: &Bundles,
+    ) -> Vec<(String, String)> {
+        let page_of_bundle: HashMap<String, usize> = self
+            .pages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| bundles.of(&p.file.key).map(|b| (b, i)))
+            .collect();
+        let mut asset_paths: Vec<(String, String)> = Vec::new();
+        for f in assets {
+            if let Some(b) = bundles.of(&f.key) {
+                if let Some(&p) = page_of_bundle.get(&b) {
+                    let rest = &f.key[b.len() + 1..];
+                    let path = format!("{}{rest}", self.pages[p].path);
+                    asset_paths.push((f.key.clone(), path.clone()));
+                    self.pages[p].assets.push(Asset {
+                        source: f.abs.clone(),
+                        path,
+                    });
+                }
+                continue;
+            }
+            if let Some(&s) = self.section_of_dir.get(parent_key(&f.key)) {
+                let path = format!("{}{}", self.sections[s].path, file_name(&f.key));
+                asset_paths.push((f.key.clone(), path.clone()));
+                self.sections[s].assets.push(Asset {
+                    source: f.abs.clone(),
+                    path,
+                });
+            }
+        }
+        asset_paths
+    }
+
+    /// Sorts each section's pages and subsections now that everything is known.
+    pub(super) fn sort(&mut self) {
+        for s in 0..self.sections.len() {
+            let mut list = std::mem::take(&mut self.sections[s].pages);
+            sort_pages(&mut list, &self.pages, self.sections[s].meta.sort_by);
+            self.sections[s].pages = list;
+            let mut kids = std::mem::take(&mut self.sections[s].children);
+            kids.sort_by(|&a, &b| {
+                (self.sections[a].meta.weight, &self.sections[a].meta.title)
+                    .cmp(&(self.sections[b].meta.weight, &self.sections[b].meta.title))
+            });
+            self.sections[s].children = kids;
+        }
+    }
+}
+
+pub(super) fn default_title(dir: &str, config: &Config) -> String {
+    if dir.is_empty() {
+        return config.title.clone();
+    }
+    let name = file_name(dir).replace(['-', '_'], " ");
+    let mut c = name.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => name,
+    }
+}
+
+fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
+    match by {
+        SortBy::Weight => list.sort_by(|&a, &b| {
+            (pages[a].meta.weight, &pages[a].meta.title)
+                .cmp(&(pages[b].meta.weight, &pages[b].meta.title))
+        }),
+        SortBy::Title => list.sort_by(|&a, &b| {
+            pages[a]
+                .meta
+                .title
+                .to_lowercase()
+                .cmp(&pages[b].meta.title.to_lowercase())
+        }),
+        SortBy::Date => list.sort_by(|&a, &b| newest_first(&pages[a], &pages[b])),
+    }
+}
+
+fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
+    // Undated pages go last; ties keep a stable order by title.
+    b.meta
+        .date
+        .cmp(&a.meta.date)
+        .then_with(|| a.meta.title.cmp(&b.meta.title))
+}
+
+pub(super) fn collect_taxonomies(config: &Config, pages: &[Page]) -> Vec<TaxonomyTerms> {
+    config
+        .taxonomies
+        .iter()
+        .map(|t| {
+            let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
+            for (i, p) in pages.iter().enumerate() {
+                for name in p.meta.taxonomies.get(&t.name).into_iter().flatten() {
+                    let slug = slugify(name);
+                    let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
+                        name: name.clone(),
+                        path: format!("/{}/{slug}/", t.slug),
+                        slug,
+                        pages: vec![],
+                    });
+                    if term.pages.last() != Some(&i) {
+                        term.pages.push(i);
+                    }
+                }
+            }
+            let mut terms: Vec<Term> = by_slug.into_values().collect();
+            for term in &mut terms {
+                term.pages
+                    .sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
+            }
+            terms.sort_by_key(|t| t.name.to_lowercase());
+            TaxonomyTerms {
+                name: t.name.clone(),
+                path: format!("/{}/", t.slug),
+                paginate_by: t.paginate_by.unwrap_or(config.paginate_by),
+                terms,
+            }
+        })
+        .collect()
+}
