@@ -118,12 +118,7 @@ fn anchors(site: &Site) -> Vec<Diagnostic> {
 fn menu(site: &Site) -> Vec<Diagnostic> {
     let mut known: HashSet<String> = site.sections.iter().map(|s| s.path.clone()).collect();
     known.extend(site.pages.iter().map(|p| p.path.clone()));
-    known.extend(
-        site.config
-            .taxonomies
-            .iter()
-            .map(|t| format!("/{}/", t.slug)),
-    );
+    known.extend(site.taxonomies.iter().map(|t| t.path.clone()));
     let mut diags = vec![];
     for (i, item) in site.config.menu.iter().enumerate() {
         if item.is_external() || item.url.starts_with("mailto:") || item.url.starts_with("tel:") {

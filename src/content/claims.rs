@@ -81,7 +81,7 @@ pub(super) fn claim_urls(
         Diagnostic::error(format!("two sources claim the URL {path}")).in_file(crate::config::FILE)
     };
     for s in sections {
-        let per = s.meta.paginate_by.unwrap_or(config.paginate_by).max(1);
+        let per = s.paginate_by(config).max(1);
         for n in 2..=s.pages.len().div_ceil(per) {
             let path = super::pager_path(config, &s.path, n);
             let at = || {

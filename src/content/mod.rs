@@ -66,6 +66,13 @@ pub struct Section {
     pub content: Arc<Rendered>,
 }
 
+impl Section {
+    /// Pages on one page of this section's list: its own `paginate_by`, or the site's.
+    pub fn paginate_by(&self, config: &Config) -> usize {
+        self.meta.paginate_by.unwrap_or(config.paginate_by)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Asset {
     pub source: PathBuf,
@@ -92,6 +99,13 @@ pub struct TaxonomyTerms {
     /// Pages on one page of a term's list.
     pub paginate_by: usize,
     pub terms: Vec<Term>,
+}
+
+impl TaxonomyTerms {
+    /// Site path of the list of a term by its slug (`/emner/nas/`).
+    pub fn term_path(&self, slug: &str) -> String {
+        format!("{}{slug}/", self.path)
+    }
 }
 
 #[derive(Debug)]
@@ -196,10 +210,7 @@ impl Site {
 
     /// The paginate_by in force for a section.
     pub fn paginate_by(&self, s: usize) -> usize {
-        self.sections[s]
-            .meta
-            .paginate_by
-            .unwrap_or(self.config.paginate_by)
+        self.sections[s].paginate_by(&self.config)
     }
 
     /// Site path of page `n` (1-based) of a listing at `base`.

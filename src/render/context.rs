@@ -25,7 +25,8 @@ pub fn site(site: &Site, build_time: &str) -> Value {
     let taxonomies: Vec<Value> = c
         .taxonomies
         .iter()
-        .map(|t| json!({"name": t.name, "title": t.title, "url": c.url(&format!("/{}/", t.slug))}))
+        .zip(&site.taxonomies)
+        .map(|(t, terms)| json!({"name": t.name, "title": t.title, "url": c.url(&terms.path)}))
         .collect();
     json!({
         "title": c.title,
@@ -49,7 +50,7 @@ fn link(site: &Site, title: &str, path: &str) -> Value {
 
 fn terms_of(site: &Site, page: &Page) -> Value {
     let mut out = Map::new();
-    for t in &site.config.taxonomies {
+    for (t, tax) in site.config.taxonomies.iter().zip(&site.taxonomies) {
         let list: Vec<Value> = page
             .meta
             .taxonomies
@@ -58,7 +59,8 @@ fn terms_of(site: &Site, page: &Page) -> Value {
             .flatten()
             .map(|name| {
                 let slug = crate::slug::slugify(name);
-                json!({"name": name, "slug": slug, "url": site.config.url(&format!("/{}/{slug}/", t.slug))})
+                let url = site.config.url(&tax.term_path(&slug));
+                json!({"name": name, "slug": slug, "url": url})
             })
             .collect();
         out.insert(t.name.clone(), Value::Array(list));

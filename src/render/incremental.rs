@@ -174,7 +174,6 @@ pub fn again(
     pages: &[usize],
 ) -> Option<Result<Vec<Output>, Diagnostic>> {
     let shared = cache.shared.as_mut()?;
-    let c = &site.config;
     let mut jobs = vec![];
     for &p in pages {
         jobs.push(Job::Page(p));
@@ -197,7 +196,7 @@ pub fn again(
             });
         }
         for (t, tax) in site.taxonomies.iter().enumerate() {
-            let per = c.taxonomies[t].paginate_by.unwrap_or(c.paginate_by);
+            let per = tax.paginate_by;
             for (term, tm) in tax.terms.iter().enumerate() {
                 if let Some(i) = tm.pages.iter().position(|&q| q == p) {
                     jobs.push(Job::Term {

@@ -110,17 +110,13 @@ pub(super) fn job_template<'s>(site: &'s Site, job: &Job) -> Option<&'s str> {
 
 /// Site paths every job will write, for spotting static files that would be overwritten.
 pub(super) fn job_path(site: &Site, job: &Job) -> String {
-    let c = &site.config;
     match job {
         Job::Section { s, n } => site.pager_path(&site.sections[*s].path, *n),
         Job::Page(p) => site.pages[*p].path.clone(),
-        Job::TaxonomyList(t) => format!("/{}/", c.taxonomies[*t].slug),
+        Job::TaxonomyList(t) => site.taxonomies[*t].path.clone(),
         Job::Term { t, term, n } => {
-            let base = format!(
-                "/{}/{}/",
-                c.taxonomies[*t].slug, site.taxonomies[*t].terms[*term].slug
-            );
-            site.pager_path(&base, *n)
+            let base = &site.taxonomies[*t].terms[*term].path;
+            site.pager_path(base, *n)
         }
         Job::Feed(s) => format!("{}atom.xml", site.sections[*s].path),
         Job::Alias { path, .. } => path.clone(),
@@ -143,7 +139,6 @@ pub(super) fn job_path(site: &Site, job: &Job) -> String {
 
 /// The fingerprint of one output's inputs (see `incremental`).
 pub(super) fn job_print(site: &Site, theme: &Theme, prints: &Prints, job: &Job) -> u64 {
-    let c = &site.config;
     let mut h = H::new(job_kind(job));
     h.add(&prints.global)
         .add(&theme.template_print(job_template(site, job)));
@@ -164,8 +159,7 @@ pub(super) fn job_print(site: &Site, theme: &Theme, prints: &Prints, job: &Job) 
         }
         Job::Term { t, term, n } => {
             let tm = &site.taxonomies[*t].terms[*term];
-            let per = c.taxonomies[*t].paginate_by.unwrap_or(c.paginate_by);
-            let slice = page_of(&tm.pages, *n, per);
+            let slice = page_of(&tm.pages, *n, site.taxonomies[*t].paginate_by);
             h.add(&tm.name)
                 .add(&tm.pages.len())
                 .add(n)
@@ -296,9 +290,8 @@ pub(super) fn plan(site: &Site) -> Vec<Job> {
             continue;
         }
         jobs.push(Job::TaxonomyList(t));
-        let per = c.taxonomies[t].paginate_by.unwrap_or(c.paginate_by);
         for (term, tm) in tax.terms.iter().enumerate() {
-            for n in 1..=pager_count(tm.pages.len(), per) {
+            for n in 1..=pager_count(tm.pages.len(), tax.paginate_by) {
                 jobs.push(Job::Term { t, term, n });
             }
         }

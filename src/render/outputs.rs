@@ -209,7 +209,7 @@ pub(super) fn taxonomy_list(o: &Out<'_>, t: usize) -> Result<Vec<u8>, Diagnostic
         .iter()
         .map(|term| {
             json!({"name": term.name, "slug": term.slug, "count": term.pages.len(),
-                       "url": c.url(&format!("/{}/{}/", tax.slug, term.slug))})
+                       "url": c.url(&term.path)})
         })
         .collect();
     let mut ctx = base_context(site_value, site, path, &c.language);
@@ -231,25 +231,26 @@ pub(super) fn term(o: &Out<'_>, t: usize, term: usize, n: usize) -> Result<Vec<u
     let data = o.data;
     let site_value = o.data.site_value;
     let tax = &c.taxonomies[t];
-    let tm = &site.taxonomies[t].terms[term];
-    let per = tax.paginate_by.unwrap_or(c.paginate_by);
-    let base = format!("/{}/{}/", tax.slug, tm.slug);
+    let terms = &site.taxonomies[t];
+    let tm = &terms.terms[term];
+    let per = terms.paginate_by;
+    let base = &tm.path;
     let slice = pager_slice(&tm.pages, n, per, data.listed);
     let mut ctx = base_context(site_value, site, path, &c.language);
     ctx.set(
         "taxonomy",
-        json!({"name": tax.name, "title": tax.title, "url": c.url(&format!("/{}/", tax.slug))}),
+        json!({"name": tax.name, "title": tax.title, "url": c.url(&terms.path)}),
     );
     ctx.set(
         "term",
-        json!({"name": tm.name, "slug": tm.slug, "count": tm.pages.len(), "url": c.url(&base)}),
+        json!({"name": tm.name, "slug": tm.slug, "count": tm.pages.len(), "url": c.url(base)}),
     );
     ctx.put("pages", slice);
     ctx.set(
         "paginator",
         context::paginator(
             site,
-            &base,
+            base,
             n,
             pager_count(tm.pages.len(), per),
             tm.pages.len(),
@@ -346,13 +347,13 @@ pub(super) fn sitemap(site: &Site) -> String {
                 .map(|d| d.day.to_string()),
         );
     }
-    for (t, tax) in c.taxonomies.iter().enumerate() {
-        if site.taxonomies[t].terms.is_empty() {
+    for tax in &site.taxonomies {
+        if tax.terms.is_empty() {
             continue;
         }
-        entry(&format!("/{}/", tax.slug), None);
-        for term in &site.taxonomies[t].terms {
-            entry(&format!("/{}/{}/", tax.slug, term.slug), None);
+        entry(&tax.path, None);
+        for term in &tax.terms {
+            entry(&term.path, None);
         }
     }
     out.push_str("</urlset>\n");
