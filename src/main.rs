@@ -127,113 +127,40 @@ fn main() -> ExitCode {
             drafts,
             base_url,
             no_search,
-        } => {
-            let opts = BuildOptions {
+        } => cmd_build(
+            BuildOptions {
                 root,
                 out,
                 drafts,
                 base_url,
                 no_search_index: no_search,
-            };
-            match build(&opts) {
-                Ok(report) => {
-                    eprint!("{}", report.diagnostics.render(color));
-                    for note in &report.notes {
-                        eprintln!("note: {note}");
-                    }
-                    let left = report.left_out;
-                    let skipped = match (left.drafts, left.private) {
-                        (0, 0) => String::new(),
-                        (d, 0) => format!("; {d} draft{} left out", plural(d)),
-                        (0, p) => {
-                            format!("; {p} Markdown file{} under `_` names left out", plural(p))
-                        }
-                        (d, p) => format!(
-                            "; {} Markdown files left out ({d} draft{}, {p} under `_` names)",
-                            d + p,
-                            plural(d)
-                        ),
-                    };
-                    eprintln!(
-                        "built {} pages in {} sections ({} files) into {} in {} ms{skipped}",
-                        report.pages,
-                        report.sections,
-                        report.files_written,
-                        report.out.display(),
-                        report.elapsed.as_millis()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(failure) => {
-                    eprint!("{}", failure.diagnostics.render(color));
-                    eprintln!("nothing was written; the previous output is unchanged");
-                    ExitCode::from(if failure.is_io() { 3 } else { 1 })
-                }
-            }
-        }
+            },
+            color,
+        ),
         Command::Serve {
             root,
             port,
             bind,
             drafts,
             open,
-        } => {
-            match varde::serve::run(varde::serve::ServeOptions {
-                root,
-                port,
-                bind,
-                drafts,
-                open,
-            }) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(msg) => {
-                    eprintln!("error: {msg}");
-                    ExitCode::from(1)
-                }
+        } => match varde::serve::run(varde::serve::ServeOptions {
+            root,
+            port,
+            bind,
+            drafts,
+            open,
+        }) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                ExitCode::from(1)
             }
-        }
+        },
         Command::Check {
             root,
             drafts,
             format,
-        } => {
-            let opts = BuildOptions {
-                root,
-                out: None,
-                drafts,
-                base_url: None,
-                no_search_index: true,
-            };
-            let report = varde::check(&opts);
-            let errors = report.diagnostics.error_count();
-            if format == Format::Json {
-                let json = serde_json::json!({
-                    "errors": errors,
-                    "warnings": report.diagnostics.warning_count(),
-                    "diagnostics": report.diagnostics.items,
-                    "lix": report.lix,
-                    "lix_max": report.lix_max,
-                });
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&json).unwrap_or_default()
-                );
-            } else {
-                print!(
-                    "{}",
-                    varde::check::editor::lix_table(&report.lix, report.lix_max)
-                );
-                eprint!("{}", report.diagnostics.render(color));
-                if report.diagnostics.items.is_empty() {
-                    eprintln!("no problems found");
-                }
-            }
-            if errors > 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
+        } => cmd_check(root, drafts, format, color),
         Command::New { kind, path, root } => {
             let kind = match kind {
                 NewKind::Page => new::Kind::Page,
@@ -250,5 +177,67 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// `varde build`: the messages, then one summary line; exit 1 for content errors, 3 when
+/// the disk failed.
+fn cmd_build(opts: BuildOptions, color: bool) -> ExitCode {
+    match build(&opts) {
+        Ok(report) => {
+            eprint!("{}", report.diagnostics.render(color));
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
+            let left = report.left_out;
+            let skipped = match (left.drafts, left.private) {
+                (0, 0) => String::new(),
+                (d, 0) => format!("; {d} draft{} left out", plural(d)),
+                (0, p) => format!("; {p} Markdown file{} under `_` names left out", plural(p)),
+                (d, p) => format!(
+                    "; {} Markdown files left out ({d} draft{}, {p} under `_` names)",
+                    d + p,
+                    plural(d)
+                ),
+            };
+            eprintln!(
+                "built {} pages in {} sections ({} files) into {} in {} ms{skipped}",
+                report.pages,
+                report.sections,
+                report.files_written,
+                report.out.display(),
+                report.elapsed.as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprint!("{}", failure.diagnostics.render(color));
+            eprintln!("nothing was written; the previous output is unchanged");
+            ExitCode::from(if failure.is_io() { 3 } else { 1 })
+        }
+    }
+}
+
+/// `varde check`: the report as text or JSON; exit 1 when there are errors.
+fn cmd_check(root: PathBuf, drafts: bool, format: Format, color: bool) -> ExitCode {
+    let opts = BuildOptions {
+        root,
+        out: None,
+        drafts,
+        base_url: None,
+        no_search_index: true,
+    };
+    let report = varde::check(&opts);
+    if format == Format::Json {
+        println!("{}", report.to_json());
+    } else {
+        let (table, messages) = report.to_text(color);
+        print!("{table}");
+        eprint!("{messages}");
+    }
+    if report.diagnostics.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -109,6 +109,30 @@ pub struct CheckReport {
     pub lix_max: f64,
 }
 
+impl CheckReport {
+    /// `varde check --format json`: every diagnostic and the readability table.
+    pub fn to_json(&self) -> String {
+        let json = serde_json::json!({
+            "errors": self.diagnostics.error_count(),
+            "warnings": self.diagnostics.warning_count(),
+            "diagnostics": self.diagnostics.items,
+            "lix": self.lix,
+            "lix_max": self.lix_max,
+        });
+        serde_json::to_string_pretty(&json).unwrap_or_default()
+    }
+
+    /// `varde check`'s report for the terminal: the readability table (for stdout) and the
+    /// diagnostics (for stderr).
+    pub fn to_text(&self, color: bool) -> (String, String) {
+        let mut messages = self.diagnostics.render(color);
+        if self.diagnostics.items.is_empty() {
+            messages.push_str("no problems found\n");
+        }
+        (checks::editor::lix_table(&self.lix, self.lix_max), messages)
+    }
+}
+
 /// `varde check`: everything a build checks, plus the editor checks; writes nothing.
 pub fn check(opts: &BuildOptions) -> CheckReport {
     let mut diags = Diagnostics::default();
