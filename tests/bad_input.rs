@@ -26,68 +26,52 @@ fn fails_with(path: &str, bytes: &[u8]) -> String {
 }
 
 #[test]
-fn impossible_date_names_file_line_and_column() {
-    let err = fails_with(
-        "content/nas/tegn.md",
-        b"---\ntitle: Tegn\ndate: 2019-02-30\n---\n",
-    );
-    assert!(
-        err.contains("error: content/nas/tegn.md:3:7: no such date 2019-02-30"),
-        "{err}"
-    );
-    assert!(err.contains("help:"), "{err}");
-}
-
-#[test]
-fn invalid_utf8() {
-    let err = fails_with("content/a.md", b"---\ntitle: A\n---\nok\nbad \xff\n");
-    assert!(
-        err.contains("content/a.md:5:5: the file is not valid UTF-8"),
-        "{err}"
-    );
-}
-
-#[test]
-fn unclosed_front_matter() {
-    let err = fails_with("content/a.md", b"---\ntitle: A\n\nTekst\n");
-    assert!(
-        err.contains("content/a.md:1:1: the front matter opened on line 1 is never closed"),
-        "{err}"
-    );
-}
-
-#[test]
-fn front_matter_that_is_a_list() {
-    let err = fails_with("content/a.md", b"---\n- title: A\n---\n");
-    assert!(
-        err.contains("content/a.md:2:1: the front matter is a list"),
-        "{err}"
-    );
-}
-
-#[test]
-fn yaml_syntax_error_line_is_in_the_file() {
-    let err = fails_with("content/a.md", b"---\ntitle: A\ntags: [a, b\n---\n");
-    assert!(err.contains("content/a.md:"), "{err}");
-    assert!(err.contains("invalid YAML"), "{err}");
-}
-
-#[test]
-fn missing_title() {
-    let err = fails_with("content/a.md", b"---\ndescription: x\n---\n");
-    assert!(
-        err.contains("content/a.md:") && err.contains("`title` is required"),
-        "{err}"
-    );
-}
-
-#[test]
-fn traversal_slug_is_refused() {
+fn one_bad_file_gives_one_clear_error() {
+    // (file, its bytes, what the error must say, at file:line:column)
+    let table: &[(&str, &[u8], &str)] = &[
+        (
+            "content/nas/tegn.md",
+            b"---\ntitle: Tegn\ndate: 2019-02-30\n---\n",
+            "error: content/nas/tegn.md:3:7: no such date 2019-02-30",
+        ),
+        (
+            "content/a.md",
+            b"---\ntitle: A\n---\nok\nbad \xff\n",
+            "error: content/a.md:5:5: the file is not valid UTF-8",
+        ),
+        (
+            "content/a.md",
+            b"---\ntitle: A\n\nTekst\n",
+            "error: content/a.md:1:1: the front matter opened on line 1 is never closed",
+        ),
+        (
+            "content/a.md",
+            b"---\n- title: A\n---\n",
+            "error: content/a.md:2:1: the front matter is a list",
+        ),
+        (
+            "content/a.md",
+            b"---\ntitle: A\ntags: [a, b\n---\n",
+            "error: content/a.md:4:1: invalid YAML",
+        ),
+        (
+            "content/a.md",
+            b"---\ndescription: x\n---\n",
+            "error: content/a.md:1:1: `title` is required",
+        ),
+        (
+            "content/a.md",
+            b"---\ntitle: A\nslug: ../../x\n---\n",
+            "error: content/a.md:3:7: `../../x` is not a valid slug",
+        ),
+    ];
+    for (path, bytes, says) in table {
+        let err = fails_with(path, bytes);
+        assert!(err.contains(says), "wanted: {says}\n{err}");
+        // Every error comes with a hint.
+        assert!(err.contains("help:"), "{err}");
+    }
     let err = fails_with("content/a.md", b"---\ntitle: A\nslug: ../../x\n---\n");
-    assert!(
-        err.contains("content/a.md:3:7: `../../x` is not a valid slug"),
-        "{err}"
-    );
     assert!(err.contains("try `slug: x`"), "{err}");
 }
 

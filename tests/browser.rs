@@ -9,7 +9,6 @@
 mod common;
 use common::*;
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -86,7 +85,7 @@ http {{
 #[test]
 fn every_page_passes_the_browser_gate() {
     if std::env::var_os("VARDE_SKIP_BROWSER").is_some() {
-        eprintln!("browser gate skipped (VARDE_SKIP_BROWSER is set)");
+        skipped("the browser gate: VARDE_SKIP_BROWSER is set");
         return;
     }
     let gate = repo().join("tests/browser");
@@ -116,11 +115,7 @@ fn every_page_passes_the_browser_gate() {
     );
 
     let tmp = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let base = format!("http://127.0.0.1:{port}/smil/");
     let out = tmp.path().join("public");
     let r = build(&repo(), &out, &["--base-url", &base]);

@@ -382,15 +382,17 @@ ls -a '{mnt}' > '{root}/beside.txt'
         more = more.display(),
     );
     let Some(out) = in_own_mount_namespace(&script) else {
-        println!("skipped: this machine allows no mount namespace (needs root or user namespaces)");
+        skipped(
+            "a full disk: this machine allows no mount namespace (needs root or user namespaces)",
+        );
         return;
     };
     let said = String::from_utf8_lossy(&out.stdout);
     if said.contains("MOUNT-FAILED") {
-        println!(
-            "skipped: cannot mount a tmpfs here: {}",
+        skipped(&format!(
+            "a full disk: cannot mount a tmpfs here: {}",
             String::from_utf8_lossy(&out.stderr)
-        );
+        ));
         return;
     }
     assert!(said.contains("first=0"), "{said}");

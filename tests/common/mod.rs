@@ -175,6 +175,14 @@ pub fn http_get(port: u16, path: &str) -> HttpResponse {
     .expect("HTTP request")
 }
 
+/// Says that a test returns early, where it is seen: straight to stderr, past the test
+/// harness's capture of `println!` and `eprintln!`.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
+}
+
+/// A port nobody listens on now, for a server a test starts.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
