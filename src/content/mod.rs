@@ -5,12 +5,14 @@
 pub mod audit;
 mod claims;
 mod files;
+mod links;
 pub mod listing;
 pub mod markdown;
 pub mod meta;
 mod parse;
 pub mod source;
 mod tree;
+mod words;
 
 pub use parse::LoadCache;
 
