@@ -383,62 +383,11 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
     if let Some(v) = f.take("menu") {
         cfg.menu = menu(v, &at, &mut f);
     }
-    if let Some(mut d) = f.take_map("directory") {
-        for key in ["categories", "audience"] {
-            if let Some(v) = d.take(key) {
-                let errors = d.diags.len();
-                let list = terms(v, key, &at, &mut d);
-                if d.diags[errors..].iter().any(Diagnostic::is_error) {
-                    cfg.directory.incomplete.push(key);
-                }
-                if key == "categories" {
-                    cfg.directory.categories = list;
-                } else {
-                    cfg.directory.audience = list;
-                }
-            }
-        }
-        if let Some(v) = d.take("regions") {
-            for (_, mut r) in list_items(v, "regions", &at, &mut d) {
-                let name = r.require_str("name", "each region needs `name:` (e.g. `Agder`)");
-                let municipalities = r.take_str_list("municipalities");
-                if let Some(name) = name {
-                    cfg.directory.regions.push(Region {
-                        name,
-                        municipalities,
-                    });
-                }
-                d.diags
-                    .extend(r.finish(&["name", "municipalities"], Severity::Error));
-            }
-        }
-        if let Some(n) = d.take_count("review_max_age_months") {
-            cfg.directory.review_max_age_months = u32::try_from(n).unwrap_or(u32::MAX);
-        }
-        let nested = d.finish(
-            &["categories", "audience", "regions", "review_max_age_months"],
-            Severity::Error,
-        );
-        f.diags.extend(nested);
+    if let Some(d) = f.take_map("directory") {
+        cfg.directory = directory(d, &at, &mut f);
     }
-    if let Some(mut q) = f.take_map("quick_exit") {
-        if let Some(v) = q.take_bool("enabled") {
-            cfg.quick_exit.enabled = v;
-        }
-        if let Some(v) = q.take_str("label") {
-            cfg.quick_exit.label = v;
-        }
-        if let Some(v) = q.take_str("url") {
-            if v.starts_with("https://") && !v.contains(char::is_whitespace) {
-                cfg.quick_exit.url = v;
-            } else {
-                q.error("url", format!("`{v}` is not an https:// address"))
-                    .hint =
-                    Some("send readers to a neutral site, e.g. `url: https://www.yr.no/`".into());
-            }
-        }
-        let nested = q.finish(&["enabled", "label", "url"], Severity::Error);
-        f.diags.extend(nested);
+    if let Some(q) = f.take_map("quick_exit") {
+        cfg.quick_exit = quick_exit(q, &mut f);
     }
     if let Some(v) = f.take("accessibility") {
         if v.is_object() {
@@ -450,23 +399,95 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
     if let Some(v) = f.take_bool("search") {
         cfg.search = v;
     }
-    if let Some(mut c) = f.take_map("check") {
-        if let Some(v) = c.take("lix_max") {
-            match v.as_f64() {
-                Some(n) if n > 0.0 => cfg.check.lix_max = n,
-                _ => {
-                    c.error("lix_max", "`lix_max` must be a positive number");
-                }
-            }
-        }
-        if let Some(n) = c.take_count("sentence_max_words") {
-            cfg.check.sentence_max_words = n;
-        }
-        let nested = c.finish(&["lix_max", "sentence_max_words"], Severity::Error);
-        f.diags.extend(nested);
+    if let Some(c) = f.take_map("check") {
+        cfg.check = check(c, &mut f);
     }
     let diags = f.finish(KNOWN, Severity::Error);
     (cfg, diags)
+}
+
+/// `directory:`: the vocabularies, regions and review age of the service directory.
+fn directory<'a>(mut d: Fields<'a>, at: &'a Located<'a>, f: &mut Fields<'a>) -> DirectoryConfig {
+    let mut out = Config::default().directory;
+    for key in ["categories", "audience"] {
+        if let Some(v) = d.take(key) {
+            let errors = d.diags.len();
+            let list = terms(v, key, at, &mut d);
+            if d.diags[errors..].iter().any(Diagnostic::is_error) {
+                out.incomplete.push(key);
+            }
+            if key == "categories" {
+                out.categories = list;
+            } else {
+                out.audience = list;
+            }
+        }
+    }
+    if let Some(v) = d.take("regions") {
+        for (_, mut r) in list_items(v, "regions", at, &mut d) {
+            let name = r.require_str("name", "each region needs `name:` (e.g. `Agder`)");
+            let municipalities = r.take_str_list("municipalities");
+            if let Some(name) = name {
+                out.regions.push(Region {
+                    name,
+                    municipalities,
+                });
+            }
+            d.diags
+                .extend(r.finish(&["name", "municipalities"], Severity::Error));
+        }
+    }
+    if let Some(n) = d.take_count("review_max_age_months") {
+        out.review_max_age_months = u32::try_from(n).unwrap_or(u32::MAX);
+    }
+    let nested = d.finish(
+        &["categories", "audience", "regions", "review_max_age_months"],
+        Severity::Error,
+    );
+    f.diags.extend(nested);
+    out
+}
+
+/// `quick_exit:`: the "Forlat siden" button.
+fn quick_exit(mut q: Fields<'_>, f: &mut Fields<'_>) -> QuickExit {
+    let mut out = Config::default().quick_exit;
+    if let Some(v) = q.take_bool("enabled") {
+        out.enabled = v;
+    }
+    if let Some(v) = q.take_str("label") {
+        out.label = v;
+    }
+    if let Some(v) = q.take_str("url") {
+        if v.starts_with("https://") && !v.contains(char::is_whitespace) {
+            out.url = v;
+        } else {
+            q.error("url", format!("`{v}` is not an https:// address"))
+                .hint =
+                Some("send readers to a neutral site, e.g. `url: https://www.yr.no/`".into());
+        }
+    }
+    let nested = q.finish(&["enabled", "label", "url"], Severity::Error);
+    f.diags.extend(nested);
+    out
+}
+
+/// `check:`: the thresholds of `varde check`.
+fn check(mut c: Fields<'_>, f: &mut Fields<'_>) -> CheckConfig {
+    let mut out = Config::default().check;
+    if let Some(v) = c.take("lix_max") {
+        match v.as_f64() {
+            Some(n) if n > 0.0 => out.lix_max = n,
+            _ => {
+                c.error("lix_max", "`lix_max` must be a positive number");
+            }
+        }
+    }
+    if let Some(n) = c.take_count("sentence_max_words") {
+        out.sentence_max_words = n;
+    }
+    let nested = c.finish(&["lix_max", "sentence_max_words"], Severity::Error);
+    f.diags.extend(nested);
+    out
 }
 
 fn list_items<'a>(
