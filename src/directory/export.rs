@@ -80,6 +80,9 @@ fn term(taxonomy: &str, code: &str, name: &str) -> Value {
 /// HSDS has no "referral required" field, so it is carried twice: as an attribute with a term
 /// from the `varde-henvisning` taxonomy (`henvisning-kreves` / `uten-henvisning`), and in
 /// words in `application_process`.
+///
+/// Long on purpose: it writes one object field by field in the order of the HSDS schema,
+/// so it can be read beside the schema; split up, that check gets harder, not easier.
 pub fn hsds(config: &Config, s: &Service, title: &str, path: &str, description: &str) -> Value {
     let sid = id("service", path);
     let mut o = Map::new();

@@ -167,60 +167,7 @@ impl Theme {
             .map(|(path, bytes)| StaticFile { path, bytes })
             .collect();
         statics.sort_by(|a, b| a.path.cmp(&b.path));
-        // Each template's print covers its source and the templates it uses (`extends`,
-        // `include`), so saving `page.html` in the preview renders again the
-        // outputs made with page.html or a template built on it, not every list and tag
-        // page. "Uses" means "quotes the name", a generous test (a name in a comment counts
-        // too) that can only make more outputs render.
-        let mut names: Vec<&String> = templates.keys().collect();
-        names.sort();
-        let uses: HashMap<&String, Vec<&String>> = names
-            .iter()
-            .map(|&n| {
-                let src = &templates[n].1;
-                let used = names
-                    .iter()
-                    .filter(|m| {
-                        *m != &n
-                            && (src.contains(&format!("\"{m}\""))
-                                || src.contains(&format!("'{m}'")))
-                    })
-                    .copied()
-                    .collect();
-                (n, used)
-            })
-            .collect();
-        let mut prints = HashMap::new();
-        for &n in &names {
-            let mut reached = std::collections::BTreeSet::from([n]);
-            let mut todo = vec![n];
-            while let Some(t) = todo.pop() {
-                for &u in uses.get(t).into_iter().flatten() {
-                    if reached.insert(u) {
-                        todo.push(u);
-                    }
-                }
-            }
-            let mut h = H::new("template");
-            for t in reached {
-                h.add(t).add(&templates[t].1);
-            }
-            prints.insert(n.clone(), h.done());
-        }
-        // Templates any output may show: those the render stage puts inside other outputs,
-        // and those that define components, which Tera makes global (a template uses one
-        // without naming the file that defines it).
-        let mut h = H::new("theme");
-        for &n in names.iter().filter(|n| {
-            RENDERED_INSIDE_OTHERS.contains(&n.as_str())
-                || templates[**n].1.contains("endcomponent")
-        }) {
-            h.add(n).add(&prints.get(n));
-        }
-        for f in &statics {
-            h.add(&f.path);
-        }
-        let fingerprint = h.done();
+        let (prints, fingerprint) = prints(&templates, &statics);
         Ok(Theme {
             tera,
             sources: templates,
@@ -264,6 +211,66 @@ impl Theme {
             .render(name, ctx)
             .map_err(|e| template_error(&e, &self.sources, Some(what)))
     }
+}
+
+/// Each template's print (see `Theme::prints`), and the theme's fingerprint: the prints of
+/// the templates every output may show, and the static files' paths.
+fn prints(
+    templates: &HashMap<String, (PathBuf, String)>,
+    statics: &[StaticFile],
+) -> (HashMap<String, u64>, u64) {
+    // Each template's print covers its source and the templates it uses (`extends`,
+    // `include`), so saving `page.html` in the preview renders again the
+    // outputs made with page.html or a template built on it, not every list and tag
+    // page. "Uses" means "quotes the name", a generous test (a name in a comment counts
+    // too) that can only make more outputs render.
+    let mut names: Vec<&String> = templates.keys().collect();
+    names.sort();
+    let uses: HashMap<&String, Vec<&String>> = names
+        .iter()
+        .map(|&n| {
+            let src = &templates[n].1;
+            let used = names
+                .iter()
+                .filter(|m| {
+                    *m != &n
+                        && (src.contains(&format!("\"{m}\"")) || src.contains(&format!("'{m}'")))
+                })
+                .copied()
+                .collect();
+            (n, used)
+        })
+        .collect();
+    let mut prints = HashMap::new();
+    for &n in &names {
+        let mut reached = std::collections::BTreeSet::from([n]);
+        let mut todo = vec![n];
+        while let Some(t) = todo.pop() {
+            for &u in uses.get(t).into_iter().flatten() {
+                if reached.insert(u) {
+                    todo.push(u);
+                }
+            }
+        }
+        let mut h = H::new("template");
+        for t in reached {
+            h.add(t).add(&templates[t].1);
+        }
+        prints.insert(n.clone(), h.done());
+    }
+    // Templates any output may show: those the render stage puts inside other outputs,
+    // and those that define components, which Tera makes global (a template uses one
+    // without naming the file that defines it).
+    let mut h = H::new("theme");
+    for &n in names.iter().filter(|n| {
+        RENDERED_INSIDE_OTHERS.contains(&n.as_str()) || templates[**n].1.contains("endcomponent")
+    }) {
+        h.add(n).add(&prints.get(n));
+    }
+    for f in statics {
+        h.add(&f.path);
+    }
+    (prints, h.done())
 }
 
 /// The whole error chain as one line (Tera puts the useful part in the sources).

@@ -1,0 +1,226 @@
+//! The parts of `site.yaml` that are lists or maps of their own: taxonomies, the menu,
+//! the service directory's vocabularies and regions, the quick exit and `check`'s limits.
+
+use serde_json::Value;
+
+use super::{CheckConfig, Config, DirectoryConfig, MenuItem, QuickExit, Region, Taxonomy, Term};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::fields::{Fields, Located};
+use crate::{slug, yaml};
+
+/// `directory:`: the vocabularies, regions and review age of the service directory.
+pub(super) fn directory<'a>(
+    mut d: Fields<'a>,
+    at: &'a Located<'a>,
+    f: &mut Fields<'a>,
+) -> DirectoryConfig {
+    let mut out = Config::default().directory;
+    for key in ["categories", "audience"] {
+        if let Some(v) = d.take(key) {
+            let errors = d.diags.len();
+            let list = terms(v, key, at, &mut d);
+            if d.diags[errors..].iter().any(Diagnostic::is_error) {
+                out.incomplete.push(key);
+            }
+            if key == "categories" {
+                out.categories = list;
+            } else {
+                out.audience = list;
+            }
+        }
+    }
+    if let Some(v) = d.take("regions") {
+        for (_, mut r) in list_items(v, "regions", at, &mut d) {
+            let name = r.require_str("name", "each region needs `name:` (e.g. `Agder`)");
+            let municipalities = r.take_str_list("municipalities");
+            if let Some(name) = name {
+                out.regions.push(Region {
+                    name,
+                    municipalities,
+                });
+            }
+            d.diags
+                .extend(r.finish(&["name", "municipalities"], Severity::Error));
+        }
+    }
+    if let Some(n) = d.take_count("review_max_age_months") {
+        out.review_max_age_months = u32::try_from(n).unwrap_or(u32::MAX);
+    }
+    let nested = d.finish(
+        &["categories", "audience", "regions", "review_max_age_months"],
+        Severity::Error,
+    );
+    f.diags.extend(nested);
+    out
+}
+
+/// `quick_exit:`: the "Forlat siden" button.
+pub(super) fn quick_exit(mut q: Fields<'_>, f: &mut Fields<'_>) -> QuickExit {
+    let mut out = Config::default().quick_exit;
+    if let Some(v) = q.take_bool("enabled") {
+        out.enabled = v;
+    }
+    if let Some(v) = q.take_str("label") {
+        out.label = v;
+    }
+    if let Some(v) = q.take_str("url") {
+        if v.starts_with("https://") && !v.contains(char::is_whitespace) {
+            out.url = v;
+        } else {
+            q.error("url", format!("`{v}` is not an https:// address"))
+                .hint =
+                Some("send readers to a neutral site, e.g. `url: https://www.yr.no/`".into());
+        }
+    }
+    let nested = q.finish(&["enabled", "label", "url"], Severity::Error);
+    f.diags.extend(nested);
+    out
+}
+
+/// `check:`: the thresholds of `varde check`.
+pub(super) fn check(mut c: Fields<'_>, f: &mut Fields<'_>) -> CheckConfig {
+    let mut out = Config::default().check;
+    if let Some(v) = c.take("lix_max") {
+        match v.as_f64() {
+            Some(n) if n > 0.0 => out.lix_max = n,
+            _ => {
+                c.error("lix_max", "`lix_max` must be a positive number");
+            }
+        }
+    }
+    if let Some(n) = c.take_count("sentence_max_words") {
+        out.sentence_max_words = n;
+    }
+    let nested = c.finish(&["lix_max", "sentence_max_words"], Severity::Error);
+    f.diags.extend(nested);
+    out
+}
+
+fn list_items<'a>(
+    v: Value,
+    key: &str,
+    at: &'a Located<'a>,
+    f: &mut Fields<'a>,
+) -> Vec<(usize, Fields<'a>)> {
+    let Value::Array(items) = v else {
+        f.error(key, format!("`{key}` must be a list"));
+        return vec![];
+    };
+    let mut out = vec![];
+    for (i, item) in items.into_iter().enumerate() {
+        match item {
+            Value::Object(m) => {
+                let mut sub = Fields::new(m, at);
+                let mut prefix = f.key_path(key);
+                prefix.push(i.to_string());
+                sub.set_prefix(prefix);
+                out.push((i, sub));
+            }
+            _ => {
+                let idx = i.to_string();
+                let d = at.diag(
+                    Severity::Error,
+                    &[key, &idx],
+                    format!("item {} of `{key}` must be a map", i + 1),
+                );
+                f.diags.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// A vocabulary: a list of `{id, label}`.
+fn terms<'a>(v: Value, key: &str, at: &'a Located<'a>, f: &mut Fields<'a>) -> Vec<Term> {
+    let mut out: Vec<Term> = vec![];
+    for (_, mut t) in list_items(v, key, at, f) {
+        let id = t.require_str(
+            "id",
+            "each entry needs `id:` (used in front matter) and `label:` (shown to readers)",
+        );
+        let label = t.require_str("label", "each entry needs `label:`, the text readers see");
+        if let (Some(id), Some(label)) = (id, label) {
+            if !slug::is_valid_slug(&id) {
+                t.error("id", format!("`{id}` is not a valid id")).hint = Some(format!(
+                    "use a-z, 0-9 and `-`, e.g. `{}`",
+                    slug::slugify(&id)
+                ));
+            } else if out.iter().any(|o| o.id == id) {
+                t.error("id", format!("`{id}` is listed twice"));
+            } else {
+                out.push(Term { id, label });
+            }
+        }
+        f.diags.extend(t.finish(&["id", "label"], Severity::Error));
+    }
+    out
+}
+
+pub(super) fn taxonomies<'a>(v: Value, at: &'a Located<'a>, f: &mut Fields<'a>) -> Vec<Taxonomy> {
+    let mut out: Vec<Taxonomy> = vec![];
+    for (_, mut t) in list_items(v, "taxonomies", at, f) {
+        let name = t.require_str(
+            "name",
+            "each taxonomy needs `name:` (the front-matter key, e.g. `tags`)",
+        );
+        let title = t.take_str("title");
+        let slug_v = t.take_str("slug").filter(|s| match slug::check_segment(s) {
+            Ok(()) => true,
+            Err(why) => {
+                t.error("slug", format!("`{s}` is not a usable URL segment: {why}"))
+                    .hint = Some("for example `slug: emner`".into());
+                false
+            }
+        });
+        let paginate_by = t.take_count("paginate_by");
+        if let Some(name) = name {
+            let slug = slug_v.unwrap_or_else(|| slug::slugify(&name));
+            if out.iter().any(|o| o.name == name) {
+                t.error("name", format!("taxonomy `{name}` is declared twice"));
+            }
+            out.push(Taxonomy {
+                title: title.unwrap_or_else(|| name.clone()),
+                name,
+                slug,
+                paginate_by,
+            });
+        }
+        f.diags
+            .extend(t.finish(&["name", "title", "slug", "paginate_by"], Severity::Error));
+    }
+    out
+}
+
+pub(super) fn menu<'a>(v: Value, at: &'a Located<'a>, f: &mut Fields<'a>) -> Vec<MenuItem> {
+    let mut out = vec![];
+    for (i, mut m) in list_items(v, "menu", at, f) {
+        let title = m.require_str("title", "each menu item needs `title:` and `url:`");
+        let url = m.require_str(
+            "url",
+            "each menu item needs `url:` (a site path such as `/smil/`)",
+        );
+        let weight = m.take_int("weight").unwrap_or(i as i64);
+        let idx = i.to_string();
+        let line = yaml::locate(at.text, &["menu", &idx, "url"]).map_or(0, |(l, _)| l);
+        let url = url.filter(|u| match crate::safe_url::check(u, false) {
+            Ok(()) => true,
+            Err(why) => {
+                m.error("url", format!("unsafe menu address: {why}")).hint =
+                    Some(crate::safe_url::HINT.into());
+                false
+            }
+        });
+        if let (Some(title), Some(url)) = (title, url) {
+            out.push(MenuItem {
+                title,
+                url,
+                weight,
+                line,
+            });
+        }
+        f.diags
+            .extend(m.finish(&["title", "url", "weight"], Severity::Error));
+    }
+    out.sort_by_key(|m| m.weight);
+    out
+}
