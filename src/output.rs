@@ -133,9 +133,19 @@ fn absolute(p: &Path) -> io::Result<PathBuf> {
     Ok(resolved)
 }
 
-/// Refuses output folders whose replacement would destroy the site's sources or any file
-/// varde did not write there.
-pub fn check_out_dir(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic> {
+/// An output folder that passed `check_out_dir`.
+pub struct OutDir {
+    pub path: PathBuf,
+    /// What its manifest lists, when it holds an earlier build: every file in it must be
+    /// listed (`foreign_error`) before it may be replaced.
+    pub listed: Option<HashSet<String>>,
+}
+
+/// Refuses output folders whose replacement would destroy the site's sources, and folders
+/// with files in them that varde did not write (those without a manifest here; those with
+/// one through `foreign_error`, which walks the folder, so a build can run it beside its
+/// load stage).
+pub fn check_out_dir(root: &Path, out: &Path) -> Result<OutDir, Diagnostic> {
     let refuse = |msg: String| Diagnostic::error(msg).hint("choose another --out folder");
     let root = absolute(root).map_err(|e| refuse(e.to_string()))?;
     let out = absolute(out).map_err(|e| refuse(e.to_string()))?;
@@ -177,7 +187,10 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic> {
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
         if empty {
-            return Ok(out);
+            return Ok(OutDir {
+                path: out,
+                listed: None,
+            });
         }
         let Some(listed) = read_manifest(&out) else {
             return Err(Diagnostic::error(format!(
@@ -186,30 +199,43 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<PathBuf, Diagnostic> {
             ))
             .hint("empty the folder or choose another --out folder; if it is a build by an older varde, delete it once, and later builds will be recognised"));
         };
-        let foreign = foreign_files(&out, &listed);
-        if !foreign.is_empty() {
-            let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
-            let more = if foreign.len() > 5 {
-                format!(" and {} more", foreign.len() - 5)
-            } else {
-                String::new()
-            };
-            return Err(Diagnostic::error(format!(
-                "the output folder {} holds {} file{} varde did not write: {}{more}",
-                out.display(),
-                foreign.len(),
-                if foreign.len() == 1 { "" } else { "s" },
-                shown.join(", ")
-            ))
-            .hint("varde never deletes a file it did not write: move these out of the folder (files to publish belong in static/), or choose another --out folder"));
-        }
+        return Ok(OutDir {
+            path: out,
+            listed: Some(listed),
+        });
     } else if out.exists() {
         return Err(refuse(format!(
             "the output path {} is a file, not a folder",
             out.display()
         )));
     }
-    Ok(out)
+    Ok(OutDir {
+        path: out,
+        listed: None,
+    })
+}
+
+/// The error for files in an earlier build's folder that its manifest does not list: varde
+/// would delete them when it replaces the folder.
+pub fn foreign_error(out: &Path, listed: &HashSet<String>) -> Option<Diagnostic> {
+    let foreign = foreign_files(out, listed);
+    if !foreign.is_empty() {
+        let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
+        let more = if foreign.len() > 5 {
+            format!(" and {} more", foreign.len() - 5)
+        } else {
+            String::new()
+        };
+        return Some(Diagnostic::error(format!(
+            "the output folder {} holds {} file{} varde did not write: {}{more}",
+            out.display(),
+            foreign.len(),
+            if foreign.len() == 1 { "" } else { "s" },
+            shown.join(", ")
+        ))
+        .hint("varde never deletes a file it did not write: move these out of the folder (files to publish belong in static/), or choose another --out folder"));
+    }
+    None
 }
 
 /// The files an output folder's manifest lists, or `None` when it has none.
