@@ -34,6 +34,11 @@ use source::SourceFile;
 pub const CONTENT_DIR: &str = "content";
 /// Where the search index's bundle goes on the site.
 pub const SEARCH_BUNDLE: &str = "/pagefind/";
+/// The site paths of the outputs every site has.
+pub const SEARCH_PATH: &str = "/sok/";
+pub const NOT_FOUND_PATH: &str = "/404.html";
+pub const SITEMAP_PATH: &str = "/sitemap.xml";
+pub const ROBOTS_PATH: &str = "/robots.txt";
 
 #[derive(Debug)]
 pub struct Page {
@@ -69,6 +74,11 @@ pub struct Section {
 }
 
 impl Section {
+    /// Site path of the section's Atom feed (`/nytt/atom.xml`), written when `feed: true`.
+    pub fn feed_path(&self) -> String {
+        format!("{}atom.xml", self.path)
+    }
+
     /// Pages on one page of this section's list: its own `paginate_by`, or the site's.
     pub fn paginate_by(&self, config: &Config) -> usize {
         self.meta.paginate_by.unwrap_or(config.paginate_by)

@@ -4,10 +4,12 @@
 
 use serde_json::{json, Value};
 
-use crate::content::Site;
+use crate::content::{Site, SEARCH_PATH};
 
-/// Site path of the search page.
-pub const SEARCH_PATH: &str = "/sok/";
+/// Site path of a letter's page of the A-Z list (`/sok/b/`), on a large site.
+pub(super) fn letter_path(letter: &str) -> String {
+    format!("{SEARCH_PATH}{}/", letter_id(letter))
+}
 
 /// Above this many pages the A-Z list gets a page per letter: one list of every page would
 /// make the search page itself heavier than the rest of a visit (1.8 MB at 12 000 pages).
@@ -106,7 +108,7 @@ pub(super) fn a_to_z(site: &Site, only: Option<usize>) -> Value {
                 .collect();
             let id = letter_id(letter);
             let url = if split {
-                site.config.url(&format!("{SEARCH_PATH}{id}/"))
+                site.config.url(&letter_path(letter))
             } else {
                 format!("#bokstav-{id}")
             };

@@ -172,7 +172,7 @@ pub fn section(site: &Site, idx: usize) -> Value {
         "subsections": subsections,
         "page_count": s.pages.len(),
         "ancestors": ancestors(site, idx, false),
-        "feed_url": if s.meta.feed { Value::String(c.url(&format!("{}atom.xml", s.path))) } else { Value::Null },
+        "feed_url": if s.meta.feed { Value::String(c.url(&s.feed_path())) } else { Value::Null },
         "is_home": s.parent.is_none(),
     })
 }

@@ -3,12 +3,12 @@
 //! (`job_print`) and how it renders (`render_job`, through one function per kind in
 //! `outputs`). A new kind of output is a new `Job` variant here and a function there.
 
-use super::a_to_z::{a_to_z_index, a_to_z_letters, letter_id, A_TO_Z_INLINE_MAX, SEARCH_PATH};
+use super::a_to_z::{a_to_z_index, a_to_z_letters, letter_path, A_TO_Z_INLINE_MAX};
 use super::incremental::{Prints, H};
 use super::outputs::{self, Out};
 use super::theme::{check_template, SERVICE_CARD};
 use super::{page_of, Shared, Theme};
-use crate::content::Site;
+use crate::content::{Site, NOT_FOUND_PATH, ROBOTS_PATH, SEARCH_PATH, SITEMAP_PATH};
 use crate::diagnostics::Diagnostic;
 
 /// One file to produce.
@@ -118,7 +118,7 @@ pub(super) fn job_path(site: &Site, job: &Job) -> String {
             let base = &site.taxonomies[*t].terms[*term].path;
             site.pager_path(base, *n)
         }
-        Job::Feed(s) => format!("{}atom.xml", site.sections[*s].path),
+        Job::Feed(s) => site.sections[*s].feed_path(),
         Job::Alias { path, .. } => path.clone(),
         Job::Directory { d, filter } => {
             let dir = &site.directories[*d];
@@ -130,10 +130,10 @@ pub(super) fn job_path(site: &Site, job: &Job) -> String {
         Job::Hsds(d) => site.directories[*d].hsds_path.clone(),
         Job::Csv(d) => site.directories[*d].csv_path.clone(),
         Job::Search(None) => SEARCH_PATH.into(),
-        Job::Search(Some(i)) => format!("{SEARCH_PATH}{}/", letter_id(&a_to_z_letters(site)[*i])),
-        Job::NotFound => "/404.html".into(),
-        Job::Sitemap => "/sitemap.xml".into(),
-        Job::Robots => "/robots.txt".into(),
+        Job::Search(Some(i)) => letter_path(&a_to_z_letters(site)[*i]),
+        Job::NotFound => NOT_FOUND_PATH.into(),
+        Job::Sitemap => SITEMAP_PATH.into(),
+        Job::Robots => ROBOTS_PATH.into(),
     }
 }
 

@@ -11,7 +11,6 @@ mod jobs;
 mod outputs;
 mod theme;
 
-pub use a_to_z::SEARCH_PATH;
 use jobs::{check_templates, job_kind, job_path, job_print, plan, render_job, Job};
 pub use theme::Theme;
 use theme::{Bytes, SERVICE_CARD};

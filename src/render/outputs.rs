@@ -297,7 +297,10 @@ pub(super) fn robots(o: &Out<'_>) -> Result<Vec<u8>, Diagnostic> {
     let template = o.template;
     let site_value = o.data.site_value;
     let mut ctx = base_context(site_value, site, path, &c.language);
-    ctx.put("sitemap_permalink", c.permalink("/sitemap.xml"));
+    ctx.put(
+        "sitemap_permalink",
+        c.permalink(crate::content::SITEMAP_PATH),
+    );
     theme.render_vars(template, ctx, "robots.txt")
 }
 
