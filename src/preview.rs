@@ -163,6 +163,11 @@ impl Preview {
             }
             let p = last.site.pages.iter().position(|pg| pg.file.key == key)?;
             let old = &last.site.pages[p];
+            // A title taken from the body's first heading is front matter in the body: an
+            // edit may change it, and with it every listing.
+            if old.meta.title_from_heading {
+                return None;
+            }
             if last
                 .diags
                 .items

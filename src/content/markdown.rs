@@ -73,8 +73,38 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
-/// Renders the body of `file`.
-pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic>) {
+/// The text of the body's first level-1 heading, if it has one: the title of a page whose
+/// front matter gives none. Parses only as far as that heading.
+pub fn first_heading(body: &str) -> Option<String> {
+    let mut parser = Parser::new_ext(body, options());
+    parser.find(|e| {
+        matches!(
+            e,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            })
+        )
+    })?;
+    let mut text = String::new();
+    for e in parser {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::End(TagEnd::Heading(_)) => break,
+            _ => {}
+        }
+    }
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// Renders the body of `file`. With `title_heading`, the first `# heading` is the page's
+/// title (see `first_heading`) and is left out, so the theme does not show it twice.
+pub fn render(
+    file: &SourceFile,
+    links: &Links<'_>,
+    title_heading: bool,
+) -> (Rendered, Vec<Diagnostic>) {
     let body = file.body();
     let base = file.body_start;
     let mut ctx = Ctx {
@@ -99,7 +129,25 @@ pub fn render(file: &SourceFile, links: &Links<'_>) -> (Rendered, Vec<Diagnostic
         open_lang: Vec::new(),
     };
 
+    // 0: the title heading is yet to come; 1: inside it; 2: done (or there is none).
+    let mut title_state = if title_heading { 0 } else { 2 };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if title_state < 2 {
+            match &event {
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H1,
+                    ..
+                }) if title_state == 0 => title_state = 1,
+                Event::End(TagEnd::Heading(HeadingLevel::H1)) if title_state == 1 => {
+                    title_state = 2;
+                    continue;
+                }
+                _ => {}
+            }
+            if title_state == 1 {
+                continue;
+            }
+        }
         let start = base + range.start;
         let mut offset = start;
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
@@ -379,7 +427,7 @@ mod tests {
             drafts: &drafts,
             audit: true,
         };
-        render(&file, &links)
+        render(&file, &links, false)
     }
 
     #[test]

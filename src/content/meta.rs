@@ -30,6 +30,9 @@ pub struct PageMeta {
     /// Language of this page when it differs from the site's (`lang: no` stays "no").
     pub lang: Option<String>,
     pub extra: Value,
+    /// The title is the body's first `# heading` (there is no `title:`), so that heading
+    /// is not shown again.
+    pub title_from_heading: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +59,8 @@ pub struct SectionMeta {
     pub directory: bool,
     pub lang: Option<String>,
     pub extra: Value,
+    /// As for pages: the title is the body's first `# heading`.
+    pub title_from_heading: bool,
 }
 
 pub const PAGE_FIELDS: &[&str] = &[
@@ -153,9 +158,10 @@ pub fn page(
     };
     let at = located(file);
     let mut f = Fields::new(map, &at);
-    let title = f.require_str(
-        "title",
-        "every page needs a title: add `title: ...` to its front matter",
+    let (title, from_heading) = title(
+        &mut f,
+        file,
+        "every page needs a title: add `title: ...` to its front matter, or start the text with a `# heading`",
     );
     let mut meta = PageMeta {
         title: title.clone().unwrap_or_default(),
@@ -168,6 +174,7 @@ pub fn page(
         extra: f
             .take("extra")
             .unwrap_or_else(|| Value::Object(Default::default())),
+        title_from_heading: from_heading,
         ..Default::default()
     };
     if let Some(s) = f.take_str("slug") {
@@ -223,6 +230,17 @@ pub fn page(
     (title.map(|_| meta), svc, diags)
 }
 
+/// The title: `title:` in the front matter, or else the body's first `# heading` (as mdBook
+/// and Jekyll's titles-from-headings take it; `true` then). Neither is an error.
+fn title(f: &mut Fields<'_>, file: &SourceFile, hint: &str) -> (Option<String>, bool) {
+    if !f.has("title") {
+        if let Some(t) = super::markdown::first_heading(file.body()) {
+            return (Some(t), true);
+        }
+    }
+    (f.require_str("title", hint), false)
+}
+
 /// What a section folder without `_index.md` gets.
 pub fn section_defaults(title: &str) -> SectionMeta {
     SectionMeta {
@@ -237,6 +255,7 @@ pub fn section_defaults(title: &str) -> SectionMeta {
         directory: false,
         lang: None,
         extra: Value::Object(Default::default()),
+        title_from_heading: false,
     }
 }
 
@@ -249,11 +268,13 @@ pub fn section(file: &SourceFile, default_title: &str) -> (SectionMeta, Vec<Diag
     };
     let at = located(file);
     let mut f = Fields::new(map, &at);
-    if let Some(t) = f.require_str(
-        "title",
-        "a section needs a title: add `title: ...` to its _index.md",
+    if let (Some(t), from_heading) = title(
+        &mut f,
+        file,
+        "a section needs a title: add `title: ...` to its _index.md, or start the text with a `# heading`",
     ) {
         meta.title = t;
+        meta.title_from_heading = from_heading;
     }
     meta.description = f.take_str("description");
     meta.weight = f.take_int("weight").unwrap_or(0);

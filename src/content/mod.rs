@@ -203,6 +203,8 @@ impl Site {
     /// Reads the page file `key` (relative to `content/`) again and renders its Markdown.
     /// The front matter is parsed by the caller's rules, so this only serves files whose
     /// front matter the caller has compared.
+    /// Not for a page whose title is its first heading (`PageMeta::title_from_heading`):
+    /// that heading is rendered here.
     pub fn reread(&self, root: &Path, key: &str) -> Result<Reread, Diagnostic> {
         let rel = PathBuf::from(CONTENT_DIR).join(key);
         let site_root = crate::walk::SiteRoot::new(root);
@@ -212,7 +214,8 @@ impl Site {
         let bytes = std::fs::read(root.join(&rel))
             .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&rel))?;
         let file = source::read(rel, key.to_string(), bytes)?;
-        let (content, diags) = markdown::render(&file, &self.links.links(&self.config, false));
+        let (content, diags) =
+            markdown::render(&file, &self.links.links(&self.config, false), false);
         Ok(Reread {
             file: Arc::new(file),
             content,
@@ -370,7 +373,7 @@ fn render_markdown(
     let page_md: Vec<_> = tree
         .pages
         .par_iter()
-        .map(|p| parse::markdown_cached(old, &p.file, links))
+        .map(|p| parse::markdown_cached(old, &p.file, links, p.meta.title_from_heading))
         .collect();
     let section_md: Vec<_> = tree
         .sections
@@ -378,7 +381,7 @@ fn render_markdown(
         .map(|s| {
             s.file
                 .as_ref()
-                .map(|f| parse::markdown_cached(old, f, links))
+                .map(|f| parse::markdown_cached(old, f, links, s.meta.title_from_heading))
         })
         .collect();
     let mut fresh_md = vec![];

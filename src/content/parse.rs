@@ -195,6 +195,7 @@ pub(super) fn markdown_cached(
     old: Option<&LoadCache>,
     file: &Arc<SourceFile>,
     links: &Links<'_>,
+    title_heading: bool,
 ) -> (Arc<Rendered>, Vec<Diagnostic>, bool) {
     if let Some(c) = old.and_then(|c| c.markdown.get(&file.key)) {
         let same_links = c
@@ -206,7 +207,7 @@ pub(super) fn markdown_cached(
             return (Arc::clone(&c.rendered), c.diags.clone(), false);
         }
     }
-    let (r, d) = markdown::render(file, links);
+    let (r, d) = markdown::render(file, links, title_heading);
     (Arc::new(r), d, true)
 }
 
