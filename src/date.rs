@@ -1,7 +1,36 @@
 //! Front-matter dates: `YYYY-MM-DD` or RFC 3339. An impossible date is an error, never a
 //! silent roll-over into the next month.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveTime, TimeZone};
+pub use chrono_tz::Tz;
+
+/// Where a time without a zone is read, unless `site.yaml` says otherwise (`timezone:`).
+pub const DEFAULT_TIMEZONE: Tz = chrono_tz::Europe::Oslo;
+
+/// `Z`, `+01:00`, `+0100`, `-04`: an offset as Hugo, Jekyll and RFC 3339 write it.
+fn parse_offset(zone: &str) -> Option<FixedOffset> {
+    if zone == "Z" || zone.eq_ignore_ascii_case("utc") {
+        return FixedOffset::east_opt(0);
+    }
+    let (sign, rest) = match zone.as_bytes().first()? {
+        b'+' => (1, &zone[1..]),
+        b'-' => (-1, &zone[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.chars().all(|c| c.is_ascii_digit()) || !matches!(digits.len(), 2 | 4) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits
+        .get(2..)
+        .filter(|m| !m.is_empty())
+        .map_or(Some(0), |m| m.parse().ok())?;
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -26,7 +55,11 @@ const MONTHS_NB: [&str; 12] = [
 ];
 
 impl Date {
-    pub fn parse(s: &str) -> Result<Date, String> {
+    /// A front-matter date: `2019-01-15`, RFC 3339 (`2019-01-15T10:00:00+01:00`), or the
+    /// forms Hugo and Jekyll accept: a space for the `T`, an hour of one digit, seconds
+    /// left out, the offset written `-0400` after a space (`2013-12-02 7:37:00 -0400`),
+    /// or no zone at all, which is read in `tz` (the site's `timezone`).
+    pub fn parse_in(s: &str, tz: Tz) -> Result<Date, String> {
         let s = s.trim();
         let b = s.as_bytes();
         let looks_like_day = b.len() >= 10
@@ -44,12 +77,55 @@ impl Date {
         if s.len() == 10 {
             return Ok(Date { day, time: None });
         }
-        let time = DateTime::parse_from_rfc3339(s)
-            .map_err(|e| format!("`{s}` is not an RFC 3339 time ({e})"))?;
+        if let Ok(time) = DateTime::parse_from_rfc3339(s) {
+            return Ok(Date {
+                day,
+                time: Some(time),
+            });
+        }
+        let not_a_time = || {
+            format!("`{s}` is not a time: write it as 2019-01-15 10:00, or with a zone, 2019-01-15T10:00:00+01:00")
+        };
+        let rest = s[10..]
+            .strip_prefix(['T', ' '])
+            .ok_or_else(not_a_time)?
+            .trim();
+        let (clock, zone) = match rest.find(['Z', '+', '-', ' ']) {
+            Some(i) => (&rest[..i], rest[i..].trim()),
+            None => (rest, ""),
+        };
+        let time = ["%H:%M:%S%.f", "%H:%M"]
+            .iter()
+            .find_map(|f| NaiveTime::parse_from_str(clock, f).ok())
+            .ok_or_else(not_a_time)?;
+        let local = day.and_time(time);
+        let time = if zone.is_empty() {
+            match tz.from_local_datetime(&local) {
+                LocalResult::Single(t) => t.fixed_offset(),
+                // The hour that repeats when summer time ends: the first of the two.
+                LocalResult::Ambiguous(t, _) => t.fixed_offset(),
+                LocalResult::None => {
+                    return Err(format!(
+                        "`{s}` does not exist in {tz}: the clocks skip that hour"
+                    ))
+                }
+            }
+        } else {
+            let offset = parse_offset(zone).ok_or_else(not_a_time)?;
+            match offset.from_local_datetime(&local) {
+                LocalResult::Single(t) => t,
+                _ => return Err(not_a_time()),
+            }
+        };
         Ok(Date {
             day,
             time: Some(time),
         })
+    }
+
+    /// `parse_in` for the default `timezone`.
+    pub fn parse(s: &str) -> Result<Date, String> {
+        Date::parse_in(s, DEFAULT_TIMEZONE)
     }
 
     pub fn today() -> Date {
@@ -127,6 +203,50 @@ mod tests {
         let t = Date::parse("2019-01-15T10:30:00+01:00").unwrap();
         assert_eq!(t.day.to_string(), "2019-01-15");
         assert_eq!(t.rfc3339(), "2019-01-15T10:30:00+01:00");
+    }
+
+    #[test]
+    fn the_forms_hugo_and_jekyll_write() {
+        // (as written, as read): a time without a zone is Oslo time, summer or winter.
+        let table: &[(&str, &str)] = &[
+            ("2019-01-15", "2019-01-15"),
+            ("2019-01-15T10:30:00+01:00", "2019-01-15T10:30:00+01:00"),
+            ("2019-01-15T10:30:00Z", "2019-01-15T10:30:00+00:00"),
+            ("2013-12-02 7:37:00 -0400", "2013-12-02T07:37:00-04:00"),
+            ("2013-12-02 07:37:00 +02:00", "2013-12-02T07:37:00+02:00"),
+            ("2019-05-07 10:00:00", "2019-05-07T10:00:00+02:00"),
+            ("2019-05-07T10:00:00", "2019-05-07T10:00:00+02:00"),
+            ("2019-01-07 10:00", "2019-01-07T10:00:00+01:00"),
+            ("2019-01-07 10:00:00.5 Z", "2019-01-07T10:00:00.500+00:00"),
+            // The hour that repeats in October: the first of the two.
+            ("2019-10-27 02:30:00", "2019-10-27T02:30:00+02:00"),
+        ];
+        for &(written, read) in table {
+            assert_eq!(
+                Date::parse(written).map(|d| d.iso()).as_deref(),
+                Ok(read),
+                "{written}"
+            );
+        }
+        let new_york: Tz = "America/New_York".parse().unwrap();
+        assert_eq!(
+            Date::parse_in("2019-05-07 10:00:00", new_york)
+                .unwrap()
+                .iso(),
+            "2019-05-07T10:00:00-04:00"
+        );
+        // Still errors: impossible days and times, the hour the clocks skip, nonsense.
+        for bad in [
+            "2019-02-29 10:00:00",
+            "2019-01-15 25:00:00",
+            "2019-01-15 10:61",
+            "2019-03-31 02:30:00",
+            "2019-01-15 10:00 +2500",
+            "2019-01-15 10:00 CET",
+            "2019-01-15 om morgenen",
+        ] {
+            assert!(Date::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -362,12 +362,17 @@ impl<'a> Fields<'a> {
     }
 
     pub fn take_date(&mut self, key: &str) -> Option<Date> {
+        self.take_date_in(key, crate::date::DEFAULT_TIMEZONE)
+    }
+
+    /// A date, with a time without a zone read in `tz` (see `Date::parse_in`).
+    pub fn take_date_in(&mut self, key: &str, tz: crate::date::Tz) -> Option<Date> {
         let s = self.take_str(key)?;
-        match Date::parse(&s) {
+        match Date::parse_in(&s, tz) {
             Ok(d) => Some(d),
             Err(msg) => {
                 self.error(key, msg).hint =
-                    Some("write the date as YYYY-MM-DD (2019-01-15) or RFC 3339 (2019-01-15T10:00:00+01:00)".into());
+                    Some("write the date as YYYY-MM-DD (2019-01-15), with a time if you like (2019-01-15 10:00), or as RFC 3339 (2019-01-15T10:00:00+01:00)".into());
                 None
             }
         }

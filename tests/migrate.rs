@@ -53,3 +53,88 @@ fn a_page_without_title_takes_its_first_heading_once() {
         r.stderr
     );
 }
+
+#[test]
+fn dates_in_the_forms_hugo_and_jekyll_write_build() {
+    let page =
+        |title: &str, date: &str| format!("---\ntitle: {title}\ndate: {date}\n---\nTekst.\n");
+    let dir = site(&[
+        ("site.yaml", "title: T\nbase_url: https://example.org/\n"),
+        ("content/_index.md", "---\ntitle: Hjem\n---\n"),
+        (
+            "content/nytt/_index.md",
+            "---\ntitle: Nytt\nfeed: true\nsort_by: date\n---\n",
+        ),
+        (
+            "content/nytt/a.md",
+            &page("Jekyll", "2013-12-02 7:37:00 -0400"),
+        ),
+        ("content/nytt/b.md", &page("Hugo", "2019-05-07 10:00:00")),
+        (
+            "content/nytt/c.md",
+            &page("Uten sone", "2019-05-07T09:00:00"),
+        ),
+        ("content/nytt/d.md", &page("Dag", "2020-01-01")),
+    ]);
+    let out = dir.path().join("public");
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let feed = std::fs::read_to_string(out.join("nytt/atom.xml")).unwrap();
+    for when in [
+        "2013-12-02T07:37:00-04:00",
+        // No zone: the site's timezone, Europe/Oslo by default, in summer time.
+        "2019-05-07T10:00:00+02:00",
+        "2019-05-07T09:00:00+02:00",
+    ] {
+        assert!(feed.contains(when), "{when}: {feed}");
+    }
+    // Newest first, by the times as read.
+    let list = std::fs::read_to_string(out.join("nytt/index.html")).unwrap();
+    let at = |t: &str| {
+        list.find(&format!(">{t}<"))
+            .unwrap_or_else(|| panic!("{t}: {list}"))
+    };
+    assert!(
+        at("Dag") < at("Hugo") && at("Hugo") < at("Uten sone") && at("Uten sone") < at("Jekyll")
+    );
+
+    // Another timezone, and one that does not exist.
+    write(
+        dir.path(),
+        "site.yaml",
+        b"title: T\nbase_url: https://example.org/\ntimezone: America/New_York\n",
+    );
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let feed = std::fs::read_to_string(out.join("nytt/atom.xml")).unwrap();
+    assert!(feed.contains("2019-05-07T10:00:00-04:00"), "{feed}");
+    write(
+        dir.path(),
+        "site.yaml",
+        b"title: T\ntimezone: Europe/Bergen\n",
+    );
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error: site.yaml:2:11: `Europe/Bergen` is not a time zone"),
+        "{}",
+        r.stderr
+    );
+
+    // An impossible date is still an error.
+    write(dir.path(), "site.yaml", b"title: T\n");
+    write(
+        dir.path(),
+        "content/nytt/e.md",
+        page("Feil", "2019-02-29 10:00:00").as_bytes(),
+    );
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error: content/nytt/e.md:3:7: no such date 2019-02-29"),
+        "{}",
+        r.stderr
+    );
+}

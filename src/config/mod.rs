@@ -27,6 +27,9 @@ pub struct Config {
     /// Scheme and host of `base_url` (`https://example.org`), empty for a relative base_url.
     pub origin: String,
     pub language: String,
+    /// Where front-matter times without a zone are read (`timezone: Europe/Oslo`).
+    #[serde(serialize_with = "tz_name")]
+    pub timezone: crate::date::Tz,
     pub theme: String,
     pub raw_html: bool,
     pub taxonomies: Vec<Taxonomy>,
@@ -163,6 +166,7 @@ const KNOWN: &[&str] = &[
     "description",
     "base_url",
     "language",
+    "timezone",
     "theme",
     "raw_html",
     "taxonomies",
@@ -187,6 +191,7 @@ impl Default for Config {
             base_path: "/".into(),
             origin: String::new(),
             language: "nb".into(),
+            timezone: crate::date::DEFAULT_TIMEZONE,
             theme: "default".into(),
             raw_html: false,
             taxonomies: vec![Taxonomy {
@@ -277,6 +282,10 @@ impl Config {
     }
 }
 
+fn tz_name<S: serde::Serializer>(tz: &crate::date::Tz, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(tz.name())
+}
+
 /// Reads `site.yaml` from the site root. Problems come back as diagnostics next to the
 /// best config that could be made, so content errors can be found in the same run.
 pub fn load(root: &Path) -> (Config, Vec<Diagnostic>) {
@@ -352,6 +361,16 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
     }
     if let Some(v) = f.take_str("language") {
         cfg.language = v;
+    }
+    if let Some(v) = f.take_str("timezone") {
+        match v.parse() {
+            Ok(tz) => cfg.timezone = tz,
+            Err(_) => {
+                f.error("timezone", format!("`{v}` is not a time zone"))
+                    .hint =
+                    Some("name it as the tz database does, e.g. `timezone: Europe/Oslo`".into());
+            }
+        }
     }
     if let Some(v) = f.take_str("theme") {
         if slug::is_valid_slug(&v) {

@@ -166,8 +166,8 @@ pub fn page(
     let mut meta = PageMeta {
         title: title.clone().unwrap_or_default(),
         description: f.take_str("description"),
-        date: f.take_date("date"),
-        updated: f.take_date("updated"),
+        date: f.take_date_in("date", config.timezone),
+        updated: f.take_date_in("updated", config.timezone),
         draft: f.take_bool("draft").unwrap_or(false),
         weight: f.take_int("weight").unwrap_or(0),
         lang: f.take_str("lang"),
