@@ -4,6 +4,16 @@
 use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveTime, TimeZone};
 pub use chrono_tz::Tz;
 
+/// Now, for scheduled pages: `SOURCE_DATE_EPOCH` when set (reproducible builds and
+/// tests), the clock otherwise.
+pub fn now() -> DateTime<chrono::Utc> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .and_then(|secs| DateTime::from_timestamp(secs, 0))
+        .unwrap_or_else(chrono::Utc::now)
+}
+
 /// Where a time without a zone is read, unless `site.yaml` says otherwise (`timezone:`).
 pub const DEFAULT_TIMEZONE: Tz = chrono_tz::Europe::Oslo;
 
@@ -150,6 +160,20 @@ impl Date {
             }
         }
         Date::today()
+    }
+
+    /// The moment this date stands for: its time, or the start of its day in `tz`.
+    pub fn instant(&self, tz: Tz) -> DateTime<chrono::Utc> {
+        match self.time {
+            Some(t) => t.with_timezone(&chrono::Utc),
+            None => match tz.from_local_datetime(&self.day.and_time(NaiveTime::MIN)) {
+                LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => {
+                    t.with_timezone(&chrono::Utc)
+                }
+                // Midnight skipped by a change of clocks: the day starts at its first hour.
+                LocalResult::None => self.day.and_time(NaiveTime::MIN).and_utc(),
+            },
+        }
     }
 
     /// `2019-01-15`, or the full RFC 3339 form when a time was given.

@@ -116,6 +116,9 @@ pub struct Fields<'a> {
     at: &'a Located<'a>,
     /// Key path of this map within the document, for nested maps.
     prefix: Vec<String>,
+    /// Keys read under another name (`publishDate` for `publish_date`): our name -> the
+    /// name in the file, so diagnostics point at the line as written.
+    written_as: Vec<(&'static str, String)>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -136,6 +139,7 @@ impl<'a> Fields<'a> {
             map,
             at,
             prefix: Vec::new(),
+            written_as: Vec::new(),
             diags: Vec::new(),
         }
     }
@@ -147,8 +151,32 @@ impl<'a> Fields<'a> {
 
     fn path<'k>(&'k self, key: &'k str) -> Vec<&'k str> {
         let mut p: Vec<&str> = self.prefix.iter().map(String::as_str).collect();
-        p.push(key);
+        let written = self
+            .written_as
+            .iter()
+            .find(|(ours, _)| *ours == key)
+            .map_or(key, |(_, theirs)| theirs.as_str());
+        p.push(written);
         p
+    }
+
+    /// Reads `alias` (another generator's name for a field, such as Hugo's `publishDate`)
+    /// as `key`. Both given is an error: they would say two things about one field.
+    pub fn alias(&mut self, key: &'static str, alias: &str) {
+        let Some(value) = self.map.remove(alias) else {
+            return;
+        };
+        if self.map.contains_key(key) {
+            let msg = format!("`{alias}` and `{key}` are the same field, given twice");
+            let mut path: Vec<&str> = self.prefix.iter().map(String::as_str).collect();
+            path.push(alias);
+            let d = self.at.diag(Severity::Error, &path, msg);
+            self.diags
+                .push(d.hint(format!("keep one of them, e.g. `{key}`")));
+            return;
+        }
+        self.map.insert(key.to_string(), value);
+        self.written_as.push((key, alias.to_string()));
     }
 
     /// The key path of `key` in this map, for building nested `Fields`.
@@ -388,6 +416,7 @@ impl<'a> Fields<'a> {
                     map,
                     at: self.at,
                     prefix,
+                    written_as: Vec::new(),
                     diags: Vec::new(),
                 })
             }

@@ -36,6 +36,12 @@ enum Command {
         /// Include pages marked `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Include pages whose `publish_date` is still to come
+        #[arg(long)]
+        future: bool,
+        /// Include pages whose `expiry_date` has passed
+        #[arg(long)]
+        expired: bool,
         /// Override base_url from site.yaml (e.g. http://127.0.0.1:8080/smil/)
         #[arg(long)]
         base_url: Option<String>,
@@ -59,6 +65,12 @@ enum Command {
         /// Include pages marked `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Include pages whose `publish_date` is still to come
+        #[arg(long)]
+        future: bool,
+        /// Include pages whose `expiry_date` has passed
+        #[arg(long)]
+        expired: bool,
         /// Open the preview in the default browser
         #[arg(long)]
         open: bool,
@@ -125,6 +137,8 @@ fn main() -> ExitCode {
             root,
             out,
             drafts,
+            future,
+            expired,
             base_url,
             no_search,
         } => cmd_build(
@@ -132,6 +146,8 @@ fn main() -> ExitCode {
                 root,
                 out,
                 drafts,
+                future,
+                expired,
                 base_url,
                 no_search_index: no_search,
             },
@@ -142,12 +158,16 @@ fn main() -> ExitCode {
             port,
             bind,
             drafts,
+            future,
+            expired,
             open,
         } => match varde::serve::run(varde::serve::ServeOptions {
             root,
             port,
             bind,
             drafts,
+            future,
+            expired,
             open,
         }) {
             Ok(()) => ExitCode::SUCCESS,
@@ -189,17 +209,7 @@ fn cmd_build(opts: BuildOptions, color: bool) -> ExitCode {
             for note in &report.notes {
                 eprintln!("note: {note}");
             }
-            let left = report.left_out;
-            let skipped = match (left.drafts, left.private) {
-                (0, 0) => String::new(),
-                (d, 0) => format!("; {d} draft{} left out", plural(d)),
-                (0, p) => format!("; {p} Markdown file{} under `_` names left out", plural(p)),
-                (d, p) => format!(
-                    "; {} Markdown files left out ({d} draft{}, {p} under `_` names)",
-                    d + p,
-                    plural(d)
-                ),
-            };
+            let skipped = left_out(&report.left_out);
             eprintln!(
                 "built {} pages in {} sections ({} files) into {} in {} ms{skipped}",
                 report.pages,
@@ -218,14 +228,73 @@ fn cmd_build(opts: BuildOptions, color: bool) -> ExitCode {
     }
 }
 
+/// The end of the summary line: the Markdown files that are not pages of this build, by
+/// reason, and when the next scheduled page is due (the site needs building again then).
+fn left_out(left: &varde::content::LeftOut) -> String {
+    let next = left
+        .next_due
+        .map(|d| format!(", the next on {}", d.iso()))
+        .unwrap_or_default();
+    // (how many, said alone, said in a list)
+    let reasons = [
+        (left.drafts, "draft", "draft"),
+        (
+            left.private,
+            "Markdown file under `_` names",
+            "under `_` names",
+        ),
+        (left.future, "page not due yet", "not due yet"),
+        (left.expired, "expired page", "expired"),
+    ];
+    let given: Vec<_> = reasons.iter().filter(|(n, _, _)| *n > 0).collect();
+    let total: usize = given.iter().map(|(n, _, _)| n).sum();
+    match given[..] {
+        [] => String::new(),
+        [(n, _, _)] if left.future > 0 => {
+            let s = plural(*n);
+            let verb = if *n == 1 { "waits" } else { "wait" };
+            format!(
+                "; {n} page{s} {verb} for {} publish_date{next}",
+                if *n == 1 { "its" } else { "their" }
+            )
+        }
+        [(n, alone, _)] => {
+            let (noun, rest) = alone.split_once(' ').unwrap_or((alone, ""));
+            let rest = if rest.is_empty() {
+                String::new()
+            } else {
+                format!(" {rest}")
+            };
+            format!("; {n} {noun}{}{rest} left out", plural(*n))
+        }
+        _ => {
+            let parts: Vec<String> = given
+                .iter()
+                .map(|(n, _, listed)| {
+                    let listed = if *listed == "draft" {
+                        format!("draft{}", plural(*n))
+                    } else {
+                        listed.to_string()
+                    };
+                    format!("{n} {listed}")
+                })
+                .collect();
+            format!(
+                "; {total} Markdown file{} left out ({}{next})",
+                plural(total),
+                parts.join(", ")
+            )
+        }
+    }
+}
+
 /// `varde check`: the report as text or JSON; exit 1 when there are errors.
 fn cmd_check(root: PathBuf, drafts: bool, format: Format, color: bool) -> ExitCode {
     let opts = BuildOptions {
         root,
-        out: None,
         drafts,
-        base_url: None,
         no_search_index: true,
+        ..BuildOptions::default()
     };
     let report = varde::check(&opts);
     if format == Format::Json {

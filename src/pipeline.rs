@@ -15,6 +15,10 @@ pub struct BuildOptions {
     /// Output folder; `<root>/public` when not given.
     pub out: Option<PathBuf>,
     pub drafts: bool,
+    /// Include pages whose `publish_date` is still to come.
+    pub future: bool,
+    /// Include pages whose `expiry_date` has passed.
+    pub expired: bool,
     /// Overrides `base_url` from site.yaml (for previews and tests under a sub-path).
     pub base_url: Option<String>,
     /// Skip the search index even if the site has search on (the preview does, see README).
@@ -92,7 +96,12 @@ fn load_site_cached(
         return content::Site::empty(config);
     }
     let mut t = timing::Timer::new();
-    let (mut site, d) = content::load_cached(&opts.root, config, opts.drafts, audit, cache);
+    let include = content::Include {
+        drafts: opts.drafts,
+        future: opts.future,
+        expired: opts.expired,
+    };
+    let (mut site, d) = content::load_cached(&opts.root, config, include, audit, cache);
     diags.extend(d);
     t.lap("load (read, parse, markdown)");
     site.directories = content::listing::build(&site);

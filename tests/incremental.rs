@@ -31,9 +31,9 @@ fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let opts = BuildOptions {
         root: root.to_path_buf(),
         out: Some(out.path().join("public")),
-        drafts: false,
         base_url: Some(BASE.into()),
         no_search_index: true,
+        ..BuildOptions::default()
     };
     let report = varde::build(&opts).unwrap_or_else(|f| panic!("{}", f.diagnostics.render(false)));
     // The manifest of what a build wrote is the output folder's, not the site's.
@@ -93,10 +93,9 @@ fn example_copy() -> tempfile::TempDir {
 fn preview_of(root: &Path) -> Preview {
     Preview::new(BuildOptions {
         root: root.to_path_buf(),
-        out: None,
-        drafts: false,
         base_url: Some(BASE.into()),
         no_search_index: true,
+        ..BuildOptions::default()
     })
 }
 

@@ -138,3 +138,141 @@ fn dates_in_the_forms_hugo_and_jekyll_write_build() {
         r.stderr
     );
 }
+
+#[test]
+fn scheduled_pages_wait_for_their_date_and_leave_when_expired() {
+    // 2026-06-01 00:00 UTC, so "now" is fixed.
+    let now = "1780272000";
+    let page = |title: &str, fm: &str| {
+        format!("---\ntitle: {title}\ndate: 2026-01-01\n{fm}---\nTekst om {title}.\n")
+    };
+    let dir = site(&[
+        (
+            "site.yaml",
+            "title: T\nbase_url: https://example.org/\ntaxonomies:\n  - name: tags\n",
+        ),
+        ("content/_index.md", "---\ntitle: Hjem\n---\n"),
+        (
+            "content/nytt/_index.md",
+            "---\ntitle: Nytt\nfeed: true\n---\n",
+        ),
+        ("content/nytt/ute.md", &page("Ute", "tags: [a]\n")),
+        // Hugo's and Zola's spellings, a day and a time in the site's timezone.
+        (
+            "content/nytt/snart.md",
+            &page("Snart", "publishDate: 2026-07-01\ntags: [a]\n"),
+        ),
+        (
+            "content/nytt/senere.md",
+            &page("Senere", "publish_date: 2026-09-01 08:00\n"),
+        ),
+        (
+            "content/nytt/gammel.md",
+            &page("Gammel", "expiryDate: 2026-05-31\ntags: [a]\n"),
+        ),
+        (
+            "content/nytt/fortsatt.md",
+            &page("Fortsatt", "expiry_date: 2026-06-02\n"),
+        ),
+        // Jekyll's `published: false` is a draft.
+        (
+            "content/nytt/upublisert.md",
+            &page("Upublisert", "published: false\n"),
+        ),
+        (
+            "content/nytt/oppdatert.md",
+            &page("Oppdatert", "lastmod: 2026-02-01\nsummary: Kort om den.\n"),
+        ),
+    ]);
+    let out = dir.path().join("public");
+    let built = |extra: &[&str]| {
+        let mut cmd = varde();
+        cmd.env("SOURCE_DATE_EPOCH", now)
+            .arg("build")
+            .arg("--root")
+            .arg(dir.path())
+            .arg("--out")
+            .arg(&out)
+            .args(extra);
+        run(&mut cmd)
+    };
+    let r = built(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The peers' names are read without a word.
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let files = snapshot(&out);
+    let all: String = files
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    for shown in [
+        "nytt/ute/index.html",
+        "nytt/fortsatt/index.html",
+        "nytt/oppdatert/index.html",
+    ] {
+        assert!(files.contains_key(shown), "{shown}");
+    }
+    for hidden in ["Snart", "Senere", "Gammel", "Upublisert"] {
+        assert!(
+            !all.contains(&format!("Tekst om {hidden}")),
+            "{hidden} is in the site"
+        );
+        assert!(
+            !all.contains(&format!("/nytt/{}/", hidden.to_lowercase())),
+            "{hidden} is listed"
+        );
+    }
+    assert!(
+        r.stderr.contains(
+            "4 Markdown files left out (1 draft, 2 not due yet, 1 expired, the next on 2026-07-01)"
+        ),
+        "{}",
+        r.stderr
+    );
+    let oppdatert = String::from_utf8_lossy(&files["nytt/oppdatert/index.html"]).into_owned();
+    assert!(
+        oppdatert.contains("Kort om den."),
+        "summary is the description"
+    );
+    assert!(
+        oppdatert.contains("2026-02-01") || oppdatert.contains("1. februar 2026"),
+        "lastmod is updated"
+    );
+
+    // --future and --expired take them in; a link to a page still to come is an error.
+    let r = built(&["--future", "--expired"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(out.join("nytt/snart/index.html").is_file());
+    assert!(out.join("nytt/gammel/index.html").is_file());
+    assert!(r.stderr.contains("; 1 draft left out"), "{}", r.stderr);
+    write(
+        dir.path(),
+        "content/nytt/ute.md",
+        page("Ute", "")
+            .replace("Tekst", "[Snart](snart.md). Tekst")
+            .as_bytes(),
+    );
+    let r = built(&[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("points to a page not published yet"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("build with --future"), "{}", r.stderr);
+
+    // Hugo's and varde's name for one field at once is an error.
+    write(
+        dir.path(),
+        "content/nytt/ute.md",
+        page("Ute", "publishDate: 2026-01-01\npublish_date: 2026-01-02\n").as_bytes(),
+    );
+    let r = built(&[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("`publishDate` and `publish_date` are the same field, given twice"),
+        "{}",
+        r.stderr
+    );
+}

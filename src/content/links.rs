@@ -8,6 +8,7 @@ use pulldown_cmark::CowStr;
 
 use super::markdown::{AnchorLink, Links};
 use super::source::SourceFile;
+use super::Unpublished;
 use crate::diagnostics::Diagnostic;
 
 /// The folder of a content key (`nas/tegn.md` -> `nas`).
@@ -56,8 +57,7 @@ pub(super) struct Ctx<'a> {
 pub fn resolve(links: &Links<'_>, key: &str) -> Option<String> {
     match links.paths.get(key) {
         Some(p) => Some(p.clone()),
-        None if links.drafts.contains(key) => Some("\0draft".into()),
-        None => None,
+        None => links.unpublished.get(key).map(|why| format!("\0{why:?}")),
     }
 }
 
@@ -156,12 +156,17 @@ impl Ctx<'_> {
                 }
                 Some(url)
             }
-            None if self.links.drafts.contains(&key) => {
+            None if self.links.unpublished.contains_key(&key) => {
+                let (what, hint) = match self.links.unpublished[&key] {
+                    Unpublished::Draft => ("a draft page", "publish the page (remove `draft: true`), remove the link, or build with --drafts"),
+                    Unpublished::Future => ("a page not published yet (its `publish_date` is to come)", "remove the link until then, or build with --future"),
+                    Unpublished::Expired => ("a page whose `expiry_date` has passed", "remove the link, or build with --expired"),
+                };
                 self.diags.push(
-                    Diagnostic::error(format!("the link `{dest}` points to a draft page"))
+                    Diagnostic::error(format!("the link `{dest}` points to {what}"))
                         .in_file(&self.file.rel)
                         .at_offset(&self.file.text, offset, dest.len())
-                        .hint("publish the page (remove `draft: true`), remove the link, or build with --drafts"),
+                        .hint(hint),
                 );
                 None
             }

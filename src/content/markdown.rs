@@ -59,7 +59,8 @@ pub struct Links<'a> {
     pub base_path: &'a str,
     pub raw_html: bool,
     /// Content keys of draft pages left out of this build, for a clearer error.
-    pub drafts: &'a HashSet<String>,
+    /// Pages left out of this build, for a clearer error than "missing".
+    pub unpublished: &'a HashMap<String, super::Unpublished>,
     /// Collect the facts `varde check` reads (`Rendered::audit`); a build skips that work.
     pub audit: bool,
 }
@@ -419,12 +420,12 @@ mod tests {
             "/nas/symptomer/".to_string(),
         );
         paths.insert("nas/_index.md".to_string(), "/nas/".to_string());
-        let drafts = HashSet::new();
+        let unpublished = HashMap::new();
         let links = Links {
             paths: &paths,
             base_path: "/smil/",
             raw_html,
-            drafts: &drafts,
+            unpublished: &unpublished,
             audit: true,
         };
         render(&file, &links, false)

@@ -20,6 +20,10 @@ pub struct PageMeta {
     pub description: Option<String>,
     pub date: Option<Date>,
     pub updated: Option<Date>,
+    /// Left out of the site until then (`publish_date`, Hugo's `publishDate`).
+    pub publish_date: Option<Date>,
+    /// Left out of the site from then on (`expiry_date`, Hugo's `expiryDate`).
+    pub expiry_date: Option<Date>,
     pub draft: bool,
     pub slug: Option<String>,
     pub weight: i64,
@@ -63,11 +67,27 @@ pub struct SectionMeta {
     pub title_from_heading: bool,
 }
 
+/// Other generators' names for fields varde has: (ours, theirs). Read as ours, without a
+/// warning, so a site moved over keeps its front matter.
+const PEER_NAMES: &[(&str, &str)] = &[
+    ("publish_date", "publishDate"),
+    ("publish_date", "publishdate"),
+    ("expiry_date", "expiryDate"),
+    ("expiry_date", "expirydate"),
+    ("updated", "lastmod"),
+    ("description", "summary"),
+    ("aliases", "redirect_from"),
+];
+
 pub const PAGE_FIELDS: &[&str] = &[
     "title",
     "description",
     "date",
     "updated",
+    "publish_date",
+    "expiry_date",
+    // Jekyll: `published: false` keeps a page out, as `draft: true` does.
+    "published",
     "draft",
     "slug",
     "weight",
@@ -158,6 +178,12 @@ pub fn page(
     };
     let at = located(file);
     let mut f = Fields::new(map, &at);
+    for (ours, theirs) in PEER_NAMES {
+        // A service's own `summary` is not Hugo's.
+        if service.is_none() || *theirs != "summary" {
+            f.alias(ours, theirs);
+        }
+    }
     let (title, from_heading) = title(
         &mut f,
         file,
@@ -168,7 +194,9 @@ pub fn page(
         description: f.take_str("description"),
         date: f.take_date_in("date", config.timezone),
         updated: f.take_date_in("updated", config.timezone),
-        draft: f.take_bool("draft").unwrap_or(false),
+        publish_date: f.take_date_in("publish_date", config.timezone),
+        expiry_date: f.take_date_in("expiry_date", config.timezone),
+        draft: f.take_bool("draft").unwrap_or(false) | !f.take_bool("published").unwrap_or(true),
         weight: f.take_int("weight").unwrap_or(0),
         lang: f.take_str("lang"),
         extra: f

@@ -16,7 +16,7 @@ mod words;
 
 pub use parse::LoadCache;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -138,20 +138,45 @@ pub struct Site {
     pub left_out: LeftOut,
 }
 
-/// Markdown sources a build did not publish, by reason (each also has a message, except
-/// drafts, which `--drafts` builds).
+/// Markdown sources a build did not publish, by reason (those under `_` names also have a
+/// message; drafts and scheduled pages are built with `--drafts`, `--future`, `--expired`).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct LeftOut {
     pub drafts: usize,
     /// Under a name that starts with `_`.
     pub private: usize,
+    /// `publish_date` still to come.
+    pub future: usize,
+    /// `expiry_date` passed.
+    pub expired: usize,
+    /// The soonest `publish_date` still to come: when the site should be built again.
+    pub next_due: Option<Date>,
 }
 
-/// Content key -> site path for every page, section and asset, and the draft pages left out.
+/// Which pages a build takes in beyond the published ones.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Include {
+    /// `draft: true` (`--drafts`).
+    pub drafts: bool,
+    /// `publish_date` still to come (`--future`).
+    pub future: bool,
+    /// `expiry_date` passed (`--expired`).
+    pub expired: bool,
+}
+
+/// Why a page is not part of this build, for a link that points to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unpublished {
+    Draft,
+    Future,
+    Expired,
+}
+
+/// Content key -> site path for every page, section and asset, and the pages left out.
 #[derive(Debug, Default)]
 pub struct LinkIndex {
     pub paths: HashMap<String, String>,
-    pub drafts: HashSet<String>,
+    pub unpublished: HashMap<String, Unpublished>,
 }
 
 impl LinkIndex {
@@ -161,7 +186,7 @@ impl LinkIndex {
             paths: &self.paths,
             base_path: &config.base_path,
             raw_html: config.raw_html,
-            drafts: &self.drafts,
+            unpublished: &self.unpublished,
             audit,
         }
     }
@@ -247,8 +272,8 @@ impl Site {
 
 /// Reads and models the whole site. Errors come back as diagnostics next to whatever
 /// could be built, so one run reports every problem.
-pub fn load(root: &Path, config: Config, drafts: bool) -> (Site, Vec<Diagnostic>) {
-    load_cached(root, config, drafts, false, None)
+pub fn load(root: &Path, config: Config, include: Include) -> (Site, Vec<Diagnostic>) {
+    load_cached(root, config, include, false, None)
 }
 
 /// Site path of page `n` (1-based) of a listing at `base` (`/nytt/side/2/`).
@@ -265,13 +290,13 @@ fn pager_path(config: &Config, base: &str, n: usize) -> String {
 pub fn load_cached(
     root: &Path,
     config: Config,
-    drafts: bool,
+    include: Include,
     audit: bool,
     mut cache: Option<&mut LoadCache>,
 ) -> (Site, Vec<Diagnostic>) {
     let today = Date::build_day();
     if let Some(c) = cache.as_deref_mut() {
-        c.start(&config, &today, drafts, audit);
+        c.start(&config, &today, include, audit);
     }
     let mut t = crate::timing::Timer::new();
     let mut diags = Vec::new();
@@ -297,7 +322,7 @@ pub fn load_cached(
         &bundles,
         section_files,
         page_files,
-        drafts,
+        include,
         &config,
         &mut diags,
     );
@@ -340,7 +365,7 @@ pub fn load_cached(
     }
     let index = LinkIndex {
         paths,
-        drafts: std::mem::take(&mut tree.drafts),
+        unpublished: std::mem::take(&mut tree.unpublished),
     };
     t.lap("  load: link map");
     render_markdown(&mut tree, &index.links(&config, audit), cache, &mut diags);
@@ -354,8 +379,8 @@ pub fn load_cached(
         today,
         a_to_z: std::sync::OnceLock::new(),
         left_out: LeftOut {
-            drafts: index.drafts.len(),
             private: skipped,
+            ..tree.left_out
         },
         links: index,
     };

@@ -68,9 +68,15 @@ pub struct LoadCache {
 impl LoadCache {
     /// Starts a load: everything is dropped when the settings, the day or the kind of load
     /// changed, since parsing depends on them (vocabularies, taxonomies, staleness).
-    pub(super) fn start(&mut self, config: &Config, today: &Date, drafts: bool, audit: bool) {
+    pub(super) fn start(
+        &mut self,
+        config: &Config,
+        today: &Date,
+        include: super::Include,
+        audit: bool,
+    ) {
         let context = source::hash_str(&format!(
-            "{}|{}|{drafts}|{audit}",
+            "{}|{}|{include:?}|{audit}",
             serde_json::to_string(config).unwrap_or_default(),
             today.iso()
         ));

@@ -1,13 +1,14 @@
 //! The model's tree: sections from folders, pages in them, every page's and section's
 //! path, assets placed next to their page or section, and the sort orders.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::files::{file_name, parent_key, rel_of, stem, Bundles, Found};
+use super::meta::PageMeta;
 use super::meta::{self, SortBy};
 use super::parse::{Parsed, ParsedPage, ParsedSection};
-use super::{Asset, Page, Section, TaxonomyTerms, Term};
+use super::{Asset, Include, LeftOut, Page, Section, TaxonomyTerms, Term, Unpublished};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::slug::slugify;
@@ -18,8 +19,10 @@ pub(super) struct Tree {
     pub pages: Vec<Page>,
     /// Folder (relative to `content/`) -> its section.
     pub section_of_dir: HashMap<String, usize>,
-    /// Content keys of the draft pages left out of this build.
-    pub drafts: HashSet<String>,
+    /// Content keys of the pages left out of this build, and why.
+    pub unpublished: HashMap<String, Unpublished>,
+    /// How many were left out, by reason.
+    pub left_out: LeftOut,
 }
 
 impl Tree {
@@ -30,7 +33,7 @@ impl Tree {
         bundles: &Bundles,
         section_files: Parsed<ParsedSection>,
         page_files: Parsed<ParsedPage>,
-        drafts: bool,
+        include: Include,
         config: &Config,
         diags: &mut Vec<Diagnostic>,
     ) -> Tree {
@@ -54,7 +57,9 @@ impl Tree {
             });
         }
         let mut pages: Vec<Page> = Vec::with_capacity(page_files.len());
-        let mut draft_keys: HashSet<String> = HashSet::new();
+        let mut unpublished: HashMap<String, Unpublished> = HashMap::new();
+        let mut left_out = LeftOut::default();
+        let now = crate::date::now();
         for p in section_files {
             match p {
                 Err(d) => diags.push(d),
@@ -82,8 +87,17 @@ impl Tree {
                 }) => {
                     diags.extend(d);
                     let Some(m) = meta else { continue };
-                    if m.draft && !drafts {
-                        draft_keys.insert(file.key.clone());
+                    if let Some(why) = left_out_now(&m, include, config.timezone, now) {
+                        if why == Unpublished::Future {
+                            left_out.next_due =
+                                left_out.next_due.min(m.publish_date).or(m.publish_date);
+                        }
+                        match why {
+                            Unpublished::Draft => left_out.drafts += 1,
+                            Unpublished::Future => left_out.future += 1,
+                            Unpublished::Expired => left_out.expired += 1,
+                        }
+                        unpublished.insert(file.key.clone(), why);
                         continue;
                     }
                     let dir = bundles.section_dir(&file.key);
@@ -118,7 +132,8 @@ impl Tree {
             sections,
             pages,
             section_of_dir,
-            drafts: draft_keys,
+            unpublished,
+            left_out,
         }
     }
 
@@ -231,6 +246,26 @@ impl Tree {
             self.sections[s].children = kids;
         }
     }
+}
+
+/// Why a page is left out of a build that takes in `include`, if it is: a draft, a
+/// `publish_date` still to come, an `expiry_date` passed (Hugo's rules).
+fn left_out_now(
+    m: &PageMeta,
+    include: Include,
+    tz: crate::date::Tz,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Unpublished> {
+    if m.draft && !include.drafts {
+        return Some(Unpublished::Draft);
+    }
+    if !include.future && m.publish_date.is_some_and(|d| d.instant(tz) > now) {
+        return Some(Unpublished::Future);
+    }
+    if !include.expired && m.expiry_date.is_some_and(|d| d.instant(tz) <= now) {
+        return Some(Unpublished::Expired);
+    }
+    None
 }
 
 pub(super) fn default_title(dir: &str, config: &Config) -> String {

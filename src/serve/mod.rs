@@ -25,6 +25,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub bind: String,
     pub drafts: bool,
+    pub future: bool,
+    pub expired: bool,
     pub open: bool,
 }
 
@@ -90,6 +92,8 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         root: opts.root.clone(),
         out: None,
         drafts: opts.drafts,
+        future: opts.future,
+        expired: opts.expired,
         base_url: Some(base_url.clone()),
         // Pagefind has no incremental API: indexing every page on every save would undo the
         // point of the preview. `varde build` builds the index.
