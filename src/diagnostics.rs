@@ -119,6 +119,39 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// What kind of message this is, for grouping many of one kind: the severity and the
+    /// message with what is quoted (`...`) and every number left out.
+    pub fn kind(&self) -> String {
+        let mut out = String::from(match self.severity {
+            Severity::Error => "error: ",
+            Severity::Warning => "warning: ",
+        });
+        let mut quoted = false;
+        let mut last_digit = false;
+        for c in self.message.chars() {
+            if c == '`' {
+                if !quoted {
+                    out.push_str("`…`");
+                }
+                quoted = !quoted;
+                continue;
+            }
+            if quoted {
+                continue;
+            }
+            if c.is_ascii_digit() {
+                if !last_digit {
+                    out.push('#');
+                }
+                last_digit = true;
+                continue;
+            }
+            last_digit = false;
+            out.push(c);
+        }
+        out
+    }
+
     /// `content/nas/tegn.md:3:7`, or as much of it as is known.
     pub fn location(&self) -> Option<String> {
         let file = self.file.as_ref()?;
@@ -217,6 +250,11 @@ pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
     text.len()
 }
 
+/// A kind of message that comes more often than this is shown grouped (`render`).
+const GROUP_FROM: usize = 5;
+/// How many of a grouped kind are shown in full.
+const SHOWN_PER_KIND: usize = 3;
+
 /// The site's settings file (`config::FILE`). Named here, at the bottom of the module
 /// graph, because its diagnostics are shown first.
 pub const SETTINGS_FILE: &str = "site.yaml";
@@ -284,12 +322,57 @@ impl Diagnostics {
         });
     }
 
-    /// Everything as the terminal shows it, with a closing count.
+    /// Everything as the terminal shows it, with a closing count. A kind of message that
+    /// comes more than `GROUP_FROM` times (a site moved over can give thousands of one
+    /// kind) shows its first `SHOWN_PER_KIND` in full, then one line with the count and
+    /// where the next few are; `render_all` shows every one.
     pub fn render(&self, color: bool) -> String {
+        self.render_limited(color, true)
+    }
+
+    /// Every diagnostic in full (`--all`).
+    pub fn render_all(&self, color: bool) -> String {
+        self.render_limited(color, false)
+    }
+
+    fn render_limited(&self, color: bool, group: bool) -> String {
         let mut out = String::new();
+        let mut counts: std::collections::HashMap<String, usize> = Default::default();
         for d in &self.items {
+            *counts.entry(d.kind()).or_default() += 1;
+        }
+        // Kind -> (how many shown, the locations of the rest), in order of first appearance.
+        let mut held: Vec<(String, usize, Vec<String>)> = vec![];
+        for d in &self.items {
+            let kind = d.kind();
+            if group && counts[&kind] > GROUP_FROM {
+                let i = match held.iter().position(|(k, _, _)| *k == kind) {
+                    Some(i) => i,
+                    None => {
+                        held.push((kind.clone(), 0, vec![]));
+                        held.len() - 1
+                    }
+                };
+                if held[i].1 >= SHOWN_PER_KIND {
+                    held[i].2.push(d.location().unwrap_or_default());
+                    continue;
+                }
+                held[i].1 += 1;
+            }
             out.push_str(&d.render(color));
             out.push_str("\n\n");
+        }
+        for (kind, _, rest) in &held {
+            let total = counts[kind];
+            let first: Vec<&str> = rest.iter().take(3).map(String::as_str).collect();
+            let more = rest.len().saturating_sub(first.len());
+            let _ = writeln!(
+                out,
+                "{total} × {kind}: {} more at {}{}; `varde check --all` (or `varde build --all`) lists every one\n",
+                rest.len(),
+                first.join(", "),
+                if more > 0 { format!(" and {more} other places") } else { String::new() }
+            );
         }
         let (e, w) = (self.error_count(), self.warning_count());
         if e + w > 0 {

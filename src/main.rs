@@ -48,6 +48,9 @@ enum Command {
         /// Skip the search index (faster; the search page then has only its A-Z list)
         #[arg(long)]
         no_search: bool,
+        /// Show every message; by default a kind that comes many times shows a few and a count
+        #[arg(long)]
+        all: bool,
     },
     /// Preview the site with live reload while you edit
     #[command(
@@ -89,6 +92,9 @@ enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Show every message; by default a kind that comes many times shows a few and a count
+        #[arg(long)]
+        all: bool,
     },
     /// Create a new page or service file with commented front matter
     #[command(
@@ -141,6 +147,7 @@ fn main() -> ExitCode {
             expired,
             base_url,
             no_search,
+            all,
         } => cmd_build(
             BuildOptions {
                 root,
@@ -152,6 +159,7 @@ fn main() -> ExitCode {
                 no_search_index: no_search,
             },
             color,
+            all,
         ),
         Command::Serve {
             root,
@@ -180,7 +188,8 @@ fn main() -> ExitCode {
             root,
             drafts,
             format,
-        } => cmd_check(root, drafts, format, color),
+            all,
+        } => cmd_check(root, drafts, format, color, all),
         Command::New { kind, path, root } => {
             let kind = match kind {
                 NewKind::Page => new::Kind::Page,
@@ -202,10 +211,17 @@ fn main() -> ExitCode {
 
 /// `varde build`: the messages, then one summary line; exit 1 for content errors, 3 when
 /// the disk failed.
-fn cmd_build(opts: BuildOptions, color: bool) -> ExitCode {
+fn cmd_build(opts: BuildOptions, color: bool, all: bool) -> ExitCode {
+    let render = |d: &varde::diagnostics::Diagnostics| {
+        if all {
+            d.render_all(color)
+        } else {
+            d.render(color)
+        }
+    };
     match build(&opts) {
         Ok(report) => {
-            eprint!("{}", report.diagnostics.render(color));
+            eprint!("{}", render(&report.diagnostics));
             for note in &report.notes {
                 eprintln!("note: {note}");
             }
@@ -221,7 +237,7 @@ fn cmd_build(opts: BuildOptions, color: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            eprint!("{}", failure.diagnostics.render(color));
+            eprint!("{}", render(&failure.diagnostics));
             eprintln!("nothing was written; the previous output is unchanged");
             ExitCode::from(if failure.is_io() { 3 } else { 1 })
         }
@@ -289,7 +305,7 @@ fn left_out(left: &varde::content::LeftOut) -> String {
 }
 
 /// `varde check`: the report as text or JSON; exit 1 when there are errors.
-fn cmd_check(root: PathBuf, drafts: bool, format: Format, color: bool) -> ExitCode {
+fn cmd_check(root: PathBuf, drafts: bool, format: Format, color: bool, all: bool) -> ExitCode {
     let opts = BuildOptions {
         root,
         drafts,
@@ -300,7 +316,7 @@ fn cmd_check(root: PathBuf, drafts: bool, format: Format, color: bool) -> ExitCo
     if format == Format::Json {
         println!("{}", report.to_json());
     } else {
-        let (table, messages) = report.to_text(color);
+        let (table, messages) = report.to_text(color, all);
         print!("{table}");
         eprint!("{messages}");
     }

@@ -132,9 +132,13 @@ impl CheckReport {
     }
 
     /// `varde check`'s report for the terminal: the readability table (for stdout) and the
-    /// diagnostics (for stderr).
-    pub fn to_text(&self, color: bool) -> (String, String) {
-        let mut messages = self.diagnostics.render(color);
+    /// diagnostics (for stderr), many of one kind grouped unless `all`.
+    pub fn to_text(&self, color: bool, all: bool) -> (String, String) {
+        let mut messages = if all {
+            self.diagnostics.render_all(color)
+        } else {
+            self.diagnostics.render(color)
+        };
         if self.diagnostics.items.is_empty() {
             messages.push_str("no problems found\n");
         }

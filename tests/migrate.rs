@@ -276,3 +276,49 @@ fn scheduled_pages_wait_for_their_date_and_leave_when_expired() {
         r.stderr
     );
 }
+
+#[test]
+fn many_messages_of_one_kind_are_grouped_and_json_keeps_every_one() {
+    let dir = site(&[("content/_index.md", "---\ntitle: Hjem\n---\n")]);
+    for i in 0..40 {
+        write(
+            dir.path(),
+            &format!("content/s{i:02}.md"),
+            format!("---\ntitle: S{i}\ndate: 2019-02-30\n---\nx\n").as_bytes(),
+        );
+    }
+    write(
+        dir.path(),
+        "content/annen.md",
+        "---\ntitle: A\ndate: i går\n---\nx\n".as_bytes(),
+    );
+    let out = dir.path().join("public");
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let full = |text: &str| {
+        text.lines()
+            .filter(|l| l.starts_with("error: content/"))
+            .count()
+    };
+    // Three in full, one line for the other 37, and the one of another kind.
+    assert_eq!(full(&r.stderr), 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("40 × error: no such date #-#-#: 37 more at content/s03.md:3:7, content/s04.md:3:7, content/s05.md:3:7 and 34 other places"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("41 errors, 0 warnings"), "{}", r.stderr);
+    let r = build(dir.path(), &out, &["--all"]);
+    assert_eq!(full(&r.stderr), 41, "{}", r.stderr);
+    let r = run(varde()
+        .args(["check", "--format", "json", "--root"])
+        .arg(dir.path()));
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let errors = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .count();
+    assert_eq!(errors, 41);
+}
