@@ -322,3 +322,57 @@ fn many_messages_of_one_kind_are_grouped_and_json_keeps_every_one() {
         .count();
     assert_eq!(errors, 41);
 }
+
+#[test]
+fn url_sets_a_pages_whole_path() {
+    let dir = site(&[
+        (
+            "content/_index.md",
+            "---\ntitle: Hjem\n---\n[k](nas/kontakt.md)\n",
+        ),
+        ("content/nas/_index.md", "---\ntitle: NAS\n---\n"),
+        (
+            "content/nas/kontakt.md",
+            "---\ntitle: Kontakt\nurl: /om/kontakt/\n---\nRing oss.\n",
+        ),
+    ]);
+    let out = dir.path().join("public");
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(out.join("om/kontakt/index.html").is_file());
+    assert!(!out.join("nas/kontakt/index.html").exists());
+    // Links to the source file follow it.
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("href=\"/om/kontakt/\""), "{home}");
+
+    // A slug with `/` is pointed to `url:`; `url:` claiming a taken URL names its line.
+    // (file, front matter, what the error says)
+    let table: &[(&str, &str, &str)] = &[
+        (
+            "content/nas/a.md",
+            "slug: om/noe\n",
+            "for the whole path write `url: /om/noe/`",
+        ),
+        (
+            "content/nas/b.md",
+            "url: /nas/\n",
+            "error: content/nas/b.md:3:1: two sources claim the URL /nas/",
+        ),
+        (
+            "content/nas/c.md",
+            "url: /a/../b/\n",
+            "error: content/nas/c.md:3:6: `/a/../b/` is not a usable site path",
+        ),
+    ];
+    for (file, fm, says) in table {
+        write(
+            dir.path(),
+            file,
+            format!("---\ntitle: X\n{fm}---\nx\n").as_bytes(),
+        );
+        let r = build(dir.path(), &out, &[]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(r.stderr.contains(says), "wanted: {says}\n{}", r.stderr);
+        std::fs::remove_file(dir.path().join(file)).unwrap();
+    }
+}

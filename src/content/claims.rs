@@ -42,22 +42,26 @@ pub(super) fn claim_urls(
     }
     for (i, p) in pages.iter().enumerate() {
         let first = claims.0.get(&p.path).cloned();
-        // Point at the page whose own `slug:` made the clash: this one's, or the first's.
-        let at = match (&p.meta.slug, first.and_then(|(_, q)| q)) {
-            (None, Some(q)) => {
+        // Point at the page whose own `url:` or `slug:` made the clash: this one's, or
+        // the first's.
+        let own = |p: &Page| if p.meta.url.is_some() { "url" } else { "slug" };
+        let explicit = p.meta.slug.is_some() || p.meta.url.is_some();
+        let at = match (explicit, first.and_then(|(_, q)| q)) {
+            (false, Some(q)) => {
                 let other = &pages[q];
-                duplicate_at(&other.file, "slug", &p.path).hint(format!(
-                    "{} already gives the URL {} by its file name; change this `slug`",
+                duplicate_at(&other.file, own(other), &p.path).hint(format!(
+                    "{} already gives the URL {} by its file name; change this `{}`",
                     p.file.rel.display(),
-                    p.path
+                    p.path,
+                    own(other)
                 ))
             }
-            _ => duplicate_at(&p.file, "slug", &p.path),
+            _ => duplicate_at(&p.file, own(p), &p.path),
         };
         claims.claim_by(
             &p.path,
             || p.file.rel.display().to_string(),
-            p.meta.slug.as_ref().map(|_| i),
+            explicit.then_some(i),
             || at,
             diags,
         );

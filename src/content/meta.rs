@@ -26,6 +26,9 @@ pub struct PageMeta {
     pub expiry_date: Option<Date>,
     pub draft: bool,
     pub slug: Option<String>,
+    /// The page's whole site path (`url: /om/kontakt/`, as in Hugo), instead of its
+    /// section's path and its slug.
+    pub url: Option<String>,
     pub weight: i64,
     /// Terms per taxonomy name (`tags` -> [...]), for the taxonomies `site.yaml` declares.
     pub taxonomies: BTreeMap<String, Vec<String>>,
@@ -90,6 +93,7 @@ pub const PAGE_FIELDS: &[&str] = &[
     "published",
     "draft",
     "slug",
+    "url",
     "weight",
     "aliases",
     "template",
@@ -205,8 +209,21 @@ pub fn page(
         title_from_heading: from_heading,
         ..Default::default()
     };
+    if let Some(u) = f.take_str("url") {
+        match slug::check_path(&u) {
+            Ok(path) => meta.url = Some(path),
+            Err(why) => {
+                f.error("url", format!("`{u}` is not a usable site path: {why}"))
+                    .hint = Some("write the page's whole path, e.g. `url: /om/kontakt/`".into())
+            }
+        }
+    }
     if let Some(s) = f.take_str("slug") {
         let hint = match slug::slugify(&s) {
+            _ if s.trim_matches('/').contains('/') => format!(
+                "a slug is the last part of the URL only; for the whole path write `url: /{}/`",
+                s.trim_matches('/')
+            ),
             t if t.is_empty() => "a slug uses only a-z, 0-9 and `-`".to_string(),
             t => format!("a slug uses only a-z, 0-9 and `-`: try `slug: {t}`"),
         };

@@ -188,7 +188,10 @@ impl Tree {
             } else {
                 slug
             };
-            page.path = format!("{}{slug}/", self.sections[page.section].path);
+            page.path = match &page.meta.url {
+                Some(url) => url.clone(),
+                None => format!("{}{slug}/", self.sections[page.section].path),
+            };
             self.sections[page.section].pages.push(i);
         }
     }
