@@ -220,7 +220,7 @@ pub fn page(
     }
     if let Some(s) = f.take_str("slug") {
         let hint = match slug::slugify(&s) {
-            _ if s.trim_matches('/').contains('/') => format!(
+            _ if s.trim_matches('/').contains('/') && slug::check_path(&s).is_ok() => format!(
                 "a slug is the last part of the URL only; for the whole path write `url: /{}/`",
                 s.trim_matches('/')
             ),
