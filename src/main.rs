@@ -27,9 +27,10 @@ enum Command {
         after_help = "Examples:\n  varde build\n  varde build --root ../nettsted --out /srv/www/smil\n  varde build --drafts"
     )]
     Build {
-        /// The site folder, holding content/ and site.yaml
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// The site folder, holding content/ and site.yaml [default: the nearest folder from
+        /// here up that has them]
+        #[arg(long)]
+        root: Option<PathBuf>,
         /// Output folder [default: ROOT/public]
         #[arg(long)]
         out: Option<PathBuf>,
@@ -57,9 +58,10 @@ enum Command {
         after_help = "Examples:\n  varde serve\n  varde serve --port 8080 --open\n  varde serve --root ../nettsted --drafts\n\nThe preview is built in memory; public/ is not touched."
     )]
     Serve {
-        /// The site folder, holding content/ and site.yaml
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// The site folder, holding content/ and site.yaml [default: the nearest folder from
+        /// here up that has them]
+        #[arg(long)]
+        root: Option<PathBuf>,
         #[arg(long, default_value_t = 1111)]
         port: u16,
         /// Address to listen on; anything but 127.0.0.1 shares the preview with the network
@@ -83,9 +85,10 @@ enum Command {
         after_help = "Examples:\n  varde check\n  varde check --format json > rapport.json\n\nExit codes: 0 no errors (warnings may be listed), 1 errors, 2 wrong usage."
     )]
     Check {
-        /// The site folder, holding content/ and site.yaml
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// The site folder, holding content/ and site.yaml [default: the nearest folder from
+        /// here up that has them]
+        #[arg(long)]
+        root: Option<PathBuf>,
         /// Include pages marked `draft: true`
         #[arg(long)]
         drafts: bool,
@@ -104,9 +107,16 @@ enum Command {
         kind: NewKind,
         /// Path under content/ (e.g. smil/pamelding.md)
         path: PathBuf,
-        /// The site folder
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// The site folder [default: the nearest folder from here up with site.yaml or content/]
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
+    /// Start a new site that builds: site.yaml, a home page and one page
+    #[command(after_help = "Examples:\n  varde init\n  varde init nettsted")]
+    Init {
+        /// The folder for the new site
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
 }
 
@@ -135,6 +145,15 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+/// The site folder: `--root` as given, else the nearest folder from here up that holds a
+/// site.
+fn root_or_found(root: Option<PathBuf>) -> PathBuf {
+    root.unwrap_or_else(|| {
+        let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        new::find_root(&here)
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -150,7 +169,7 @@ fn main() -> ExitCode {
             all,
         } => cmd_build(
             BuildOptions {
-                root,
+                root: root_or_found(root),
                 out,
                 drafts,
                 future,
@@ -170,7 +189,7 @@ fn main() -> ExitCode {
             expired,
             open,
         } => match varde::serve::run(varde::serve::ServeOptions {
-            root,
+            root: root_or_found(root),
             port,
             bind,
             drafts,
@@ -189,12 +208,15 @@ fn main() -> ExitCode {
             drafts,
             format,
             all,
-        } => cmd_check(root, drafts, format, color, all),
+        } => cmd_check(root_or_found(root), drafts, format, color, all),
         Command::New { kind, path, root } => {
             let kind = match kind {
                 NewKind::Page => new::Kind::Page,
                 NewKind::Service => new::Kind::Service,
             };
+            let root = root_or_found(root);
+            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            let path = new::under_content(&root, &here, &path);
             match new::create(&root, kind, &path) {
                 Ok(p) => {
                     eprintln!("created {}", p.display());
@@ -206,6 +228,19 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Init { dir } => match new::init(&dir) {
+            Ok(files) => {
+                for f in files {
+                    eprintln!("created {}", f.display());
+                }
+                eprintln!("build it with `varde build`, or preview it with `varde serve`");
+                ExitCode::SUCCESS
+            }
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                ExitCode::from(1)
+            }
+        },
     }
 }
 

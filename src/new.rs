@@ -1,5 +1,6 @@
-//! `varde new page|service PATH`: a new Markdown file with every front-matter field shown
-//! and explained, so an editor starts from something that builds.
+//! Starting and working: `varde init` (a new site that builds), `varde new page|service
+//! PATH` (a new Markdown file with every front-matter field shown and explained), and
+//! finding the site folder from wherever in it a command is run, as git and cargo do.
 
 use std::path::{Path, PathBuf};
 
@@ -93,13 +94,14 @@ categories: []
 audience: []
 # Municipalities and/or counties, or `hele-landet`.
 service_area: []
-referral:
-  required: false            # true if a referral is needed
-  # who_can_refer: "Fastlege eller helsestasjon"
-  # how: "Fastlegen sender henvisning."
-cost:
-  free: true
-  # text: "Gratis"
+# Left out, referral and cost show as "not known". Fill them in when you know.
+# referral:
+#   required: true           # false if anyone can get in touch directly
+#   who_can_refer: "Fastlege eller helsestasjon"
+#   how: "Fastlegen sender henvisning."
+# cost:
+#   free: false
+#   text: "Egenandel 375 kr"
 # eligibility: ""
 # languages: [nb]
 contact:
@@ -120,6 +122,55 @@ Beskriv tjenesten: hva den gir, hvem den er for og hva som skjer når man tar ko
 "#
         ),
     }
+}
+
+/// The site folder for a command run in `here` without `--root`: the nearest folder, from
+/// `here` up, that holds `site.yaml` or `content/`; `here` itself when there is none.
+pub fn find_root(here: &Path) -> PathBuf {
+    here.ancestors()
+        .find(|d| d.join(crate::config::FILE).is_file() || d.join(CONTENT_DIR).is_dir())
+        .unwrap_or(here)
+        .to_path_buf()
+}
+
+/// `PATH` for `varde new` as the editor means it: relative to the folder they are in when
+/// that is inside `content/` (`new ny.md` in `content/nas/` is `nas/ny.md`).
+pub fn under_content(root: &Path, here: &Path, path: &Path) -> PathBuf {
+    let content = root.join(CONTENT_DIR);
+    match (content.canonicalize(), here.canonicalize()) {
+        (Ok(c), Ok(h)) if h.starts_with(&c) && !path.starts_with(CONTENT_DIR) => {
+            h.strip_prefix(&c).unwrap_or(Path::new("")).join(path)
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+const INIT_SITE: &str = "# The settings of the whole site: see the README's \"site.yaml\" section.\ntitle: Mitt nettsted\ndescription: Hva nettstedet handler om, i én setning.\nlanguage: nb\n# base_url: https://example.org/\n";
+const INIT_HOME: &str = "---\ntitle: Velkommen\ndescription: Hva nettstedet handler om, i én setning.\n---\n\nSkriv forsiden her. Nye sider lager du med `varde new page navn.md`.\n";
+const INIT_PAGE: &str = "---\ntitle: Om oss\ndescription: Hvem som står bak nettstedet.\n---\n\nSkriv om dere selv her.\n";
+
+/// `varde init [DIR]`: a minimal site that builds (site.yaml, a home page and one page).
+/// Refuses a folder that already holds a site.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    if dir.join(crate::config::FILE).exists() || dir.join(CONTENT_DIR).exists() {
+        return Err(format!(
+            "{} already holds a site (site.yaml or content/); varde will not overwrite it",
+            dir.display()
+        ));
+    }
+    let files = [
+        (dir.join(crate::config::FILE), INIT_SITE),
+        (dir.join(CONTENT_DIR).join("_index.md"), INIT_HOME),
+        (dir.join(CONTENT_DIR).join("om.md"), INIT_PAGE),
+    ];
+    for (path, text) in &files {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(files.into_iter().map(|(p, _)| p).collect())
 }
 
 /// Writes the new file; refuses to overwrite one that exists.

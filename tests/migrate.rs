@@ -376,3 +376,39 @@ fn url_sets_a_pages_whole_path() {
         std::fs::remove_file(dir.path().join(file)).unwrap();
     }
 }
+
+#[test]
+fn init_and_working_from_inside_the_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("nettsted");
+    let r = run(varde().arg("init").arg(&dir));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // It builds as it is, from a folder inside it, with no --root.
+    let nas = dir.join("content/nas");
+    std::fs::create_dir_all(&nas).unwrap();
+    let r = run(varde().current_dir(&nas).args(["build"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(dir.join("public/om/index.html").is_file(), "{}", r.stderr);
+    // `new` in content/nas writes there, not into content/content/ or content/nas/nas/.
+    let r = run(varde().current_dir(&nas).args(["new", "page", "ny.md"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(nas.join("ny.md").is_file(), "{}", r.stderr);
+    // A new service says nothing it does not know about referral and cost.
+    let r = run(varde()
+        .current_dir(&dir)
+        .args(["new", "service", "tjenester/ny.md"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let service = std::fs::read_to_string(dir.join("content/tjenester/ny.md")).unwrap();
+    assert!(!service.lines().any(|l| l.trim_start().starts_with("free:") || l.trim_start().starts_with("required:")), "{service}");
+    // init refuses a site, and serve refuses a folder without one.
+    let r = run(varde().arg("init").arg(&dir));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("already holds a site"), "{}", r.stderr);
+    let empty = tmp.path().join("tom");
+    std::fs::create_dir_all(&empty).unwrap();
+    let r = run(varde()
+        .current_dir(&empty)
+        .args(["serve", "--port", &free_port().to_string()]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("no site in"), "{}", r.stderr);
+}

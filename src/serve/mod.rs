@@ -77,6 +77,12 @@ fn header(name: &str, value: &str) -> Header {
 
 /// Runs the preview server until Ctrl-C.
 pub fn run(opts: ServeOptions) -> Result<(), String> {
+    if !opts.root.join(crate::content::CONTENT_DIR).is_dir() {
+        return Err(format!(
+            "no site in {} (it has no content/ folder); run varde serve in a site folder, pass --root DIR, or start one with `varde init`",
+            opts.root.display()
+        ));
+    }
     let host = if opts.bind == "0.0.0.0" || opts.bind == "::" {
         "127.0.0.1".to_string()
     } else {
