@@ -218,7 +218,16 @@ pub fn render_site<'s>(
     let written = render::write_site_cached(&site, &theme, sink, cache, index_search);
     t.lap("render + write");
     match written {
-        Ok(n) => Some((site, theme, n)),
+        Ok(n) => {
+            // Links to site paths can only be checked once every output is known.
+            let missing = checks::site_links(&site, &n.paths);
+            if missing.is_empty() {
+                Some((site, theme, n))
+            } else {
+                diags.extend(missing);
+                None
+            }
+        }
         Err(d) => {
             diags.extend(d);
             None

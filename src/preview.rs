@@ -183,7 +183,12 @@ impl Preview {
                 && a.anchor_links
                     .iter()
                     .zip(&b.anchor_links)
-                    .all(|(x, y)| x.target == y.target && x.anchor == y.anchor);
+                    .all(|(x, y)| x.target == y.target && x.anchor == y.anchor)
+                // The same site paths, checked against the outputs at the last full build.
+                && a.site_links
+                    .iter()
+                    .map(|l| &l.path)
+                    .eq(b.site_links.iter().map(|l| &l.path));
             if !new.diags.is_empty()
                 || new.file.text[..new.file.body_start] != old.file.text[..old.file.body_start]
                 || a.anchors != b.anchors

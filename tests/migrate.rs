@@ -412,3 +412,61 @@ fn init_and_working_from_inside_the_site() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("no site in"), "{}", r.stderr);
 }
+
+#[test]
+fn every_internal_link_is_checked() {
+    let dir = site(&[
+        ("content/_index.md", "---\ntitle: Hjem\n---\nHei.\n"),
+        ("content/nas/_index.md", "---\ntitle: NAS\n---\n"),
+        ("content/nas/tegn.md", "---\ntitle: Tegn\n---\n## Tegn\n"),
+        (
+            "content/nas/hjelp/index.md",
+            "---\ntitle: Hjelp\n---\n![Kart](kart.png)\n",
+        ),
+        ("content/nas/hjelp/kart.png", "png"),
+        ("static/filer/skjema.pdf", "pdf"),
+    ]);
+    // Links that reach something: a site path with and without its slash, a list, a
+    // generated file, a static file, an asset in a bundle, `.md` from content/, a folder.
+    write(
+        dir.path(),
+        "content/om.md",
+        b"---\ntitle: Om\n---\n[a](/nas/) [b](/nas) [c](/sitemap.xml) [d](/filer/skjema.pdf) [e](nas/hjelp/kart.png) [f](/nas/tegn.md#tegn) [g](nas/) [h](/nas/tegn/)\n",
+    );
+    let out = dir.path().join("public");
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let om = std::fs::read_to_string(out.join("om/index.html")).unwrap();
+    assert!(
+        om.contains("href=\"/nas/tegn/#tegn\""),
+        "/nas/tegn.md is the page: {om}"
+    );
+
+    // (Markdown, the error) for links that reach nothing.
+    let table: &[(&str, &str)] = &[
+        (
+            "[x](/nsa/)",
+            "content/om.md:4:5: the link points to /nsa/, which this site does not have",
+        ),
+        ("[x](/filer/skjem.pdf)", "did you mean `/filer/skjema.pdf`?"),
+        (
+            "![kart](bilder/kart.png)",
+            "the link points to /om/bilder/kart.png",
+        ),
+        (
+            "[x](/nas/tgn.md)",
+            "points to a missing file (content/nas/tgn.md)",
+        ),
+        ("[x](/nas/tegn.md#tgn)", "no heading `#tgn`"),
+    ];
+    for (md, says) in table {
+        write(
+            dir.path(),
+            "content/om.md",
+            format!("---\ntitle: Om\n---\n{md}\n").as_bytes(),
+        );
+        let r = build(dir.path(), &out, &[]);
+        assert_eq!(r.code, 1, "{md}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{md}: wanted {says}\n{}", r.stderr);
+    }
+}

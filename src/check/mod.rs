@@ -140,3 +140,49 @@ fn menu(site: &Site) -> Vec<Diagnostic> {
     }
     diags
 }
+
+/// Links to site paths (`/nas/`, `kart.png`) that no output of this build answers: pages,
+/// lists, generated files, assets and static files all count, so this runs once the render
+/// stage knows them (`written`, site paths). `/nas` finds `/nas/`, as static hosts do.
+pub fn site_links(site: &Site, written: &[String]) -> Vec<Diagnostic> {
+    let have: HashSet<&str> = written.iter().map(String::as_str).collect();
+    let found = |p: &str| {
+        have.contains(p)
+            || (!p.ends_with('/') && have.contains(format!("{p}/").as_str()))
+            || p.strip_suffix("index.html")
+                .is_some_and(|dir| have.contains(dir))
+    };
+    let files = site.pages.iter().map(|p| (&p.file, &p.content)).chain(
+        site.sections
+            .iter()
+            .filter_map(|s| s.file.as_ref().map(|f| (f, &s.content))),
+    );
+    let mut diags = vec![];
+    for (file, content) in files {
+        for link in &content.site_links {
+            if found(&link.path) {
+                continue;
+            }
+            let nearest = written
+                .iter()
+                .map(|w| (strsim::levenshtein(w, &link.path), w))
+                .filter(|(d, _)| *d <= 3)
+                .min()
+                .map(|(_, w)| w);
+            let hint = match nearest {
+                Some(w) => format!("did you mean `{w}`?"),
+                None => "link to a page by its source file (`../nas/tegn.md`), or put the file in static/ or next to the page".to_string(),
+            };
+            diags.push(
+                Diagnostic::error(format!(
+                    "the link points to {}, which this site does not have",
+                    link.path
+                ))
+                .in_file(&file.rel)
+                .at_offset(&file.text, link.offset, link.len)
+                .hint(hint),
+            );
+        }
+    }
+    diags
+}

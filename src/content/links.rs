@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use pulldown_cmark::CowStr;
 
-use super::markdown::{AnchorLink, Links};
+use super::markdown::{AnchorLink, Links, SiteLink};
 use super::source::SourceFile;
 use super::Unpublished;
 use crate::diagnostics::Diagnostic;
@@ -50,6 +50,7 @@ pub(super) struct Ctx<'a> {
     pub links: &'a Links<'a>,
     pub diags: Vec<Diagnostic>,
     pub anchor_links: Vec<AnchorLink>,
+    pub site_links: Vec<SiteLink>,
     pub link_targets: Vec<(String, Option<String>)>,
 }
 
@@ -104,17 +105,31 @@ impl Ctx<'_> {
             });
             return None;
         }
-        if let Some(rest) = dest.strip_prefix('/') {
-            // Site-root links must follow the site when it lives under a sub-path.
-            return Some(format!("{}{rest}", self.links.base_path));
-        }
         let (path, anchor) = match dest.split_once('#') {
             Some((p, a)) => (p, Some(a)),
             None => (dest, None),
         };
         let path = path.split('?').next().unwrap_or(path);
         let decoded = crate::slug::percent_decode(path).unwrap_or_else(|| path.to_string());
-        let Some(key) = join(dir_of(&self.file.key), &decoded) else {
+        if let Some(rest) = dest.strip_prefix('/') {
+            if !decoded.ends_with(".md") {
+                // A site path: checked once every output is known.
+                self.site_links.push(SiteLink {
+                    path: decoded,
+                    offset,
+                    len: dest.len(),
+                });
+                // Site-root links must follow the site when it lives under a sub-path.
+                return Some(format!("{}{rest}", self.links.base_path));
+            }
+        }
+        // `/nas/tegn.md` names a source file from content/, as `../nas/tegn.md` does from here.
+        let from = if dest.starts_with('/') {
+            ""
+        } else {
+            dir_of(&self.file.key)
+        };
+        let Some(key) = join(from, &decoded) else {
             self.diags.push(
                 Diagnostic::error(format!("the link `{dest}` points outside content/"))
                     .in_file(&self.file.rel)
@@ -168,6 +183,20 @@ impl Ctx<'_> {
                         .at_offset(&self.file.text, offset, dest.len())
                         .hint(hint),
                 );
+                None
+            }
+            None if !key.ends_with(".md") => {
+                // Not a source file nor a folder: a file the browser asks for next to this
+                // page (`kart.png` on /nas/tegn/ is /nas/tegn/kart.png), checked later.
+                if let Some(page) = self.links.paths.get(&self.file.key) {
+                    if let Some(site_path) = join(page, &decoded) {
+                        self.site_links.push(SiteLink {
+                            path: format!("/{site_path}"),
+                            offset,
+                            len: dest.len(),
+                        });
+                    }
+                }
                 None
             }
             None if key.ends_with(".md") => {

@@ -33,6 +33,9 @@ pub struct Rendered {
     pub anchors: HashSet<String>,
     /// Links with an anchor, checked once every page is rendered.
     pub anchor_links: Vec<AnchorLink>,
+    /// Links to site paths that are not source files (`/nas/`, `bilder/kart.png`), checked
+    /// once every output is known (static files and generated lists included).
+    pub site_links: Vec<SiteLink>,
     /// Facts for `varde check` (alt texts, headings, link texts, sentences).
     pub audit: super::audit::Audit,
     /// Every content key a link looked up, and what it found: the rendering stays valid
@@ -40,6 +43,16 @@ pub struct Rendered {
     pub link_targets: Vec<(String, Option<String>)>,
     /// A hash of `html` and `summary`.
     pub hash: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteLink {
+    /// The site path a browser would ask for (`/nas/tegn/bilde.png`), without the base path,
+    /// query or fragment.
+    pub path: String,
+    /// Byte offset of the link's destination in the linking file, and its length.
+    pub offset: usize,
+    pub len: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -113,6 +126,7 @@ pub fn render(
         links,
         diags: Vec::new(),
         anchor_links: Vec::new(),
+        site_links: Vec::new(),
         link_targets: Vec::new(),
     };
     // About one event per 25 bytes of Markdown on the benchmark corpus: sized up front, the
@@ -223,6 +237,7 @@ pub fn render(
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.toc = nest(flat_toc);
     out.anchor_links = ctx.anchor_links;
+    out.site_links = ctx.site_links;
     out.link_targets = ctx.link_targets;
     out.hash =
         super::source::hash_str(&out.html) ^ super::source::hash_str(&out.summary).rotate_left(1);
