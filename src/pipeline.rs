@@ -150,6 +150,13 @@ impl CheckReport {
 pub fn check(opts: &BuildOptions) -> CheckReport {
     let mut diags = Diagnostics::default();
     let site = load_site(opts, &mut diags);
+    // Links to site paths, against every output a build would write.
+    if let Ok(theme) = render::Theme::load(&opts.root, &site.config) {
+        diags.extend(checks::site_links(
+            &site,
+            &render::output_paths(&site, &theme),
+        ));
+    }
     let (d, lix) = checks::editor::run(&site);
     diags.extend(d);
     diags.sort();

@@ -468,5 +468,13 @@ fn every_internal_link_is_checked() {
         let r = build(dir.path(), &out, &[]);
         assert_eq!(r.code, 1, "{md}: {}", r.stderr);
         assert!(r.stderr.contains(says), "{md}: wanted {says}\n{}", r.stderr);
+        // `check` finds it too, without building.
+        let r = run(varde().args(["check", "--root"]).arg(dir.path()));
+        assert_eq!(r.code, 1, "{md}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(says),
+            "check, {md}: wanted {says}\n{}",
+            r.stderr
+        );
     }
 }

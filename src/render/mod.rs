@@ -44,6 +44,20 @@ pub struct Written {
     pub to_index: Option<Vec<Doc>>,
 }
 
+/// Every site path a render of `site` with `theme` writes, without rendering: what
+/// `varde check` checks links against.
+pub fn output_paths(site: &Site, theme: &Theme) -> Vec<String> {
+    let mut paths: Vec<String> = plan(site).iter().map(|j| job_path(site, j)).collect();
+    paths.extend(theme.statics.iter().map(|f| f.path.clone()));
+    let assets = site.sections.iter().flat_map(|s| &s.assets);
+    paths.extend(
+        assets
+            .chain(site.pages.iter().flat_map(|p| &p.assets))
+            .map(|a| a.path.clone()),
+    );
+    paths
+}
+
 /// Renders every output of the site into `staging`.
 pub fn write_site(
     site: &Site,
