@@ -167,7 +167,8 @@ fn json_format() {
     let (r, _) = check(
         &[
             ("content/_index.md", HOME),
-            ("content/a.md", "---\ntitle: A\n---\n![](x.png)\n"),
+            ("content/a.md", "---\ntitle: A\n---\n![](/x.png)\n"),
+            ("static/x.png", "png"),
         ],
         &["--format", "json"],
     );
