@@ -478,3 +478,22 @@ fn every_internal_link_is_checked() {
         );
     }
 }
+
+#[test]
+fn an_anchor_may_point_at_an_id_in_raw_html() {
+    let dir = site(&[
+        ("site.yaml", "title: T\nraw_html: true\n"),
+        ("content/_index.md", "---\ntitle: Hjem\n---\n[Se](side.md#kart)\n"),
+        ("content/side.md", "---\ntitle: Side\n---\n[Opp](#topp)\n\n<a id=\"topp\"></a>\n\n<div id=\"kart\">Kart</div>\n"),
+    ]);
+    let r = build(dir.path(), &dir.path().join("public"), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    write(
+        dir.path(),
+        "content/_index.md",
+        b"---\ntitle: Hjem\n---\n[Se](side.md#krat)\n",
+    );
+    let r = build(dir.path(), &dir.path().join("public"), &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("did you mean `#kart`?"), "{}", r.stderr);
+}

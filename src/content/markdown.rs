@@ -217,6 +217,10 @@ pub fn render(
                     more_at = Some(events.len());
                     continue;
                 }
+                if raw.allowed {
+                    // `#anchor` links may point at an id written in raw HTML.
+                    out.anchors.extend(html_ids(&html));
+                }
                 match raw.event(html, offset, &mut ctx) {
                     Some(e) => e,
                     None => continue,
@@ -324,6 +328,28 @@ impl RawHtml {
             })));
         }
     }
+}
+
+/// The `id` attributes in a piece of raw HTML (`<a id="tegn">`, `id='x'`).
+fn html_ids(html: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut rest = html;
+    while let Some(i) = rest.find("id=") {
+        let before = rest[..i].chars().next_back();
+        rest = &rest[i + 3..];
+        // ` id=`, not `data-id=` or `grid=`.
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        if let Some(end) = rest[1..].find(quote) {
+            out.push(rest[1..1 + end].to_string());
+            rest = &rest[1 + end..];
+        }
+    }
+    out
 }
 
 #[derive(Debug, PartialEq)]
@@ -549,6 +575,24 @@ mod tests {
         // A passage left open is closed at the end of the page, not by the theme's tags.
         let (r, _) = md("a.md", "<div lang=\"se\">\n\nBures.\n", false);
         assert!(r.html.trim_end().ends_with("</div>"), "{}", r.html);
+    }
+
+    #[test]
+    fn anchors_may_point_at_ids_in_raw_html() {
+        let (r, _) = md(
+            "a.md",
+            "<a id=\"tegn\"></a>\n\nTekst <span id='kort' data-id=\"nei\">x</span>\n",
+            true,
+        );
+        assert!(
+            r.anchors.contains("tegn") && r.anchors.contains("kort"),
+            "{:?}",
+            r.anchors
+        );
+        assert!(!r.anchors.contains("nei"), "{:?}", r.anchors);
+        // Without raw HTML the tags are text, and their ids are not anchors.
+        let (r, _) = md("a.md", "<a id=\"tegn\"></a>\n", false);
+        assert!(!r.anchors.contains("tegn"), "{:?}", r.anchors);
     }
 
     #[test]
