@@ -109,9 +109,87 @@ pub fn check_path(raw: &str) -> Result<String, String> {
     }
 }
 
+/// How heading ids are made, so a site moved over keeps its old `#anchors`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Anchors {
+    /// varde's and Zola's: letters folded to ASCII (`Støtte` -> `stotte`), `-` between words.
+    #[default]
+    Ascii,
+    /// Hugo's and GitHub's: letters of any script kept and lower-cased, spaces and `-` as
+    /// `-`, `_` kept, everything else dropped (`Støtte i svangerskapet!` ->
+    /// `støtte-i-svangerskapet`).
+    Unicode,
+}
+
+impl Anchors {
+    /// `varde`, `zola`, `hugo`, `github`: the generator whose ids a site keeps.
+    pub fn named(name: &str) -> Option<Anchors> {
+        match name {
+            "varde" | "zola" => Some(Anchors::Ascii),
+            "hugo" | "github" => Some(Anchors::Unicode),
+            _ => None,
+        }
+    }
+
+    /// The id of a heading with this text (before making it unique on the page).
+    pub fn id(self, text: &str) -> String {
+        match self {
+            Anchors::Ascii => match slugify(text) {
+                s if s.is_empty() => "avsnitt".to_string(),
+                s => s,
+            },
+            Anchors::Unicode => {
+                let mut out = String::with_capacity(text.len());
+                for c in text.trim().chars() {
+                    if c == '-' || c == ' ' {
+                        out.push('-');
+                    } else if c == '_' || c.is_alphanumeric() {
+                        out.extend(c.to_lowercase());
+                    }
+                }
+                if out.is_empty() {
+                    "heading".to_string()
+                } else {
+                    out
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heading_ids_in_each_generators_way() {
+        // (heading, varde and Zola, Hugo and GitHub)
+        let table: &[(&str, &str, &str)] = &[
+            (
+                "Støtte i svangerskapet",
+                "stotte-i-svangerskapet",
+                "støtte-i-svangerskapet",
+            ),
+            ("Hva er NAS?", "hva-er-nas", "hva-er-nas"),
+            ("SMIL: kurs 2019", "smil-kurs-2019", "smil-kurs-2019"),
+            (
+                "snake_case og  to mellomrom",
+                "snake-case-og-to-mellomrom",
+                "snake_case-og--to-mellomrom",
+            ),
+            (
+                "«Sitat» – tankestrek",
+                "sitat-tankestrek",
+                "sitat--tankestrek",
+            ),
+            ("???", "avsnitt", "heading"),
+        ];
+        for &(text, ascii, unicode) in table {
+            assert_eq!(Anchors::Ascii.id(text), ascii, "{text}");
+            assert_eq!(Anchors::Unicode.id(text), unicode, "{text}");
+        }
+    }
 
     #[test]
     fn one_rule_for_paths_that_become_file_names() {

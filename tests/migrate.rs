@@ -497,3 +497,44 @@ fn an_anchor_may_point_at_an_id_in_raw_html() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("did you mean `#kart`?"), "{}", r.stderr);
 }
+
+#[test]
+fn heading_ids_the_way_the_old_generator_made_them() {
+    // (anchors:, the id of "Støtte i svangerskapet")
+    let table: &[(&str, &str)] = &[
+        ("", "stotte-i-svangerskapet"),
+        ("anchors: zola\n", "stotte-i-svangerskapet"),
+        ("anchors: hugo\n", "støtte-i-svangerskapet"),
+        ("anchors: github\n", "støtte-i-svangerskapet"),
+    ];
+    for (setting, id) in table {
+        let dir = site(&[
+            ("site.yaml", &format!("title: T\n{setting}")),
+            (
+                "content/_index.md",
+                &format!("---\ntitle: Hjem\n---\n[Se](side.md#{id})\n"),
+            ),
+            (
+                "content/side.md",
+                "---\ntitle: Side\n---\n## Støtte i svangerskapet\n",
+            ),
+        ]);
+        let out = dir.path().join("public");
+        let r = build(dir.path(), &out, &[]);
+        assert_eq!(r.code, 0, "{setting}: {}", r.stderr);
+        let page = std::fs::read_to_string(out.join("side/index.html")).unwrap();
+        assert!(page.contains(&format!("id=\"{id}\"")), "{setting}: {page}");
+    }
+    let dir = site(&[
+        ("site.yaml", "title: T\nanchors: jekyll\n"),
+        ("content/_index.md", "# Hjem\n"),
+    ]);
+    let r = build(dir.path(), &dir.path().join("public"), &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("site.yaml:2:10: `jekyll` is not a way of making heading ids"),
+        "{}",
+        r.stderr
+    );
+}

@@ -32,6 +32,8 @@ pub struct Config {
     pub timezone: crate::date::Tz,
     pub theme: String,
     pub raw_html: bool,
+    /// How heading ids are made: varde's and Zola's ASCII ids, or Hugo's and GitHub's.
+    pub anchors: crate::slug::Anchors,
     pub taxonomies: Vec<Taxonomy>,
     pub menu: Vec<MenuItem>,
     /// Default number of pages on one listing page.
@@ -169,6 +171,7 @@ const KNOWN: &[&str] = &[
     "timezone",
     "theme",
     "raw_html",
+    "anchors",
     "taxonomies",
     "menu",
     "paginate_by",
@@ -194,6 +197,7 @@ impl Default for Config {
             timezone: crate::date::DEFAULT_TIMEZONE,
             theme: "default".into(),
             raw_html: false,
+            anchors: crate::slug::Anchors::Ascii,
             taxonomies: vec![Taxonomy {
                 name: "tags".into(),
                 title: "Emner".into(),
@@ -382,6 +386,15 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
     }
     if let Some(v) = f.take_bool("raw_html") {
         cfg.raw_html = v;
+    }
+    if let Some(v) = f.take_str("anchors") {
+        match crate::slug::Anchors::named(&v) {
+            Some(a) => cfg.anchors = a,
+            None => {
+                f.error("anchors", format!("`{v}` is not a way of making heading ids"))
+                    .hint = Some("use `varde`, `zola` (ASCII: stotte-i-svangerskapet), `hugo` or `github` (støtte-i-svangerskapet)".into());
+            }
+        }
     }
     if let Some(v) = f.take_count("paginate_by") {
         cfg.paginate_by = v;

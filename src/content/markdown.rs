@@ -12,7 +12,6 @@ pub use super::links::{join, resolve};
 use super::source::SourceFile;
 use super::words::count_words;
 use crate::diagnostics::Diagnostic;
-use crate::slug::slugify;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct TocEntry {
@@ -72,6 +71,8 @@ pub struct Links<'a> {
     pub base_path: &'a str,
     pub raw_html: bool,
     /// Content keys of draft pages left out of this build, for a clearer error.
+    /// How heading ids are made (`anchors:` in site.yaml).
+    pub anchors: crate::slug::Anchors,
     /// Pages left out of this build, for a clearer error than "missing".
     pub unpublished: &'a HashMap<String, super::Unpublished>,
     /// Collect the facts `varde check` reads (`Rendered::audit`); a build skips that work.
@@ -133,7 +134,10 @@ pub fn render(
     // list is not copied as it grows (0.4 % of a build's instructions, callgrind, 1k corpus).
     let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 24 + 16);
     let mut out = Rendered::default();
-    let mut headings = HeadingIds::default();
+    let mut headings = HeadingIds {
+        style: links.anchors,
+        used: HashMap::new(),
+    };
     let mut heading_at: Option<usize> = None;
     let mut observer = links.audit.then(super::audit::Observer::default);
     let mut heading_text = String::new();
@@ -250,8 +254,10 @@ pub fn render(
 }
 
 /// Heading ids: the one given (`{#id}`) or made from the text, unique on the page.
-#[derive(Default)]
-struct HeadingIds(HashMap<String, usize>);
+struct HeadingIds {
+    style: crate::slug::Anchors,
+    used: HashMap<String, usize>,
+}
 
 impl HeadingIds {
     /// Gives the heading that `start` opens its id, and returns it.
@@ -261,12 +267,9 @@ impl HeadingIds {
         };
         let wanted = match id {
             Some(given) => given.to_string(),
-            None => match slugify(text) {
-                s if s.is_empty() => "avsnitt".to_string(),
-                s => s,
-            },
+            None => self.style.id(text),
         };
-        let unique = unique_id(&mut self.0, wanted);
+        let unique = unique_id(&mut self.used, wanted);
         *id = Some(CowStr::from(unique.clone()));
         unique
     }
@@ -467,6 +470,7 @@ mod tests {
             base_path: "/smil/",
             raw_html,
             unpublished: &unpublished,
+            anchors: crate::slug::Anchors::Ascii,
             audit: true,
         };
         render(&file, &links, false)

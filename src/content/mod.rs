@@ -187,6 +187,7 @@ impl LinkIndex {
             base_path: &config.base_path,
             raw_html: config.raw_html,
             unpublished: &self.unpublished,
+            anchors: config.anchors,
             audit,
         }
     }
