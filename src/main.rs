@@ -89,8 +89,8 @@ enum Command {
         /// here up that has them]
         #[arg(long)]
         root: Option<PathBuf>,
-        /// Include pages marked `draft: true`
-        #[arg(long)]
+        /// Accepted for scripts that pass it: drafts and scheduled pages are always checked
+        #[arg(long, hide = true)]
         drafts: bool,
         /// Output format
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -205,10 +205,10 @@ fn main() -> ExitCode {
         },
         Command::Check {
             root,
-            drafts,
+            drafts: _,
             format,
             all,
-        } => cmd_check(root_or_found(root), drafts, format, color, all),
+        } => cmd_check(root_or_found(root), format, color, all),
         Command::New { kind, path, root } => {
             let kind = match kind {
                 NewKind::Page => new::Kind::Page,
@@ -340,10 +340,14 @@ fn left_out(left: &varde::content::LeftOut) -> String {
 }
 
 /// `varde check`: the report as text or JSON; exit 1 when there are errors.
-fn cmd_check(root: PathBuf, drafts: bool, format: Format, color: bool, all: bool) -> ExitCode {
+/// Every page is checked, drafts and scheduled ones too: an editor wants the messages
+/// before the page goes out.
+fn cmd_check(root: PathBuf, format: Format, color: bool, all: bool) -> ExitCode {
     let opts = BuildOptions {
         root,
-        drafts,
+        drafts: true,
+        future: true,
+        expired: true,
         no_search_index: true,
         ..BuildOptions::default()
     };

@@ -538,3 +538,47 @@ fn heading_ids_the_way_the_old_generator_made_them() {
         r.stderr
     );
 }
+
+#[test]
+fn check_checks_drafts_and_a_build_warns_of_images_without_alt_text() {
+    let dir = site(&[
+        ("content/_index.md", "---\ntitle: Hjem\n---\nHei.\n"),
+        (
+            "content/utkast.md",
+            "---\ntitle: Utkast\ndraft: true\n---\n[x](mangler.md)\n",
+        ),
+        (
+            "content/bilde/index.md",
+            "---\ntitle: Bilde\n---\n![](kart.png)\n",
+        ),
+        ("content/bilde/kart.png", "png"),
+    ]);
+    let r = build(dir.path(), &dir.path().join("public"), &[]);
+    assert_eq!(
+        r.code, 0,
+        "a draft's error does not stop the build: {}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("warning: content/bilde/index.md:4:1: image without alt text"),
+        "{}",
+        r.stderr
+    );
+    let r = run(varde().args(["check", "--root"]).arg(dir.path()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "error: content/utkast.md:5:5: the link `mangler.md` points to a missing file"
+        ),
+        "{}",
+        r.stderr
+    );
+    // In check the missing alt text is an error, once.
+    assert_eq!(
+        count(&r.stderr, "image without alt text"),
+        1,
+        "{}",
+        r.stderr
+    );
+}

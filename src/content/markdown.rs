@@ -143,6 +143,9 @@ pub fn render(
     let mut heading_text = String::new();
     let mut flat_toc: Vec<TocEntry> = Vec::new();
     let mut more_at: Option<usize> = None;
+    // An image being read: where it starts, and its alt text so far. `varde check` reports
+    // a missing alt text as an error of its own (the audit); a build warns.
+    let mut image: Option<(usize, String)> = None;
     let mut raw = RawHtml {
         allowed: links.raw_html,
         open_lang: Vec::new(),
@@ -207,12 +210,31 @@ pub fn render(
                 if heading_at.is_some() {
                     heading_text.push_str(t);
                 }
+                if let Some((_, alt)) = image.as_mut() {
+                    alt.push_str(t);
+                }
+                event
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((at, alt)) = image.take() {
+                    if alt.trim().is_empty() && !links.audit {
+                        ctx.diags.push(
+                            Diagnostic::warning("image without alt text")
+                                .in_file(&file.rel)
+                                .at_offset(&file.text, at, 2)
+                                .hint("describe what the image shows: ![En mor som holder et spedbarn](bilde.jpg); a purely decorative image belongs in the theme, not the text"),
+                        );
+                    }
+                }
                 event
             }
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
-                let image = matches!(tag, Tag::Image { .. });
+                let is_image = matches!(tag, Tag::Image { .. });
+                if is_image {
+                    image = Some((start, String::new()));
+                }
                 if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
-                    ctx.destination(dest_url, image, offset);
+                    ctx.destination(dest_url, is_image, offset);
                 }
                 Event::Start(tag)
             }
