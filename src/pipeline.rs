@@ -151,7 +151,7 @@ pub fn check(opts: &BuildOptions) -> CheckReport {
     let mut diags = Diagnostics::default();
     let site = load_site(opts, &mut diags);
     // Links to site paths, against every output a build would write.
-    if let Ok(theme) = render::Theme::load(&opts.root, &site.config) {
+    if let Ok(theme) = render::Theme::load(&opts.root, &site.config, &site.data) {
         diags.extend(checks::site_links(
             &site,
             &render::output_paths(&site, &theme),
@@ -203,7 +203,7 @@ pub fn render_site<'s>(
     sink: impl FnOnce() -> Result<&'s dyn sink::Sink, Diagnostic>,
     cache: Option<&mut render::RenderCache>,
 ) -> Option<(content::Site, render::Theme, render::Written)> {
-    let theme = match render::Theme::load(&opts.root, &site.config) {
+    let theme = match render::Theme::load(&opts.root, &site.config, &site.data) {
         Ok(t) => t,
         Err(d) => {
             diags.extend(d);

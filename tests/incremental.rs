@@ -337,3 +337,29 @@ fn quick_rebuilds_of_edited_bodies_equal_full_builds() {
     assert!(!r.quick);
     same(&preview, root, "reverted after a quick edit");
 }
+
+#[test]
+fn an_edit_to_a_data_file_renders_what_reads_it() {
+    std::env::set_var("SOURCE_DATE_EPOCH", "1795305600");
+    let dir = example_copy();
+    let root = dir.path();
+    let home = fs::read_to_string(repo().join("themes/default/templates/index.html")).unwrap();
+    let marked = home.replacen(
+        "{% block content %}",
+        "{% block content %}<p class=\"data\">{{ site.data.kontor.telefon }}</p>",
+        1,
+    );
+    assert_ne!(marked, home, "the home template has a content block");
+    write(root, "templates/index.html", marked.as_bytes());
+    write(root, "data/kontor.yaml", b"telefon: \"22 33 44 55\"\n");
+    let mut preview = preview_of(root);
+    rebuilt(&mut preview, root, "with a data file");
+    write(root, "data/kontor.yaml", b"telefon: \"55 44 33 22\"\n");
+    let r = preview
+        .rebuild_changed(Some(&[root.join("data/kontor.yaml")]))
+        .unwrap();
+    assert!(!r.quick && r.rendered > 0, "a data edit renders again");
+    same(&preview, root, "data edit");
+    let served = preview.snapshot();
+    assert!(String::from_utf8_lossy(&served["/index.html"]).contains("55 44 33 22"));
+}

@@ -582,3 +582,48 @@ fn check_checks_drafts_and_a_build_warns_of_images_without_alt_text() {
         r.stderr
     );
 }
+
+#[test]
+fn data_files_reach_templates() {
+    let dir = site(&[
+        ("content/_index.md", "---\ntitle: Hjem\n---\nHei.\n"),
+        ("data/kontakt/kontor.yaml", "telefon: \"22 33 44 55\"\n"),
+        ("data/kurs.csv", "navn,sted\nSMIL,Oslo\nMOR,Bergen\n"),
+        ("data/oppsett.toml", "farge = \"blå\"\n"),
+        ("data/tall.json", "{\"antall\": 7}\n"),
+        (
+            "templates/index.html",
+            "{% extends \"base.html\" %}{% block content %}<p id=\"t\">{{ site.data.kontakt.kontor.telefon }}</p>{% for k in load_data(path=\"kurs.csv\") %}<i>{{ k.navn }}/{{ k.sted }}</i>{% endfor %}{% set o = load_data(path=\"data/oppsett.toml\") %}<b>{{ o.farge }} {{ site.data.tall.antall }}</b>{% endblock content %}",
+        ),
+    ]);
+    let out = dir.path().join("public");
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    for shown in [
+        "<p id=\"t\">22 33 44 55</p>",
+        "<i>SMIL/Oslo</i><i>MOR/Bergen</i>",
+        "<b>blå 7</b>",
+    ] {
+        assert!(home.contains(shown), "{shown}: {home}");
+    }
+    // A data file that does not parse is an error at its line; the output stays as it was.
+    write(dir.path(), "data/tall.json", b"{\n  \"antall\": 7,\n}\n");
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("error: data/tall.json:3:"),
+        "{}",
+        r.stderr
+    );
+    // A missing one, asked for by name, is a template error that says where data lives.
+    write(dir.path(), "data/tall.json", b"{\"antall\": 7}\n");
+    write(dir.path(), "templates/index.html", b"{% extends \"base.html\" %}{% block content %}{{ load_data(path=\"mangler.yaml\") }}{% endblock content %}");
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("there is no data/mangler.yaml"),
+        "{}",
+        r.stderr
+    );
+}

@@ -4,6 +4,7 @@
 
 pub mod audit;
 mod claims;
+pub mod data;
 mod files;
 mod links;
 pub mod listing;
@@ -136,6 +137,8 @@ pub struct Site {
     pub links: LinkIndex,
     /// Markdown files that are not pages of this build, for the build's summary.
     pub left_out: LeftOut,
+    /// The files of `data/`, for templates (`site.data`, `load_data`).
+    pub data: serde_json::Value,
 }
 
 /// Markdown sources a build did not publish, by reason (those under `_` names also have a
@@ -223,6 +226,7 @@ impl Site {
             a_to_z: std::sync::OnceLock::new(),
             links: LinkIndex::default(),
             left_out: LeftOut::default(),
+            data: serde_json::Value::Null,
         }
     }
 
@@ -371,6 +375,7 @@ pub fn load_cached(
     t.lap("  load: link map");
     render_markdown(&mut tree, &index.links(&config, audit), cache, &mut diags);
     t.lap("  load: markdown");
+    let data = data::load(root, &mut diags);
     let site = Site {
         config,
         sections: tree.sections,
@@ -384,6 +389,7 @@ pub fn load_cached(
             ..tree.left_out
         },
         links: index,
+        data,
     };
     (site, diags)
 }

@@ -41,6 +41,7 @@ pub fn site(site: &Site, build_time: &str) -> Value {
         "search": c.search,
         "accessibility": c.accessibility,
         "build_time": build_time,
+        "data": site.data,
     })
 }
 

@@ -79,6 +79,8 @@ impl Prints {
         let config = serde_json::to_string(&site.config).unwrap_or_default();
         let settings = H::new("settings")
             .add(&config)
+            // Every template may read `site.data`.
+            .add(&site.data.to_string())
             .add(&site.today.iso())
             .done();
         let global = H::new("global").add(&settings).add(&theme_print).done();

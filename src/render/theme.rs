@@ -73,7 +73,12 @@ fn embedded_files<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>
 
 impl Theme {
     /// Loads the theme named in `site.yaml`, then the site's own templates and static files.
-    pub fn load(root: &Path, config: &crate::config::Config) -> Result<Theme, Vec<Diagnostic>> {
+    /// `data` is the site's `data/` (`content::data`), for the `load_data` function.
+    pub fn load(
+        root: &Path,
+        config: &crate::config::Config,
+        data: &serde_json::Value,
+    ) -> Result<Theme, Vec<Diagnostic>> {
         let theme = config.theme.as_str();
         let mut diags = vec![];
         let mut templates: HashMap<String, (PathBuf, String)> = HashMap::new();
@@ -152,6 +157,28 @@ impl Theme {
                     )
                 })?;
                 Ok(config.url(path))
+            },
+        );
+        let data = std::sync::Arc::new(data.clone());
+        tera.register_function(
+            "load_data",
+            move |args: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+                let path: &str = args.get("path")?.ok_or_else(|| {
+                    tera::Error::message(
+                        "load_data needs `path`, e.g. load_data(path=\"kontakt/kontor.yaml\")",
+                    )
+                })?;
+                let wanted = path.trim_start_matches("data/");
+                let stem = wanted.rsplit_once('.').map_or(wanted, |(s, _)| s);
+                let found = stem
+                    .split('/')
+                    .try_fold(data.as_ref(), |v, key| v.get(key))
+                    .ok_or_else(|| {
+                        tera::Error::message(format!(
+                            "load_data: there is no data/{wanted}; data files are .yaml, .json, .toml or .csv under data/"
+                        ))
+                    })?;
+                Ok(super::tv(found))
             },
         );
         let mut list: Vec<(&str, &str)> = templates
