@@ -106,7 +106,11 @@ fn toml_value(text: &str) -> Parsed {
         Ok(t) => Ok(convert(toml::Value::Table(t))),
         Err(e) => {
             let (line, column) = e.span().map_or((1, 1), |s| {
-                let before = &text[..s.start.min(text.len())];
+                let mut end = s.start.min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let before = &text[..end];
                 let line = before.matches('\n').count() + 1;
                 let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
                 (line, column)
