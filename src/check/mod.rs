@@ -7,9 +7,22 @@ pub mod editor;
 use std::collections::{HashMap, HashSet};
 
 use crate::config::FILE;
+use crate::content::markdown::Rendered;
+use crate::content::source::SourceFile;
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
 use crate::fields::nearest;
+
+/// Every Markdown file of the site with its rendered Markdown: pages and section pages.
+fn rendered_files(
+    site: &Site,
+) -> impl Iterator<Item = (&std::sync::Arc<SourceFile>, &std::sync::Arc<Rendered>)> {
+    site.pages.iter().map(|p| (&p.file, &p.content)).chain(
+        site.sections
+            .iter()
+            .filter_map(|s| s.file.as_ref().map(|f| (f, &s.content))),
+    )
+}
 
 /// Site-wide checks of a loaded site.
 pub fn site(site: &Site) -> Vec<Diagnostic> {
@@ -73,11 +86,7 @@ fn anchors(site: &Site) -> Vec<Diagnostic> {
     for (key, anchors) in &folder_keys {
         by_key.insert(key, anchors);
     }
-    let files = site.pages.iter().map(|p| (&p.file, &p.content)).chain(
-        site.sections
-            .iter()
-            .filter_map(|s| s.file.as_ref().map(|f| (f, &s.content))),
-    );
+    let files = rendered_files(site);
     let mut diags = vec![];
     for (file, content) in files {
         for link in &content.anchor_links {
@@ -152,11 +161,7 @@ pub fn site_links(site: &Site, written: &[String]) -> Vec<Diagnostic> {
             || p.strip_suffix("index.html")
                 .is_some_and(|dir| have.contains(dir))
     };
-    let files = site.pages.iter().map(|p| (&p.file, &p.content)).chain(
-        site.sections
-            .iter()
-            .filter_map(|s| s.file.as_ref().map(|f| (f, &s.content))),
-    );
+    let files = rendered_files(site);
     let mut diags = vec![];
     for (file, content) in files {
         for link in &content.site_links {

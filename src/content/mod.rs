@@ -11,6 +11,7 @@ pub mod listing;
 pub mod markdown;
 pub mod meta;
 mod parse;
+mod raw_html;
 pub mod source;
 mod tree;
 mod words;

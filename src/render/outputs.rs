@@ -11,6 +11,7 @@ use crate::diagnostics::Diagnostic;
 
 /// What every output's function gets: the model, the theme, the output's site path, the
 /// template that renders it, and the shared template data.
+#[derive(Clone, Copy)]
 pub(super) struct Out<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
@@ -25,13 +26,15 @@ pub(super) fn directory(
     d: usize,
     filter: Option<usize>,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let c = &o.site.config;
-    let site = o.site;
-    let theme = o.theme;
-    let path = o.path;
-    let template = o.template;
-    let data = o.data;
-    let site_value = o.data.site_value;
+    let Out {
+        site,
+        theme,
+        path,
+        template,
+        data,
+    } = *o;
+    let c = &site.config;
+    let site_value = data.site_value;
     let dir = &site.directories[d];
     let sec = &site.sections[dir.section];
     let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
@@ -51,9 +54,8 @@ pub(super) fn directory(
 
 /// A directory's services as HSDS 3.0 JSON.
 pub(super) fn hsds(o: &Out<'_>, d: usize) -> Result<Vec<u8>, Diagnostic> {
-    let c = &o.site.config;
-    let site = o.site;
-    let path = o.path;
+    let Out { site, path, .. } = *o;
+    let c = &site.config;
     let dir = &site.directories[d];
     let list: Vec<Value> = dir
         .services
@@ -76,8 +78,8 @@ pub(super) fn hsds(o: &Out<'_>, d: usize) -> Result<Vec<u8>, Diagnostic> {
 
 /// A directory's services as CSV, for spreadsheets.
 pub(super) fn csv(o: &Out<'_>, d: usize) -> Result<Vec<u8>, Diagnostic> {
-    let c = &o.site.config;
-    let site = o.site;
+    let Out { site, .. } = *o;
+    let c = &site.config;
     let dir = &site.directories[d];
     // A BOM so spreadsheet programs read the file as UTF-8.
     let mut out = String::from("\u{feff}");
@@ -100,13 +102,15 @@ pub(super) fn csv(o: &Out<'_>, d: usize) -> Result<Vec<u8>, Diagnostic> {
 
 /// A page.
 pub(super) fn page(o: &Out<'_>, p: usize) -> Result<Vec<u8>, Diagnostic> {
-    let c = &o.site.config;
-    let site = o.site;
-    let theme = o.theme;
-    let path = o.path;
-    let template = o.template;
-    let data = o.data;
-    let site_value = o.data.site_value;
+    let Out {
+        site,
+        theme,
+        path,
+        template,
+        data,
+    } = *o;
+    let c = &site.config;
+    let site_value = data.site_value;
     let page = &site.pages[p];
     let lang = page.meta.lang.as_deref().unwrap_or(&c.language);
     let mut ctx = base_context(site_value, site, path, lang);
@@ -122,13 +126,15 @@ pub(super) fn page(o: &Out<'_>, p: usize) -> Result<Vec<u8>, Diagnostic> {
 
 /// Page `n` of a section's list.
 pub(super) fn section(o: &Out<'_>, s: usize, n: usize) -> Result<Vec<u8>, Diagnostic> {
-    let c = &o.site.config;
-    let site = o.site;
-    let theme = o.theme;
-    let path = o.path;
-    let template = o.template;
-    let data = o.data;
-    let site_value = o.data.site_value;
+    let Out {
+        site,
+        theme,
+        path,
+        template,
+        data,
+    } = *o;
+    let c = &site.config;
+    let site_value = data.site_value;
     let sec = &site.sections[s];
     let per = site.paginate_by(s);
     let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
@@ -156,13 +162,15 @@ pub(super) fn section(o: &Out<'_>, s: usize, n: usize) -> Result<Vec<u8>, Diagno
 
 /// A section's Atom feed: its newest pages, with their bodies.
 pub(super) fn feed(o: &Out<'_>, s: usize) -> Result<Vec<u8>, Diagnostic> {
-    let c = &o.site.config;
-    let site = o.site;
-    let theme = o.theme;
-    let path = o.path;
-    let template = o.template;
-    let data = o.data;
-    let site_value = o.data.site_value;
+    let Out {
+        site,
+        theme,
+        path,
+        template,
+        data,
+    } = *o;
+    let c = &site.config;
+    let site_value = data.site_value;
     let sec = &site.sections[s];
     let mut dated: Vec<usize> = sec.pages.clone();
     dated.sort_by(|&a, &b| site.pages[b].meta.date.cmp(&site.pages[a].meta.date));
@@ -197,12 +205,15 @@ pub(super) fn feed(o: &Out<'_>, s: usize) -> Result<Vec<u8>, Diagnostic> {
 
 /// A taxonomy's list of terms.
 pub(super) fn taxonomy_list(o: &Out<'_>, t: usize) -> Result<Vec<u8>, Diagnostic> {
-    let c = &o.site.config;
-    let site = o.site;
-    let theme = o.theme;
-    let path = o.path;
-    let template = o.template;
-    let site_value = o.data.site_value;
+    let Out {
+        site,
+        theme,
+        path,
+        template,
+        data,
+    } = *o;
+    let c = &site.config;
+    let site_value = data.site_value;
     let tax = &c.taxonomies[t];
     let terms: Vec<Value> = site.taxonomies[t]
         .terms
@@ -223,13 +234,15 @@ pub(super) fn taxonomy_list(o: &Out<'_>, t: usize) -> Result<Vec<u8>, Diagnostic
 
 /// Page `n` of a term's list of pages.
 pub(super) fn term(o: &Out<'_>, t: usize, term: usize, n: usize) -> Result<Vec<u8>, Diagnostic> {
-    let c = &o.site.config;
-    let site = o.site;
-    let theme = o.theme;
-    let path = o.path;
-    let template = o.template;
-    let data = o.data;
-    let site_value = o.data.site_value;
+    let Out {
+        site,
+        theme,
+        path,
+        template,
+        data,
+    } = *o;
+    let c = &site.config;
+    let site_value = data.site_value;
     let tax = &c.taxonomies[t];
     let terms = &site.taxonomies[t];
     let tm = &terms.terms[term];
@@ -262,12 +275,15 @@ pub(super) fn term(o: &Out<'_>, t: usize, term: usize, n: usize) -> Result<Vec<u
 
 /// An old address that sends the reader on to page `p`.
 pub(super) fn alias(o: &Out<'_>, p: usize) -> Result<Vec<u8>, Diagnostic> {
-    let c = &o.site.config;
-    let site = o.site;
-    let theme = o.theme;
-    let path = o.path;
-    let template = o.template;
-    let site_value = o.data.site_value;
+    let Out {
+        site,
+        theme,
+        path,
+        template,
+        data,
+    } = *o;
+    let c = &site.config;
+    let site_value = data.site_value;
     let page = &site.pages[p];
     let mut ctx = base_context(site_value, site, path, &c.language);
     ctx.put("target_url", c.url(&page.path));
@@ -278,24 +294,30 @@ pub(super) fn alias(o: &Out<'_>, p: usize) -> Result<Vec<u8>, Diagnostic> {
 
 /// The page a static host shows for a missing address.
 pub(super) fn not_found(o: &Out<'_>) -> Result<Vec<u8>, Diagnostic> {
-    let c = &o.site.config;
-    let site = o.site;
-    let theme = o.theme;
-    let path = o.path;
-    let template = o.template;
-    let site_value = o.data.site_value;
+    let Out {
+        site,
+        theme,
+        path,
+        template,
+        data,
+    } = *o;
+    let c = &site.config;
+    let site_value = data.site_value;
     let ctx = base_context(site_value, site, path, &c.language);
     theme.render_vars(template, ctx, "404.html")
 }
 
 /// `robots.txt`, naming the sitemap.
 pub(super) fn robots(o: &Out<'_>) -> Result<Vec<u8>, Diagnostic> {
-    let c = &o.site.config;
-    let site = o.site;
-    let theme = o.theme;
-    let path = o.path;
-    let template = o.template;
-    let site_value = o.data.site_value;
+    let Out {
+        site,
+        theme,
+        path,
+        template,
+        data,
+    } = *o;
+    let c = &site.config;
+    let site_value = data.site_value;
     let mut ctx = base_context(site_value, site, path, &c.language);
     ctx.put(
         "sitemap_permalink",
@@ -306,12 +328,15 @@ pub(super) fn robots(o: &Out<'_>) -> Result<Vec<u8>, Diagnostic> {
 
 /// The search page, or one letter's page of its A–Z list.
 pub(super) fn search(o: &Out<'_>, letter: Option<usize>) -> Result<Vec<u8>, Diagnostic> {
-    let c = &o.site.config;
-    let site = o.site;
-    let theme = o.theme;
-    let path = o.path;
-    let template = o.template;
-    let site_value = o.data.site_value;
+    let Out {
+        site,
+        theme,
+        path,
+        template,
+        data,
+    } = *o;
+    let c = &site.config;
+    let site_value = data.site_value;
     let mut ctx = base_context(site_value, site, path, &c.language);
     ctx.set("a_to_z", a_to_z(site, letter));
     ctx.put("a_to_z_split", site.pages.len() > A_TO_Z_INLINE_MAX);
