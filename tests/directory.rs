@@ -228,9 +228,17 @@ fn filter_pages_are_real_urls_with_counts() {
 #[test]
 fn hsds_export_validates_against_the_shipped_schema_and_ids_are_stable() {
     let schema_path = repo().join("../shared/hsds/compiled/service_with_definitions.json");
-    let schema: Value =
-        serde_json::from_str(&fs::read_to_string(&schema_path).expect("../shared/hsds is present"))
-            .unwrap();
+    // The official schema lives in the project's shared folder beside the checkout, which
+    // CI has (and there its absence is a failure); a bare clone elsewhere says it skipped.
+    let Ok(text) = fs::read_to_string(&schema_path) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs ../shared/hsds beside the checkout"
+        );
+        skipped("the HSDS schema check: ../shared/hsds is not beside this checkout");
+        return;
+    };
+    let schema: Value = serde_json::from_str(&text).unwrap();
     let validator = jsonschema::options()
         .should_validate_formats(true)
         .build(&schema)
