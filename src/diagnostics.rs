@@ -43,6 +43,11 @@ pub struct Diagnostic {
     /// own code for it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub io: bool,
+    /// Messages with the same key are one finding for the whole site (a peer's front-matter
+    /// field varde ignores, on every page of a site moved over): the terminal shows the
+    /// first in full and the others as places. `--all` and JSON keep each one.
+    #[serde(skip)]
+    pub once: Option<Box<str>>,
 }
 
 /// Lines longer than this are shown as a window around the column, so a 5 MB line
@@ -68,6 +73,7 @@ impl Diagnostic {
             hint: None,
             source: None,
             io: false,
+            once: None,
         }
     }
 
@@ -115,6 +121,12 @@ impl Diagnostic {
         self
     }
 
+    /// Shown once for the whole site under `key` (see `once`).
+    pub fn once_per_site(mut self, key: impl Into<String>) -> Self {
+        self.once = Some(key.into().into_boxed_str());
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -122,6 +134,9 @@ impl Diagnostic {
     /// What kind of message this is, for grouping many of one kind: the severity and the
     /// message with what is quoted (`...`) and every number left out.
     pub fn kind(&self) -> String {
+        if let Some(key) = &self.once {
+            return key.to_string();
+        }
         let mut out = String::from(match self.severity {
             Severity::Error => "error: ",
             Severity::Warning => "warning: ",
@@ -345,7 +360,11 @@ impl Diagnostics {
         let mut held: Vec<(String, usize, Vec<String>)> = vec![];
         for d in &self.items {
             let kind = d.kind();
-            if group && counts[&kind] > GROUP_FROM {
+            let (from, shown) = match d.once {
+                Some(_) => (1, 1),
+                None => (GROUP_FROM, SHOWN_PER_KIND),
+            };
+            if group && counts[&kind] > from {
                 let i = match held.iter().position(|(k, _, _)| *k == kind) {
                     Some(i) => i,
                     None => {
@@ -353,7 +372,7 @@ impl Diagnostics {
                         held.len() - 1
                     }
                 };
-                if held[i].1 >= SHOWN_PER_KIND {
+                if held[i].1 >= shown {
                     held[i].2.push(d.location().unwrap_or_default());
                     continue;
                 }

@@ -21,6 +21,8 @@ pub struct Located<'a> {
     pub yaml: &'a str,
     /// 1-based line of `text` on which `yaml` starts.
     pub first_line: usize,
+    /// `yaml` is TOML front matter (`+++`), so keys are found the TOML way.
+    pub toml: bool,
 }
 
 impl Located<'_> {
@@ -59,11 +61,11 @@ impl Located<'_> {
         .in_file(self.file);
         // Fall back to the enclosing key when the exact one cannot be found.
         for n in (1..=path.len()).rev() {
-            if let Some((line, col)) = yaml::locate(self.yaml, &path[..n]) {
+            if let Some((line, col)) = self.locate(&path[..n]) {
                 let line = self.first_line + line - 1;
                 let len = path[n - 1].len();
                 if value && n == path.len() {
-                    if let Some((vcol, vlen)) = value_span(self.text, line, col) {
+                    if let Some((vcol, vlen)) = value_span(self.text, line, col, self.toml) {
                         return d.at_line_col(self.text, line, vcol, vlen);
                     }
                 }
@@ -75,12 +77,21 @@ impl Located<'_> {
 }
 
 impl Located<'_> {
+    /// Line (within `yaml`) and column of the key at `path`.
+    fn locate(&self, path: &[&str]) -> Option<(usize, usize)> {
+        if self.toml {
+            crate::toml_text::locate(self.yaml, path)
+        } else {
+            yaml::locate(self.yaml, path)
+        }
+    }
+
     /// The value at `path` exactly as written on its line (`1.10`, not the number 1.1), for
     /// a plain scalar; `None` for anything else (a flow list, a value on the next line).
     fn raw_value(&self, path: &[&str]) -> Option<String> {
-        let (line, col) = yaml::locate(self.yaml, path)?;
+        let (line, col) = self.locate(path)?;
         let line = self.first_line + line - 1;
-        let (vcol, vlen) = value_span(self.text, line, col)?;
+        let (vcol, vlen) = value_span(self.text, line, col, self.toml)?;
         let l = self.text.lines().nth(line - 1)?;
         let start = l.char_indices().nth(vcol - 1).map(|(b, _)| b)?;
         let raw = l.get(start..start + vlen)?;
@@ -90,7 +101,7 @@ impl Located<'_> {
 }
 
 /// Column and length of the value after `key:` on a line, if there is one there.
-fn value_span(text: &str, line: usize, key_col: usize) -> Option<(usize, usize)> {
+fn value_span(text: &str, line: usize, key_col: usize, toml: bool) -> Option<(usize, usize)> {
     let l = text.lines().nth(line - 1)?;
     let from = l.char_indices().nth(key_col - 1).map_or(0, |(b, _)| b);
     if let Some(item) = l[from..].strip_prefix("- ") {
@@ -100,7 +111,7 @@ fn value_span(text: &str, line: usize, key_col: usize) -> Option<(usize, usize)>
         let start = l.len() - item.len() + (item.len() - item.trim_start().len());
         return (!value.is_empty()).then(|| (l[..start].chars().count() + 1, value.len()));
     }
-    let colon = from + l[from..].find(':')?;
+    let colon = from + l[from..].find(if toml { '=' } else { ':' })?;
     let rest = &l[colon + 1..];
     let value = rest.trim_start();
     let value = value.split(" #").next().unwrap_or(value).trim_end();
@@ -119,6 +130,8 @@ pub struct Fields<'a> {
     /// Keys read under another name (`publishDate` for `publish_date`): our name -> the
     /// name in the file, so diagnostics point at the line as written.
     written_as: Vec<(&'static str, String)>,
+    /// Other generators' fields varde has no use for, with what to do instead (`peers`).
+    peers: &'static [(&'static str, &'static str)],
     pub diags: Vec<Diagnostic>,
 }
 
@@ -140,8 +153,20 @@ impl<'a> Fields<'a> {
             at,
             prefix: Vec::new(),
             written_as: Vec::new(),
+            peers: &[],
             diags: Vec::new(),
         }
+    }
+
+    /// The keys not taken yet, in the file's order.
+    pub fn keys(&self) -> Vec<String> {
+        self.map.keys().cloned().collect()
+    }
+
+    /// Names other generators' fields that varde ignores, each with a hint; `finish`
+    /// then says so instead of suggesting a typo.
+    pub fn peers(&mut self, table: &'static [(&'static str, &'static str)]) {
+        self.peers = table;
     }
 
     /// Places this map under a key path (for maps found inside lists).
@@ -417,6 +442,7 @@ impl<'a> Fields<'a> {
                     at: self.at,
                     prefix,
                     written_as: Vec::new(),
+                    peers: &[],
                     diags: Vec::new(),
                 })
             }
@@ -442,14 +468,26 @@ impl<'a> Fields<'a> {
     pub fn finish(mut self, known: &[&str], severity: Severity) -> Vec<Diagnostic> {
         let left: Vec<String> = self.map.keys().cloned().collect();
         for key in left {
-            let mut msg = format!("unknown field `{}`", self.name(&key));
+            let name = self.name(&key);
+            let peer = self.peers.iter().find(|(k, _)| *k == key);
+            let mut msg = match peer {
+                Some(_) => {
+                    format!("`{name}` is another generator's field; varde has no use for it")
+                }
+                None => format!("unknown field `{name}`"),
+            };
             if severity == Severity::Warning {
                 msg.push_str(" (ignored)");
             }
-            let d = self.at.diag(severity, &self.path(&key), msg);
-            let hint = match nearest(&key, known) {
-                Some(k) => format!("did you mean `{k}`? Custom fields go under `extra:`"),
-                None => format!(
+            let mut d = self.at.diag(severity, &self.path(&key), msg.clone());
+            if severity == Severity::Warning {
+                // One finding per field name for the whole site, not one per page.
+                d = d.once_per_site(format!("warning: {msg}"));
+            }
+            let hint = match (peer, nearest(&key, known)) {
+                (Some((_, hint)), _) => hint.to_string(),
+                (None, Some(k)) => format!("did you mean `{k}`? Custom fields go under `extra:`"),
+                (None, None) => format!(
                     "known fields: {}; custom fields go under `extra:`",
                     known.join(", ")
                 ),

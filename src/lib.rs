@@ -14,6 +14,7 @@ pub mod safe_url;
 pub mod sink;
 pub mod slug;
 pub mod timing;
+pub mod toml_text;
 pub mod walk;
 pub mod yaml;
 

@@ -152,6 +152,7 @@ pub fn check(opts: &BuildOptions) -> CheckReport {
     let site = load_site(opts, &mut diags);
     // Links to site paths, against every output a build would write.
     if let Ok(theme) = render::Theme::load(&opts.root, &site.config, &site.data) {
+        diags.extend(render::template_diagnostics(&site, &theme));
         diags.extend(checks::site_links(
             &site,
             &render::output_paths(&site, &theme),
@@ -225,7 +226,8 @@ pub fn render_site<'s>(
     let written = render::write_site_cached(&site, &theme, sink, cache, index_search);
     t.lap("render + write");
     match written {
-        Ok(n) => {
+        Ok(mut n) => {
+            diags.extend(std::mem::take(&mut n.warnings));
             // Links to site paths can only be checked once every output is known.
             let missing = checks::site_links(&site, &n.paths);
             if missing.is_empty() {

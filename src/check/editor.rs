@@ -126,8 +126,7 @@ pub fn run(site: &Site) -> (Vec<Diagnostic>, Vec<LixRow>) {
         }
         if let Some(s) = &page.service {
             if s.is_stale(c, site.today) {
-                let line = crate::yaml::locate(page.file.yaml(), &["last_reviewed"])
-                    .map_or(1, |(l, _)| page.file.yaml_line + l - 1);
+                let line = page.file.locate(&["last_reviewed"]).map_or(1, |(l, _)| l);
                 diags.push(
                     Diagnostic::warning(format!(
                         "last checked {}, more than {} months ago; the page says it may be out of date",

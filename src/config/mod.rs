@@ -12,7 +12,7 @@ use crate::slug;
 
 mod parts;
 use crate::yaml;
-use parts::{check, directory, menu, quick_exit, taxonomies};
+use parts::{check, directory, menu, permalinks, quick_exit, taxonomies};
 
 pub const FILE: &str = crate::diagnostics::SETTINGS_FILE;
 
@@ -35,6 +35,8 @@ pub struct Config {
     /// How heading ids are made: varde's and Zola's ASCII ids, or Hugo's and GitHub's.
     pub anchors: crate::slug::Anchors,
     pub taxonomies: Vec<Taxonomy>,
+    /// Path patterns for the pages of a section (`permalinks:`, as in Hugo and Jekyll).
+    pub permalinks: Vec<Permalink>,
     pub menu: Vec<MenuItem>,
     /// Default number of pages on one listing page.
     pub paginate_by: usize,
@@ -121,6 +123,57 @@ pub struct Taxonomy {
     pub paginate_by: Option<usize>,
 }
 
+/// `posts: /:year/:month/:slug/` under `permalinks:`: the pages of the `posts` folder (and
+/// the folders in it) get their path from the pattern; the model fills it in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Permalink {
+    /// The section's folder under `content/` (`posts`, `nyheter/arkiv`).
+    pub section: String,
+    /// Starts with `/`; its `:tokens` are among `PERMALINK_TOKENS`.
+    pub pattern: String,
+}
+
+/// What a permalink pattern may use: Hugo's names, and Jekyll's `:categories` and
+/// `:output_ext` (`.html`).
+pub const PERMALINK_TOKENS: &[&str] = &[
+    "year",
+    "month",
+    "day",
+    "slug",
+    "title",
+    "filename",
+    "section",
+    "categories",
+    "output_ext",
+];
+
+impl Permalink {
+    /// The pattern with each `:token` replaced by `value(token)`; an unknown token is an
+    /// error. The model fills in a page's values; `site.yaml` checks a pattern with dummies.
+    pub fn fill(
+        pattern: &str,
+        mut value: impl FnMut(&str) -> Result<String, String>,
+    ) -> Result<String, String> {
+        let mut out = String::new();
+        let mut rest = pattern;
+        while let Some(i) = rest.find(':') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            let token = &after[..len];
+            if !PERMALINK_TOKENS.contains(&token) {
+                return Err(format!("`:{token}` is not a token"));
+            }
+            out.push_str(&value(token)?);
+            rest = &after[len..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct MenuItem {
     pub title: String,
@@ -173,6 +226,7 @@ const KNOWN: &[&str] = &[
     "raw_html",
     "anchors",
     "taxonomies",
+    "permalinks",
     "menu",
     "paginate_by",
     "paginate_path",
@@ -198,12 +252,23 @@ impl Default for Config {
             theme: "default".into(),
             raw_html: false,
             anchors: crate::slug::Anchors::Ascii,
-            taxonomies: vec![Taxonomy {
-                name: "tags".into(),
-                title: "Emner".into(),
-                slug: "emner".into(),
-                paginate_by: None,
-            }],
+            // Hugo's two default taxonomies, so a site moved over keeps its `categories`;
+            // one without terms writes no page.
+            taxonomies: vec![
+                Taxonomy {
+                    name: "tags".into(),
+                    title: "Emner".into(),
+                    slug: "emner".into(),
+                    paginate_by: None,
+                },
+                Taxonomy {
+                    name: "categories".into(),
+                    title: "Kategorier".into(),
+                    slug: "kategorier".into(),
+                    paginate_by: None,
+                },
+            ],
+            permalinks: Vec::new(),
             menu: Vec::new(),
             paginate_by: 10,
             paginate_path: "side".into(),
@@ -328,6 +393,7 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
         text: &text,
         yaml: &text,
         first_line: 1,
+        toml: false,
     };
     let mut cfg = Config::default();
     let map = match yaml::parse(&text) {
@@ -414,6 +480,9 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
     }
     if let Some(v) = f.take("taxonomies") {
         cfg.taxonomies = taxonomies(v, &at, &mut f);
+    }
+    if let Some(p) = f.take_map("permalinks") {
+        cfg.permalinks = permalinks(p, &mut f);
     }
     if let Some(v) = f.take("menu") {
         cfg.menu = menu(v, &at, &mut f);

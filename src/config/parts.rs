@@ -3,7 +3,10 @@
 
 use serde_json::Value;
 
-use super::{CheckConfig, Config, DirectoryConfig, MenuItem, QuickExit, Region, Taxonomy, Term};
+use super::{
+    CheckConfig, Config, DirectoryConfig, MenuItem, Permalink, QuickExit, Region, Taxonomy, Term,
+    PERMALINK_TOKENS,
+};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::fields::{Fields, Located};
 use crate::{slug, yaml};
@@ -189,6 +192,48 @@ pub(super) fn taxonomies<'a>(v: Value, at: &'a Located<'a>, f: &mut Fields<'a>) 
             .extend(t.finish(&["name", "title", "slug", "paginate_by"], Severity::Error));
     }
     out
+}
+
+/// `permalinks:`: a map from a section's folder to the pattern of its pages' paths.
+pub(super) fn permalinks<'a>(mut p: Fields<'a>, f: &mut Fields<'a>) -> Vec<Permalink> {
+    let mut out = vec![];
+    for key in p.keys() {
+        let Some(pattern) = p.take_str(&key) else {
+            continue;
+        };
+        let section = key.trim_matches('/').to_string();
+        if let Err(why) = check_pattern(&pattern) {
+            p.error(
+                &key,
+                format!("`{pattern}` is not a usable permalink: {why}"),
+            )
+            .hint = Some(format!(
+                "write a site path with tokens, e.g. `/:year/:month/:slug/`; the tokens are :{}",
+                PERMALINK_TOKENS.join(", :")
+            ));
+            continue;
+        }
+        out.push(Permalink { section, pattern });
+    }
+    f.absorb(p);
+    out
+}
+
+/// A pattern is a site path once its tokens are filled in.
+fn check_pattern(pattern: &str) -> Result<(), String> {
+    if !pattern.starts_with('/') {
+        return Err("it must start with `/`".into());
+    }
+    let filled = Permalink::fill(pattern, |token| {
+        Ok(if token == "output_ext" { ".html" } else { "x" }.to_string())
+    })?;
+    if !pattern.contains(":slug") && !pattern.contains(":title") && !pattern.contains(":filename") {
+        return Err(
+            "it needs `:slug`, `:title` or `:filename`, or every page would get the same path"
+                .into(),
+        );
+    }
+    slug::check_path(&filled).map(|_| ())
 }
 
 pub(super) fn menu<'a>(v: Value, at: &'a Located<'a>, f: &mut Fields<'a>) -> Vec<MenuItem> {

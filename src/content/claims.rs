@@ -165,8 +165,8 @@ impl Claims {
 /// An error for a duplicate URL, pointing at the front-matter key that made it if present.
 fn duplicate_at(file: &SourceFile, key: &str, path: &str) -> Diagnostic {
     let d = Diagnostic::error(format!("two sources claim the URL {path}")).in_file(&file.rel);
-    match crate::yaml::locate(file.yaml(), &[key]) {
-        Some((line, col)) => d.at_line_col(&file.text, file.yaml_line + line - 1, col, key.len()),
+    match file.locate(&[key]) {
+        Some((line, col)) => d.at_line_col(&file.text, line, col, key.len()),
         None => d.at_line(1, 1),
     }
 }
@@ -175,7 +175,8 @@ fn duplicate_at(file: &SourceFile, key: &str, path: &str) -> Diagnostic {
 fn duplicate_alias_at(file: &SourceFile, alias: &str) -> Diagnostic {
     let d = Diagnostic::error(format!("two sources claim the URL {alias}")).in_file(&file.rel);
     let yaml = file.yaml();
-    for i in 0.. {
+    // TOML lists are found by their key only (see `toml_text::locate`).
+    for i in (0..).take_while(|_| !file.toml) {
         let Some((line, col)) = crate::yaml::locate(yaml, &["aliases", &i.to_string()]) else {
             break;
         };
@@ -189,8 +190,8 @@ fn duplicate_alias_at(file: &SourceFile, alias: &str) -> Diagnostic {
             return d.at_line_col(&file.text, file.yaml_line + line - 1, col + 2, item.len());
         }
     }
-    match crate::yaml::locate(yaml, &["aliases"]) {
-        Some((line, col)) => d.at_line_col(&file.text, file.yaml_line + line - 1, col, 7),
+    match file.locate(&["aliases"]) {
+        Some((line, col)) => d.at_line_col(&file.text, line, col, 7),
         None => d.at_line(1, 1),
     }
 }

@@ -42,7 +42,7 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Value {
             }
             "json" => serde_json::from_str::<Value>(&text)
                 .map_err(|e| (e.to_string(), e.line(), e.column())),
-            "toml" => toml_value(&text),
+            "toml" => crate::toml_text::parse(&text),
             "csv" => csv_rows(&text),
             _ => {
                 diags.push(
@@ -84,41 +84,6 @@ fn insert(out: &mut Map<String, Value>, stem: &str, value: Value) {
 }
 
 type Parsed = Result<Value, (String, usize, usize)>;
-
-/// TOML as a JSON value; dates and times become their text.
-fn toml_value(text: &str) -> Parsed {
-    fn convert(v: toml::Value) -> Value {
-        match v {
-            toml::Value::String(s) => Value::String(s),
-            toml::Value::Integer(i) => Value::from(i),
-            toml::Value::Float(f) => {
-                serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
-            }
-            toml::Value::Boolean(b) => Value::Bool(b),
-            toml::Value::Datetime(d) => Value::String(d.to_string()),
-            toml::Value::Array(a) => Value::Array(a.into_iter().map(convert).collect()),
-            toml::Value::Table(t) => {
-                Value::Object(t.into_iter().map(|(k, v)| (k, convert(v))).collect())
-            }
-        }
-    }
-    match text.parse::<toml::Table>() {
-        Ok(t) => Ok(convert(toml::Value::Table(t))),
-        Err(e) => {
-            let (line, column) = e.span().map_or((1, 1), |s| {
-                let mut end = s.start.min(text.len());
-                while !text.is_char_boundary(end) {
-                    end -= 1;
-                }
-                let before = &text[..end];
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                (line, column)
-            });
-            Err((e.message().to_string(), line, column))
-        }
-    }
-}
 
 /// CSV as a list of rows, each a map from the header's names to the cells' text.
 fn csv_rows(text: &str) -> Parsed {

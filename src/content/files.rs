@@ -41,6 +41,22 @@ pub(super) fn stem(name: &str) -> &str {
         .unwrap_or(name)
 }
 
+/// A name that starts with a date, as Jekyll's posts and Zola's pages may be named
+/// (`2015-11-17-welcome.md`, `2018-10-10_hello`): the date and the rest, which is the slug.
+pub(super) fn dated(stem: &str) -> Option<(&str, &str)> {
+    let b = stem.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let shape = digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10)
+        && matches!(b.get(10), Some(b'-' | b'_'))
+        && b.len() > 11;
+    shape.then(|| (&stem[..10], &stem[11..]))
+}
+
 /// The key up to and including its first part that starts with `_` (`_posts/a.md` ->
 /// `_posts`), leaving `_index.md` itself out: such names are another generator's sources.
 fn private_part(key: &str) -> Option<&str> {
@@ -121,12 +137,17 @@ pub(super) fn leave_out_sources(
             1 => " (it holds 1 Markdown file)".to_string(),
             n => format!(" (it holds {n} Markdown files)"),
         };
+        let hint = if file_name(&part) == "_posts" {
+            "Jekyll's posts: rename the folder to `posts` to publish them as a section; the date in each file name (2015-11-17-welcome.md) is the page's date, and `permalinks:` in site.yaml can keep their old paths"
+        } else {
+            "rename it without the leading `_` to publish it; Jekyll's _config.yml, _layouts/ and _includes/ have no use in varde"
+        };
         diags.push(
             Diagnostic::warning(format!(
                 "not published: names starting with `_` are kept out of the site{holds}"
             ))
             .in_file(rel_of(&part))
-            .hint("rename it without the leading `_` to publish it; Jekyll's _config.yml, _layouts/ and _includes/ have no use in varde"),
+            .hint(hint),
         );
     }
     (kept, skipped)

@@ -94,6 +94,11 @@ impl Ctx<'_> {
     }
 
     fn rewrite(&mut self, dest: &str, offset: usize) -> Option<String> {
+        // Zola's `@/blog/post.md` is a source file from content/, as `/blog/post.md` is here.
+        let (dest, offset) = match dest.strip_prefix('@') {
+            Some(rest) if rest.starts_with('/') => (rest, offset + 1),
+            _ => (dest, offset),
+        };
         if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
             return None;
         }

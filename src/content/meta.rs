@@ -34,6 +34,11 @@ pub struct PageMeta {
     pub taxonomies: BTreeMap<String, Vec<String>>,
     pub aliases: Vec<String>,
     pub template: Option<String>,
+    /// Jekyll's and Hugo's `layout: post`, as a template name (`post.html`): used when the
+    /// theme has it; otherwise the page keeps its usual template, with one warning.
+    pub layout: Option<String>,
+    /// `keywords:` (Hugo): shown to templates and in `<meta name="keywords">`.
+    pub keywords: Vec<String>,
     /// Language of this page when it differs from the site's (`lang: no` stays "no").
     pub lang: Option<String>,
     pub extra: Value,
@@ -59,6 +64,8 @@ pub struct SectionMeta {
     pub sort_by: SortBy,
     pub paginate_by: Option<usize>,
     pub template: Option<String>,
+    /// As for pages: `layout: home` is `home.html` when the theme has it.
+    pub layout: Option<String>,
     pub page_template: Option<String>,
     /// Write an Atom feed of this section's pages.
     pub feed: bool,
@@ -78,8 +85,127 @@ const PEER_NAMES: &[(&str, &str)] = &[
     ("expiry_date", "expiryDate"),
     ("expiry_date", "expirydate"),
     ("updated", "lastmod"),
+    ("updated", "last_modified_at"),
     ("description", "summary"),
+    ("description", "excerpt"),
     ("aliases", "redirect_from"),
+    // Zola's `path`, Jekyll's `permalink` (without `:placeholders`).
+    ("url", "path"),
+    ("url", "permalink"),
+    // just-the-docs (Jekyll).
+    ("weight", "nav_order"),
+];
+
+/// The same for sections (Zola's `generate_feeds`, before 0.19 `generate_feed`).
+const SECTION_PEER_NAMES: &[(&str, &str)] = &[
+    ("feed", "generate_feeds"),
+    ("feed", "generate_feed"),
+    ("description", "summary"),
+];
+
+/// Other generators' front-matter fields varde has no use for, with what to do instead.
+/// Each is one warning for the whole site, however many pages carry it.
+const PEER_IGNORED: &[(&str, &str)] = &[
+    (
+        "author",
+        "keep it under `extra:` (`extra: {author: ...}`) if a template should show it",
+    ),
+    (
+        "authors",
+        "keep it under `extra:` (`extra: {authors: [...]}`) if a template should show it",
+    ),
+    (
+        "toc",
+        "remove it: the theme decides whether a page shows its headings",
+    ),
+    ("menu", "menus are set once, in site.yaml under `menu:`"),
+    ("menus", "menus are set once, in site.yaml under `menu:`"),
+    (
+        "type",
+        "choose the template with `template:` (a file in templates/)",
+    ),
+    (
+        "linkTitle",
+        "remove it: varde uses `title` in menus and lists",
+    ),
+    (
+        "images",
+        "put the image in the text (`![what it shows](bilde.jpg)`) or under `extra:`",
+    ),
+    (
+        "image",
+        "put the image in the text (`![what it shows](bilde.jpg)`) or under `extra:`",
+    ),
+    (
+        "comments",
+        "remove it: varde pages have no comments (no third-party requests)",
+    ),
+    (
+        "share",
+        "remove it: varde pages have no share buttons (no third-party requests)",
+    ),
+    (
+        "outputs",
+        "remove it: varde writes HTML, feeds per section and the directory's exports",
+    ),
+    ("build", "use `draft: true` to keep a page out"),
+    ("_build", "use `draft: true` to keep a page out"),
+    (
+        "cascade",
+        "set shared values in the section's template or under `extra:`",
+    ),
+    ("headless", "use `draft: true` to keep a page out"),
+    (
+        "sitemap",
+        "remove it: every published page is in the sitemap",
+    ),
+    (
+        "translationKey",
+        "remove it: translations are not supported yet",
+    ),
+    (
+        "isCJKLanguage",
+        "remove it: set the page's language with `lang:`",
+    ),
+    ("markup", "remove it: every page is Markdown (CommonMark)"),
+    (
+        "resources",
+        "files beside the page in its folder are published with it",
+    ),
+    (
+        "in_search_index",
+        "remove it: every published page is in the search",
+    ),
+    ("render", "use `draft: true` to keep a page out"),
+    (
+        "insert_anchor_links",
+        "remove it: the theme decides how headings link",
+    ),
+    (
+        "excerpt_separator",
+        "remove it: the summary is the first paragraph, or `description:`",
+    ),
+    ("hidden", "use `draft: true` to keep a page out"),
+    ("parent", "place the page in its section's folder"),
+    ("has_children", "remove it: sections are folders"),
+    (
+        "nav_exclude",
+        "remove it: menus are set in site.yaml under `menu:`",
+    ),
+    (
+        "series",
+        "declare it as a taxonomy in site.yaml (`taxonomies: [{name: series}]`)",
+    ),
+    ("transparent", "remove it: a section lists its own pages"),
+    (
+        "redirect_to",
+        "give the target page `aliases: [/this/path/]` instead",
+    ),
+    (
+        "paginate_path",
+        "set it once for the site, in site.yaml (`paginate_path: side`)",
+    ),
+    ("paginate_reversed", "choose the order with `sort_by:`"),
 ];
 
 pub const PAGE_FIELDS: &[&str] = &[
@@ -97,6 +223,9 @@ pub const PAGE_FIELDS: &[&str] = &[
     "weight",
     "aliases",
     "template",
+    "layout",
+    "keywords",
+    "taxonomies",
     "lang",
     "extra",
 ];
@@ -108,6 +237,7 @@ pub const SECTION_FIELDS: &[&str] = &[
     "sort_by",
     "paginate_by",
     "template",
+    "layout",
     "page_template",
     "feed",
     "directory",
@@ -115,15 +245,42 @@ pub const SECTION_FIELDS: &[&str] = &[
     "extra",
 ];
 
-/// Parses the YAML of a file into a map, or reports why it is not one.
+/// Parses the front matter of a file (YAML, or TOML between `+++` lines) into a map, or
+/// reports why it is not one.
 fn yaml_map(file: &SourceFile) -> Result<serde_json::Map<String, Value>, Diagnostic> {
     if !file.has_front_matter() {
         return Ok(Default::default());
     }
-    match yaml::parse(file.yaml()) {
-        Ok(Value::Object(m)) => Ok(m),
-        Ok(Value::Null) => Ok(Default::default()),
-        Ok(other) => {
+    let parsed = if file.toml {
+        crate::toml_text::parse(file.yaml()).map_err(|(message, line, column)| {
+            Diagnostic::error(format!("invalid TOML: {message}"))
+                .in_file(&file.rel)
+                .at_line_col(&file.text, file.yaml_line + line - 1, column, 1)
+                .hint("TOML front matter is `key = value`, text in quotes: `title = \"Om kurset\"`")
+        })?
+    } else {
+        match yaml::parse(file.yaml()) {
+            Ok(v) => v,
+            Err(e) => {
+                return Err(Diagnostic::error(format!(
+                    "invalid YAML: {}",
+                    e.message_in_file(file.yaml_line)
+                ))
+                .in_file(&file.rel)
+                .at_line_col(
+                    &file.text,
+                    file.yaml_line + e.line.max(1) - 1,
+                    e.column.max(1),
+                    1,
+                )
+                .hint(e.hint.unwrap_or("check the indentation, and put text that contains `: ` or starts with `[`, `{`, `*` or `&` in quotes")))
+            }
+        }
+    };
+    match parsed {
+        Value::Object(m) => Ok(m),
+        Value::Null => Ok(Default::default()),
+        other => {
             let what = match other {
                 Value::Array(_) => "a list",
                 _ => "a single value",
@@ -135,18 +292,6 @@ fn yaml_map(file: &SourceFile) -> Result<serde_json::Map<String, Value>, Diagnos
             .at_line_col(&file.text, file.yaml_line, 1, 1)
             .hint("write one field per line, such as `title: Om kurset` (no `- ` in front)"))
         }
-        Err(e) => Err(Diagnostic::error(format!(
-            "invalid YAML: {}",
-            e.message_in_file(file.yaml_line)
-        ))
-            .in_file(&file.rel)
-            .at_line_col(
-                &file.text,
-                file.yaml_line + e.line.max(1) - 1,
-                e.column.max(1),
-                1,
-            )
-            .hint(e.hint.unwrap_or("check the indentation, and put text that contains `: ` or starts with `[`, `{`, `*` or `&` in quotes"))),
     }
 }
 
@@ -156,6 +301,7 @@ fn located(file: &SourceFile) -> Located<'_> {
         text: &file.text,
         yaml: file.yaml(),
         first_line: file.yaml_line,
+        toml: file.toml,
     }
 }
 
@@ -188,11 +334,13 @@ pub fn page(
             f.alias(ours, theirs);
         }
     }
+    f.peers(PEER_IGNORED);
     let (title, from_heading) = title(
         &mut f,
         file,
         "every page needs a title: add `title: ...` to its front matter, or start the text with a `# heading`",
     );
+    let has_date = f.has("date");
     let mut meta = PageMeta {
         title: title.clone().unwrap_or_default(),
         description: f.take_str("description"),
@@ -209,6 +357,9 @@ pub fn page(
         title_from_heading: from_heading,
         ..Default::default()
     };
+    if !has_date {
+        meta.date = date_from_name(&file.key, config);
+    }
     if let Some(u) = f.take_str("url") {
         match slug::check_path(&u) {
             Ok(path) => meta.url = Some(path),
@@ -250,13 +401,24 @@ pub fn page(
         }
     }
     meta.template = check_template(&mut f, "template");
+    meta.layout = check_template(&mut f, "layout").map(|l| format!("{l}.html"));
+    meta.keywords = f.take_str_list("keywords");
     if !meta.extra.is_object() {
         f.error("extra", "`extra` must be a map of keys");
         meta.extra = Value::Object(Default::default());
     }
     let mut known: Vec<&str> = PAGE_FIELDS.to_vec();
+    // Zola writes the terms under `taxonomies:` (`[taxonomies]` in TOML).
+    let mut zola = f.take_map("taxonomies");
     for t in &config.taxonomies {
-        let terms = f.take_str_list(&t.name);
+        // A service's `categories` are the directory's, not Hugo's taxonomy.
+        if service.is_some() && directory::SERVICE_FIELDS.contains(&t.name.as_str()) {
+            continue;
+        }
+        let mut terms = f.take_str_list(&t.name);
+        if let Some(z) = zola.as_mut() {
+            terms.extend(z.take_str_list(&t.name));
+        }
         let terms: Vec<String> = terms.into_iter().filter(|t| !t.trim().is_empty()).collect();
         if terms.iter().any(|t| slug::slugify(t).is_empty()) {
             f.error(
@@ -267,12 +429,30 @@ pub fn page(
         meta.taxonomies.insert(t.name.clone(), terms);
         known.push(&t.name);
     }
+    if let Some(z) = zola {
+        let names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+        f.diags.extend(z.finish(&names, Severity::Warning));
+    }
     let svc = service.and_then(|today| {
         known.extend_from_slice(directory::SERVICE_FIELDS);
         directory::parse(&mut f, config, today)
     });
     let diags = f.finish(&known, Severity::Warning);
     (title.map(|_| meta), svc, diags)
+}
+
+/// The date in a page's file name (`2015-11-17-welcome.md`, or a bundle folder named so),
+/// used when the front matter has none, as Jekyll and Zola do.
+fn date_from_name(key: &str, config: &Config) -> Option<Date> {
+    use super::files::{dated, file_name, parent_key, stem};
+    let name = stem(file_name(key));
+    let name = if name == "index" {
+        file_name(parent_key(key))
+    } else {
+        name
+    };
+    let (day, _) = dated(name)?;
+    Date::parse_in(day, config.timezone).ok()
 }
 
 /// The title: `title:` in the front matter, or else the body's first `# heading` (as mdBook
@@ -295,6 +475,7 @@ pub fn section_defaults(title: &str) -> SectionMeta {
         sort_by: SortBy::Weight,
         paginate_by: None,
         template: None,
+        layout: None,
         page_template: None,
         feed: false,
         directory: false,
@@ -313,6 +494,10 @@ pub fn section(file: &SourceFile, default_title: &str) -> (SectionMeta, Vec<Diag
     };
     let at = located(file);
     let mut f = Fields::new(map, &at);
+    for (ours, theirs) in SECTION_PEER_NAMES {
+        f.alias(ours, theirs);
+    }
+    f.peers(PEER_IGNORED);
     if let (Some(t), from_heading) = title(
         &mut f,
         file,
@@ -325,9 +510,11 @@ pub fn section(file: &SourceFile, default_title: &str) -> (SectionMeta, Vec<Diag
     meta.weight = f.take_int("weight").unwrap_or(0);
     if let Some(s) = f.take_str("sort_by") {
         meta.sort_by = match s.as_str() {
-            "weight" => SortBy::Weight,
-            "date" => SortBy::Date,
-            "title" => SortBy::Title,
+            // Zola's `none` (its default), `update_date`, `title_bytes` and `slug` are
+            // read as the nearest of ours.
+            "weight" | "none" => SortBy::Weight,
+            "date" | "update_date" => SortBy::Date,
+            "title" | "title_bytes" | "slug" => SortBy::Title,
             other => {
                 f.error("sort_by", format!("`{other}` is not a sort order"))
                     .hint = Some("use `weight`, `date` (newest first) or `title`".into());
@@ -337,6 +524,7 @@ pub fn section(file: &SourceFile, default_title: &str) -> (SectionMeta, Vec<Diag
     }
     meta.paginate_by = f.take_count("paginate_by");
     meta.template = check_template(&mut f, "template");
+    meta.layout = check_template(&mut f, "layout").map(|l| format!("{l}.html"));
     meta.page_template = check_template(&mut f, "page_template");
     meta.feed = f.take_bool("feed").unwrap_or(false);
     meta.directory = f.take_bool("directory").unwrap_or(false);

@@ -333,7 +333,7 @@ pub fn load_cached(
         &mut diags,
     );
     t.lap("  load: model: sections");
-    tree.set_paths(&bundles, &mut diags);
+    tree.set_paths(&config, &bundles, &mut diags);
     t.lap("  load: model: paths");
     let asset_paths = tree.place_assets(&classified.assets, &bundles);
     t.lap("  load: assets");

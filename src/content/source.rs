@@ -1,5 +1,6 @@
 //! Reading one Markdown file: bytes to text (UTF-8 checked, BOM and CRLF normalised) and
-//! the split between YAML front matter and Markdown body.
+//! the split between front matter (YAML between `---` lines, or TOML between `+++` lines
+//! as Hugo and Zola write it) and Markdown body.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -15,9 +16,11 @@ pub struct SourceFile {
     pub key: String,
     /// The file's text with the BOM removed and CRLF turned into LF (lines keep their numbers).
     pub text: String,
-    /// The YAML between the `---` lines (empty range when there is no front matter).
+    /// The front matter between the fences (empty range when there is none).
     pub yaml: Range<usize>,
-    /// 1-based line on which the YAML starts.
+    /// The front matter is TOML (`+++` fences) rather than YAML.
+    pub toml: bool,
+    /// 1-based line on which the front matter starts.
     pub yaml_line: usize,
     /// Where the Markdown body starts.
     pub body_start: usize,
@@ -36,6 +39,16 @@ impl SourceFile {
 
     pub fn has_front_matter(&self) -> bool {
         self.body_start > 0
+    }
+
+    /// The 1-based line and column in `text` of the front-matter key at `path`.
+    pub fn locate(&self, path: &[&str]) -> Option<(usize, usize)> {
+        let found = if self.toml {
+            crate::toml_text::locate(self.yaml(), path)
+        } else {
+            crate::yaml::locate(self.yaml(), path)
+        };
+        found.map(|(line, col)| (self.yaml_line + line - 1, col))
     }
 }
 
@@ -69,8 +82,13 @@ pub fn read(rel: PathBuf, key: String, bytes: Vec<u8>) -> Result<SourceFile, Dia
     split(rel, key, text)
 }
 
-fn is_fence(line: &str) -> bool {
-    line.trim_end() == "---"
+/// The fence a front matter opens with: `---` for YAML, `+++` for TOML.
+fn fence(line: &str) -> Option<&'static str> {
+    match line.trim_end() {
+        "---" => Some("---"),
+        "+++" => Some("+++"),
+        _ => None,
+    }
 }
 
 /// A hash of a text, for telling whether it changed between two builds of one process (the
@@ -90,27 +108,29 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
 fn split(rel: PathBuf, key: String, text: String) -> Result<SourceFile, Diagnostic> {
     let hash = hash_str(&text);
     let first_end = text.find('\n').unwrap_or(text.len());
-    if !is_fence(&text[..first_end]) {
+    let Some(open) = fence(&text[..first_end]) else {
         return Ok(SourceFile {
             rel,
             key,
             yaml: 0..0,
+            toml: false,
             yaml_line: 1,
             body_start: 0,
             hash,
             text,
         });
-    }
+    };
     let yaml_start = (first_end + 1).min(text.len());
     let mut pos = yaml_start;
     while pos < text.len() {
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-        if is_fence(&text[pos..end]) {
+        if fence(&text[pos..end]) == Some(open) {
             let body_start = (end + 1).min(text.len());
             return Ok(SourceFile {
                 rel,
                 key,
                 yaml: yaml_start..pos,
+                toml: open == "+++",
                 yaml_line: 2,
                 body_start,
                 hash,
@@ -123,7 +143,9 @@ fn split(rel: PathBuf, key: String, text: String) -> Result<SourceFile, Diagnost
         Diagnostic::error("the front matter opened on line 1 is never closed")
             .in_file(&rel)
             .at_offset(&text, 0, 3)
-            .hint("end the front matter with a line that holds only `---`"),
+            .hint(format!(
+                "end the front matter with a line that holds only `{open}`"
+            )),
     )
 }
 
@@ -145,6 +167,15 @@ mod tests {
         let f = read_str(b"---\ntitle: A\n---\n# Body\n").unwrap();
         assert_eq!(f.yaml(), "title: A\n");
         assert_eq!(f.body(), "# Body\n");
+    }
+
+    #[test]
+    fn toml_front_matter_between_plus_lines() {
+        let f = read_str(b"+++\ntitle = \"A\"\n+++\n# Body\n").unwrap();
+        assert!(f.toml);
+        assert_eq!(f.yaml(), "title = \"A\"\n");
+        assert_eq!(f.body(), "# Body\n");
+        assert_eq!(f.locate(&["title"]), Some((2, 1)));
     }
 
     #[test]

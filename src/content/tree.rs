@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use super::files::{file_name, parent_key, rel_of, stem, Bundles, Found};
+use super::files::{dated, file_name, parent_key, rel_of, stem, Bundles, Found};
 use super::meta::PageMeta;
 use super::meta::{self, SortBy};
 use super::parse::{Parsed, ParsedPage, ParsedSection};
@@ -139,7 +139,12 @@ impl Tree {
 
     /// The tree and its paths: a section's path is its parent's plus its folder's slug, a
     /// page's is its section's plus its slug.
-    pub(super) fn set_paths(&mut self, bundles: &Bundles, diags: &mut Vec<Diagnostic>) {
+    pub(super) fn set_paths(
+        &mut self,
+        config: &Config,
+        bundles: &Bundles,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         for i in 0..self.sections.len() {
             let dir = self.sections[i].dir.clone();
             if dir.is_empty() {
@@ -175,6 +180,10 @@ impl Tree {
                 Some(b) => file_name(&b).to_string(),
                 None => stem(file_name(&page.file.key)).to_string(),
             };
+            // `2015-11-17-welcome.md` is `welcome` (its date is read in `meta`).
+            let stem = dated(&stem)
+                .map_or(stem.as_str(), |(_, rest)| rest)
+                .to_string();
             let slug = page.meta.slug.clone().unwrap_or_else(|| slugify(&stem));
             if slug.is_empty() {
                 diags.push(
@@ -188,9 +197,25 @@ impl Tree {
             } else {
                 slug
             };
-            page.path = match &page.meta.url {
-                Some(url) => url.clone(),
-                None => format!("{}{slug}/", self.sections[page.section].path),
+            let section = &self.sections[page.section];
+            page.path = match (&page.meta.url, permalink_for(config, &section.dir)) {
+                (Some(url), _) => url.clone(),
+                (None, Some(p)) => match fill_permalink(&p.pattern, page, &slug, &stem, section) {
+                    Ok(path) => path,
+                    Err(why) => {
+                        diags.push(
+                            Diagnostic::error(format!(
+                                "the permalink `{}` for `{}` cannot be filled in: {why}",
+                                p.pattern, p.section
+                            ))
+                            .in_file(&page.file.rel)
+                            .at_line(1, 1)
+                            .hint("set `url:` on this page, or give it what the pattern needs"),
+                        );
+                        format!("{}{slug}/", section.path)
+                    }
+                },
+                (None, None) => format!("{}{slug}/", section.path),
             };
             self.sections[page.section].pages.push(i);
         }
@@ -342,4 +367,56 @@ pub(super) fn collect_taxonomies(config: &Config, pages: &[Page]) -> Vec<Taxonom
             }
         })
         .collect()
+}
+
+/// The `permalinks:` entry for a section's folder: its own, or its nearest parent's.
+fn permalink_for<'c>(config: &'c Config, dir: &str) -> Option<&'c crate::config::Permalink> {
+    config
+        .permalinks
+        .iter()
+        .filter(|p| dir == p.section || dir.starts_with(&format!("{}/", p.section)))
+        .max_by_key(|p| p.section.len())
+}
+
+/// A page's path from its section's pattern (`/:year/:month/:slug/`), checked as a site path.
+fn fill_permalink(
+    pattern: &str,
+    page: &Page,
+    slug: &str,
+    stem: &str,
+    section: &Section,
+) -> Result<String, String> {
+    let date = || {
+        page.meta
+            .date
+            .map(|d| d.day)
+            .ok_or_else(|| "the page has no `date:` (nor a date in its file name)".to_string())
+    };
+    let mut out = crate::config::Permalink::fill(pattern, |token| {
+        Ok(match token {
+            "year" => date()?.format("%Y").to_string(),
+            "month" => date()?.format("%m").to_string(),
+            "day" => date()?.format("%d").to_string(),
+            "slug" => slug.to_string(),
+            "title" => slugify(&page.meta.title),
+            "filename" => slugify(stem),
+            "section" => slugify(file_name(&section.dir)),
+            "categories" => page
+                .meta
+                .taxonomies
+                .get("categories")
+                .into_iter()
+                .flatten()
+                .map(|c| slugify(c))
+                .collect::<Vec<_>>()
+                .join("/"),
+            "output_ext" => ".html".to_string(),
+            other => return Err(format!("`:{other}` is not a token")),
+        })
+    })?;
+    // An empty token (no categories) leaves no empty folder behind, as in Jekyll.
+    while out.contains("//") {
+        out = out.replace("//", "/");
+    }
+    crate::slug::check_path(&out)
 }

@@ -97,6 +97,7 @@ pub fn page_summary(site: &Site, page: &Page) -> Value {
         "reading_time": reading_time(page.content.word_count),
         "taxonomies": terms_of(site, page),
         "weight": page.meta.weight,
+        "keywords": page.meta.keywords,
         "lang": page.meta.lang,
         "extra": page.meta.extra,
         "section": site.sections[page.section].path,

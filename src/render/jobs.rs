@@ -64,7 +64,7 @@ pub(super) fn pager_count(count: usize, per: usize) -> usize {
     count.div_ceil(per.max(1)).max(1)
 }
 
-pub(super) fn page_template(site: &Site, p: usize) -> &str {
+pub(super) fn page_template<'s>(site: &'s Site, theme: &Theme, p: usize) -> &'s str {
     let page = &site.pages[p];
     let default = if page.service.is_some() {
         "service.html"
@@ -74,11 +74,12 @@ pub(super) fn page_template(site: &Site, p: usize) -> &str {
     page.meta
         .template
         .as_deref()
+        .or(page.meta.layout.as_deref().filter(|l| theme.has(l)))
         .or(site.sections[page.section].meta.page_template.as_deref())
         .unwrap_or(default)
 }
 
-pub(super) fn section_template(site: &Site, s: usize) -> &str {
+pub(super) fn section_template<'s>(site: &'s Site, theme: &Theme, s: usize) -> &'s str {
     let sec = &site.sections[s];
     let default = if sec.meta.directory {
         "directory.html"
@@ -87,16 +88,20 @@ pub(super) fn section_template(site: &Site, s: usize) -> &str {
     } else {
         "section.html"
     };
-    sec.meta.template.as_deref().unwrap_or(default)
+    sec.meta
+        .template
+        .as_deref()
+        .or(sec.meta.layout.as_deref().filter(|l| theme.has(l)))
+        .unwrap_or(default)
 }
 
 /// The template a job is rendered with (None for outputs built in Rust): `render_job` renders
 /// with it and the incremental fingerprints hash it, so the two cannot disagree.
-pub(super) fn job_template<'s>(site: &'s Site, job: &Job) -> Option<&'s str> {
+pub(super) fn job_template<'s>(site: &'s Site, theme: &Theme, job: &Job) -> Option<&'s str> {
     Some(match job {
-        Job::Page(p) => page_template(site, *p),
-        Job::Section { s, .. } => section_template(site, *s),
-        Job::Directory { d, .. } => section_template(site, site.directories[*d].section),
+        Job::Page(p) => page_template(site, theme, *p),
+        Job::Section { s, .. } => section_template(site, theme, *s),
+        Job::Directory { d, .. } => section_template(site, theme, site.directories[*d].section),
         Job::TaxonomyList(_) => "taxonomy_list.html",
         Job::Term { .. } => "taxonomy_term.html",
         Job::Feed(_) => "atom.xml",
@@ -141,7 +146,7 @@ pub(super) fn job_path(site: &Site, job: &Job) -> String {
 pub(super) fn job_print(site: &Site, theme: &Theme, prints: &Prints, job: &Job) -> u64 {
     let mut h = H::new(job_kind(job));
     h.add(&prints.global)
-        .add(&theme.template_print(job_template(site, job)));
+        .add(&theme.template_print(job_template(site, theme, job)));
     match job {
         Job::Page(p) => {
             let page = &site.pages[*p];
@@ -209,6 +214,28 @@ pub(super) fn job_print(site: &Site, theme: &Theme, prints: &Prints, job: &Job) 
     h.done()
 }
 
+/// A `layout:` (Jekyll's, Hugo's) the theme has no template for: the page keeps `used`,
+/// and the site hears of it once per layout name.
+fn layout_unused(
+    theme: &Theme,
+    file: &crate::content::source::SourceFile,
+    layout: Option<&str>,
+    used: &str,
+) -> Option<Diagnostic> {
+    let layout = layout.filter(|l| !theme.has(l))?;
+    let name = layout.trim_end_matches(".html");
+    let msg = format!("there is no template for `layout: {name}`, so the page uses {used}");
+    let mut d = Diagnostic::warning(msg.clone()).in_file(&file.rel);
+    if let Some((line, col)) = file.locate(&["layout"]) {
+        d = d.at_line_col(&file.text, line, col, "layout".len());
+    }
+    Some(
+        d.once_per_site(format!("warning: {msg}")).hint(format!(
+            "add templates/{layout} to the site to give these pages their own template, or remove `layout:`"
+        )),
+    )
+}
+
 /// Every template the outputs need, checked before anything renders: the ones pages and
 /// sections ask for, and the ones the site's kinds of output need.
 pub(super) fn check_templates(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
@@ -224,15 +251,26 @@ pub(super) fn check_templates(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
         } else {
             site.sections[page.section].file.as_deref()
         };
-        diags.extend(check_template(theme, file, key, page_template(site, p)));
-    }
-    for (s, sec) in site.sections.iter().enumerate() {
         diags.extend(check_template(
             theme,
-            sec.file.as_deref(),
-            "template",
-            section_template(site, s),
+            file,
+            key,
+            page_template(site, theme, p),
         ));
+        let used = page_template(site, theme, p);
+        diags.extend(layout_unused(
+            theme,
+            &page.file,
+            page.meta.layout.as_deref(),
+            used,
+        ));
+    }
+    for (s, sec) in site.sections.iter().enumerate() {
+        let used = section_template(site, theme, s);
+        diags.extend(check_template(theme, sec.file.as_deref(), "template", used));
+        if let Some(file) = &sec.file {
+            diags.extend(layout_unused(theme, file, sec.meta.layout.as_deref(), used));
+        }
     }
     let mut required = vec!["404.html", "alias.html", "robots.txt"];
     if site.sections.iter().any(|s| s.meta.feed) {
@@ -320,7 +358,7 @@ pub(super) fn render_job(
         site,
         theme,
         path,
-        template: job_template(site, job).unwrap_or_default(),
+        template: job_template(site, theme, job).unwrap_or_default(),
         data,
     };
     match job {

@@ -42,6 +42,14 @@ pub struct Written {
     /// The pages for the search index, when the site has search and the caller asked for
     /// it (the build indexes it after the model is freed).
     pub to_index: Option<Vec<Doc>>,
+    /// What the render found worth a word but not worth stopping for (a `layout:` with
+    /// no template of its name).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The templates pages and sections ask for, checked without rendering (`varde check`).
+pub fn template_diagnostics(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+    check_templates(site, theme)
 }
 
 /// Every site path a render of `site` with `theme` writes, without rendering: what
@@ -78,9 +86,10 @@ pub fn write_site_cached(
 ) -> Result<Written, Vec<Diagnostic>> {
     let mut t = crate::timing::Timer::new();
     let mut diags = check_templates(site, theme);
-    if !diags.is_empty() {
+    if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
+    let warnings = std::mem::take(&mut diags);
     let jobs = plan(site);
     let paths: Vec<String> = jobs.par_iter().map(|j| job_path(site, j)).collect();
     let copies = files_to_copy(site, theme, &paths)?;
@@ -177,6 +186,7 @@ pub fn write_site_cached(
         files: written,
         paths: all_paths,
         to_index,
+        warnings,
     })
 }
 

@@ -404,8 +404,8 @@ pub(super) fn check_template(
     let mut d = Diagnostic::error(format!("the template `{name}` does not exist"));
     if let Some(f) = file {
         d = d.in_file(&f.rel);
-        if let Some((line, col)) = crate::yaml::locate(f.yaml(), &[key]) {
-            d = d.at_line_col(&f.text, f.yaml_line + line - 1, col, key.len());
+        if let Some((line, col)) = f.locate(&[key]) {
+            d = d.at_line_col(&f.text, line, col, key.len());
         }
     }
     let mut names: Vec<&String> = theme
