@@ -37,9 +37,72 @@ pub fn escape(input: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// An attribute value as a browser reads it: character references decoded (the five
+/// `escape` writes, numeric ones, and the named ones that can hide a URL scheme:
+/// `&Tab;`, `&NewLine;`, `&colon;`). Used to check the URLs a template wrote.
+pub fn unescape(input: &str) -> String {
+    if !input.contains('&') {
+        return input.to_string();
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut rest = input;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let end = after.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &after[..e];
+            let c = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "Tab" => '\t',
+                "NewLine" => '\n',
+                "colon" => ':',
+                _ => {
+                    let n = name.strip_prefix('#')?;
+                    let code = match n.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => n.parse().ok()?,
+                    };
+                    char::from_u32(code)?
+                }
+            };
+            Some((c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unescaping_reads_references_as_a_browser_does() {
+        let table = [
+            ("a &amp; b", "a & b"),
+            ("&#106;avascript&colon;x", "javascript:x"),
+            ("java&Tab;script:&#x61;", "java\tscript:a"),
+            ("&nope; & &#xZZ;", "&nope; & &#xZZ;"),
+        ];
+        for (input, want) in table {
+            assert_eq!(unescape(input), want, "{input}");
+        }
+    }
 
     #[test]
     fn escaping_replaces_the_five_and_keeps_the_rest() {

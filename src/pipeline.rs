@@ -149,9 +149,10 @@ impl CheckReport {
 /// `varde check`: everything a build checks, plus the editor checks; writes nothing.
 pub fn check(opts: &BuildOptions) -> CheckReport {
     let mut diags = Diagnostics::default();
-    let site = load_site(opts, &mut diags);
+    let mut site = load_site(opts, &mut diags);
     // Links to site paths, against every output a build would write.
     if let Ok(theme) = render::Theme::load(&opts.root, &site.config, &site.data) {
+        diags.extend(render::shortcodes::expand(&mut site, &theme));
         diags.extend(render::template_diagnostics(&site, &theme));
         diags.extend(checks::site_links(
             &site,
@@ -211,6 +212,8 @@ pub fn render_site<'s>(
             return None;
         }
     };
+    let mut site = site;
+    diags.extend(render::shortcodes::expand(&mut site, &theme));
     if diags.has_errors() {
         return None;
     }

@@ -178,6 +178,10 @@ impl Preview {
             }
             let new = last.site.reread(&self.opts.root, &key).ok()?;
             let (a, b) = (&new.content, &old.content);
+            // Shortcodes render against the whole site (`render::shortcodes`).
+            if !a.shortcodes.is_empty() || !b.shortcodes.is_empty() {
+                return None;
+            }
             let same_links = a.link_targets == b.link_targets
                 && a.anchor_links.len() == b.anchor_links.len()
                 && a.anchor_links
@@ -236,6 +240,22 @@ impl Preview {
                 .is_some_and(|r| r.starts_with("templates") || r.starts_with("themes"))
         };
         if edited.is_empty() || !edited.iter().all(theme_file) {
+            return None;
+        }
+        // The last model holds its shortcodes already rendered: a template edit may change
+        // them, so the content is loaded again.
+        let last = self.last.as_ref()?;
+        if last
+            .site
+            .pages
+            .iter()
+            .any(|p| !p.content.shortcodes.is_empty())
+            || last
+                .site
+                .sections
+                .iter()
+                .any(|s| !s.content.shortcodes.is_empty())
+        {
             return None;
         }
         let last = self.last.take()?;

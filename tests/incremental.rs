@@ -363,3 +363,57 @@ fn an_edit_to_a_data_file_renders_what_reads_it() {
     let served = preview.snapshot();
     assert!(String::from_utf8_lossy(&served["/index.html"]).contains("55 44 33 22"));
 }
+
+#[test]
+fn shortcodes_follow_their_templates_and_the_services_they_show() {
+    std::env::set_var("SOURCE_DATE_EPOCH", "1795305600");
+    let dir = example_copy();
+    let root = dir.path();
+    let page = "content/nas/kort.md";
+    write(
+        root,
+        page,
+        "---\ntitle: Kort\ndescription: Kort\n---\nFør.\n\n{{ tjeneste(sti=\"tjenester/oslohjelpa\") }}\n\n{% viktig(tittel=\"Nå\") %}\nRing 113.\n{% end %}\n".as_bytes(),
+    );
+    let viktig =
+        fs::read_to_string(repo().join("themes/default/templates/shortcodes/viktig.html")).unwrap();
+    write(root, "templates/shortcodes/viktig.html", viktig.as_bytes());
+    let mut preview = preview_of(root);
+    rebuilt(&mut preview, root, "with shortcodes");
+    let shown = |preview: &Preview| {
+        String::from_utf8_lossy(&preview.snapshot()["/nas/kort/index.html"]).into_owned()
+    };
+    assert!(shown(&preview).contains("lavterskeltilbud i Oslo"));
+
+    // The service a card shows changes: the page with the card follows.
+    let service = "content/tjenester/oslohjelpa.md";
+    edit(
+        root,
+        service,
+        "lavterskeltilbud i Oslo",
+        "lavterskeltilbud i hele Oslo",
+    );
+    preview
+        .rebuild_changed(Some(&[root.join(service)]))
+        .unwrap();
+    same(&preview, root, "service edit");
+    assert!(shown(&preview).contains("lavterskeltilbud i hele Oslo"));
+
+    // The shortcode's template changes: not themed again from the old model.
+    let tpl = "templates/shortcodes/viktig.html";
+    write(
+        root,
+        tpl,
+        viktig.replace("callout-title", "callout-tittel").as_bytes(),
+    );
+    preview.rebuild_changed(Some(&[root.join(tpl)])).unwrap();
+    same(&preview, root, "shortcode template edit");
+    assert!(shown(&preview).contains("callout-tittel"));
+
+    // A body edit to a page with shortcodes: not the quick path's page-only render.
+    edit(root, page, "Ring 113.", "Ring 113 ved fare.");
+    let r = preview.rebuild_changed(Some(&[root.join(page)])).unwrap();
+    assert!(!r.quick);
+    same(&preview, root, "body edit around shortcodes");
+    assert!(shown(&preview).contains("Ring 113 ved fare."));
+}

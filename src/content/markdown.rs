@@ -41,6 +41,9 @@ pub struct Rendered {
     /// Every content key a link looked up, and what it found: the rendering stays valid
     /// while these still resolve the same (the preview's cache relies on it).
     pub link_targets: Vec<(String, Option<String>)>,
+    /// The shortcode calls whose marks `html` and `summary` carry, in order; the render
+    /// stage replaces the marks (`render::shortcodes`).
+    pub shortcodes: Vec<super::shortcodes::Call>,
     /// A hash of `html` and `summary`.
     pub hash: u64,
 }
@@ -121,12 +124,16 @@ pub fn render(
     links: &Links<'_>,
     title_heading: bool,
 ) -> (Rendered, Vec<Diagnostic>) {
-    let body = file.body();
+    let mut early = Vec::new();
+    let prepared = super::shortcodes::prepare(file, &mut early);
+    let body = prepared.as_ref().map_or(file.body(), |p| p.text.as_str());
+    let calls = prepared.as_ref().map_or(&[][..], |p| p.calls.as_slice());
+    let mut marked = vec![false; calls.len()];
     let base = file.body_start;
     let mut ctx = Ctx {
         file,
         links,
-        diags: Vec::new(),
+        diags: early,
         anchor_links: Vec::new(),
         site_links: Vec::new(),
         link_targets: Vec::new(),
@@ -239,6 +246,23 @@ pub fn render(
                 }
                 Event::Start(tag)
             }
+            Event::Html(ref h) | Event::InlineHtml(ref h)
+                if !calls.is_empty()
+                    && is_placeholder(h)
+                    && call_in(calls, start..base + range.end).is_some() =>
+            {
+                // A shortcode's placeholder: its mark, once (a call on several lines is
+                // several events of one HTML block).
+                let n = call_in(calls, start..base + range.end).unwrap_or(0);
+                if std::mem::replace(&mut marked[n], true) {
+                    continue;
+                }
+                let mark = CowStr::from(super::shortcodes::mark(n));
+                match event {
+                    Event::InlineHtml(_) => Event::InlineHtml(mark),
+                    _ => Event::Html(mark),
+                }
+            }
             Event::Html(html) | Event::InlineHtml(html) => {
                 if html.trim() == "<!-- more -->" {
                     more_at = Some(events.len());
@@ -270,10 +294,28 @@ pub fn render(
     out.anchor_links = ctx.anchor_links;
     out.site_links = ctx.site_links;
     out.link_targets = ctx.link_targets;
+    if let Some(p) = prepared {
+        out.shortcodes = p.calls;
+    }
     out.hash =
         super::source::hash_str(&out.html) ^ super::source::hash_str(&out.summary).rotate_left(1);
     out.audit = observer.map(|o| o.finish()).unwrap_or_default();
     (out, ctx.diags)
+}
+
+/// Whether raw HTML is (a line of) a shortcode's placeholder: a comment of spaces only.
+fn is_placeholder(html: &str) -> bool {
+    html.trim()
+        .trim_start_matches("<!--")
+        .trim_end_matches("-->")
+        .trim()
+        .is_empty()
+}
+
+/// The shortcode whose placeholder overlaps `range` (offsets in the file).
+fn call_in(calls: &[super::shortcodes::Call], range: std::ops::Range<usize>) -> Option<usize> {
+    let i = calls.partition_point(|c| c.offset + c.len <= range.start);
+    (i < calls.len() && calls[i].offset < range.end).then_some(i)
 }
 
 /// Heading ids: the one given (`{#id}`) or made from the text, unique on the page.

@@ -12,10 +12,12 @@ pub mod markdown;
 pub mod meta;
 mod parse;
 mod raw_html;
+pub mod shortcodes;
 pub mod source;
 mod tree;
 mod words;
 
+pub use links::join as join_path;
 pub use parse::LoadCache;
 
 use std::collections::HashMap;

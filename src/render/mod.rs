@@ -9,6 +9,7 @@ pub mod incremental;
 pub mod index_doc;
 mod jobs;
 mod outputs;
+pub mod shortcodes;
 mod theme;
 
 use jobs::{check_templates, job_kind, job_path, job_print, plan, render_job, Job};

@@ -39,7 +39,13 @@ pub struct Theme {
     /// Template name -> hash of its source and of every template it uses, directly or not
     /// (see `Theme::template_print`).
     pub(super) prints: HashMap<String, u64>,
+    /// What `get_service(path=...)` finds: each service by its path under content/, set by
+    /// `shortcodes::expand` before the shortcodes that use it render.
+    pub(super) services: ServiceLookup,
 }
+
+/// A service's path under content/ (`tjenester/oslohjelpa`) -> its template data.
+pub(super) type ServiceLookup = std::sync::Arc<std::sync::RwLock<HashMap<String, tera::Value>>>;
 
 /// Templates the render stage renders inside other outputs (a directory page shows every
 /// service's card), so an edit to one must re-render everything.
@@ -181,6 +187,25 @@ impl Theme {
                 Ok(super::tv(found))
             },
         );
+        let services = ServiceLookup::default();
+        let lookup = services.clone();
+        tera.register_function(
+            "get_service",
+            move |args: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+                let path: &str = args.get("path")?.ok_or_else(|| {
+                    tera::Error::message(
+                        "get_service needs `path`, e.g. get_service(path=\"tjenester/oslohjelpa\")",
+                    )
+                })?;
+                let key = super::shortcodes::service_key(path);
+                let found = lookup.read().ok().and_then(|m| m.get(&key).cloned());
+                found.ok_or_else(|| {
+                    tera::Error::message(format!(
+                        "there is no service `{path}`: give the path of its file under content/, such as `tjenester/oslohjelpa`"
+                    ))
+                })
+            },
+        );
         let mut list: Vec<(&str, &str)> = templates
             .iter()
             .map(|(n, (_, s))| (n.as_str(), s.as_str()))
@@ -201,6 +226,7 @@ impl Theme {
             statics,
             fingerprint,
             prints,
+            services,
         })
     }
 

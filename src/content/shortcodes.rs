@@ -1,0 +1,664 @@
+//! Shortcodes in Markdown, Zola's way: `{{ name(arg="x") }}` for an inline block of the
+//! theme, `{% name(arg="x") %}` … `{% end %}` around Markdown that becomes its `body`.
+//! `{{/* name() */}}` writes the call as text. Hugo's `{{< … >}}`, Liquid's `{% … %}` and
+//! `{{ page.title }}` are errors naming what to write instead, so none of them reaches a
+//! page as text.
+//!
+//! The load stage only finds the calls. Each call's bytes in the body are replaced by a
+//! placeholder of the same length, so every offset (and so every diagnostic) stays where it
+//! was: an HTML comment when the call stands on lines of its own (an HTML block, which
+//! closes a paragraph as a `<div>` would), otherwise a marker in the text. Rendering turns
+//! either into `MARK` + the call's number + `END`, and the render stage, which has the
+//! templates and the whole site, puts each call's HTML there (`render::shortcodes`).
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use serde_json::{Map, Value};
+
+use super::source::SourceFile;
+use crate::diagnostics::Diagnostic;
+
+/// Opens a call's mark in rendered HTML; the call's number and `END` follow.
+pub const MARK: char = '\u{E000}';
+pub const END: char = '\u{E001}';
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// `{{ name(...) }}`: replaced by its template's output.
+    Inline,
+    /// `{% name(...) %}`: its template's output up to `body`.
+    Open,
+    /// `{% end %}` of the call numbered `open`: the rest of that output.
+    Close { open: usize },
+    /// `{{/* … */}}`: this text, as text.
+    Literal(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub name: String,
+    pub args: Map<String, Value>,
+    /// Byte offset of the call in the file's text, and its length.
+    pub offset: usize,
+    pub len: usize,
+    pub kind: Kind,
+    /// The call stands on lines of its own, so its HTML is a block of the page, not a
+    /// part of a paragraph.
+    pub own_line: bool,
+}
+
+/// The body with every call replaced by its placeholder, and the calls in order.
+pub struct Prepared {
+    pub text: String,
+    pub calls: Vec<Call>,
+}
+
+/// Finds the calls in a body. `None` when there is nothing to do (no `{{` or `{%` outside
+/// code), which is the case for nearly every page and costs one scan.
+pub fn prepare(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Prepared> {
+    let body = file.body();
+    if !body.contains("{{") && !body.contains("{%") {
+        return None;
+    }
+    let code = code_ranges(body);
+    let mut calls: Vec<Call> = vec![];
+    let mut spans: Vec<Range<usize>> = vec![];
+    let mut open: Vec<usize> = vec![];
+    let mut at = 0;
+    while let Some(i) = find_open(body, at) {
+        if let Some(r) = code.iter().find(|r| r.contains(&i)) {
+            at = r.end;
+            continue;
+        }
+        let err = |msg: String, hint: String, len: usize| {
+            Diagnostic::error(msg)
+                .in_file(&file.rel)
+                .at_offset(&file.text, file.body_start + i, len)
+                .hint(hint)
+        };
+        match scan(&body[i..]) {
+            Scanned::Call {
+                len,
+                name,
+                args,
+                block,
+            } => {
+                let kind = if block { Kind::Open } else { Kind::Inline };
+                if block {
+                    open.push(calls.len());
+                }
+                calls.push(call(file, i, len, name, args, kind));
+                spans.push(i..i + len);
+                at = i + len;
+            }
+            Scanned::End { len } => {
+                match open.pop() {
+                    Some(o) => {
+                        calls.push(call(file, i, len, "end".into(), Map::new(), Kind::Close { open: o }));
+                        spans.push(i..i + len);
+                    }
+                    None => diags.push(err(
+                        "`{% end %}` closes no shortcode".into(),
+                        "remove it, or open a shortcode with a body before it: `{% detaljer(tittel=\"...\") %}`".into(),
+                        len,
+                    )),
+                }
+                at = i + len;
+            }
+            Scanned::Literal { len, text } => {
+                calls.push(call(
+                    file,
+                    i,
+                    len,
+                    String::new(),
+                    Map::new(),
+                    Kind::Literal(text),
+                ));
+                spans.push(i..i + len);
+                at = i + len;
+            }
+            Scanned::Foreign { len, message, hint } => {
+                diags.push(err(message, hint, len.min(60)));
+                // Left as it is: the build stops on the error, so it is never published.
+                at = i + len;
+            }
+            Scanned::Bad {
+                len,
+                message,
+                at: col,
+            } => {
+                diags.push(
+                    Diagnostic::error(message)
+                        .in_file(&file.rel)
+                        .at_offset(&file.text, file.body_start + i + col, 1)
+                        .hint("a shortcode is written `{{ name(key=\"text\", n=3, yes=true) }}`, or `{% name(...) %}` … `{% end %}` around text"),
+                );
+                at = i + len.max(2);
+            }
+        }
+    }
+    for o in open {
+        let c = &calls[o];
+        diags.push(
+            Diagnostic::error(format!("the shortcode `{}` is never closed", c.name))
+                .in_file(&file.rel)
+                .at_offset(&file.text, c.offset, c.len)
+                .hint("end its text with `{% end %}` on a line of its own"),
+        );
+    }
+    if calls.is_empty() {
+        return None;
+    }
+    let mut text = body.to_string();
+    for (n, span) in spans.iter().enumerate() {
+        let (placeholder, own_line) = placeholder(body, span.clone(), n);
+        calls[n].own_line = own_line;
+        text.replace_range(span.clone(), &placeholder);
+    }
+    Some(Prepared { text, calls })
+}
+
+fn call(
+    file: &SourceFile,
+    i: usize,
+    len: usize,
+    name: String,
+    args: Map<String, Value>,
+    kind: Kind,
+) -> Call {
+    Call {
+        name,
+        args,
+        offset: file.body_start + i,
+        len,
+        kind,
+        own_line: false,
+    }
+}
+
+/// The mark rendered HTML carries for call `n`.
+pub fn mark(n: usize) -> String {
+    format!("{MARK}{n}{END}")
+}
+
+/// Same length in bytes as `span`, newlines kept. On lines of its own (then `true`): an
+/// HTML comment (an HTML block); elsewhere: `MARK` n, filler, `END` in the text.
+fn placeholder(body: &str, span: Range<usize>, n: usize) -> (String, bool) {
+    let line_start = body[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = body[span.end..]
+        .find('\n')
+        .map_or(body.len(), |i| span.end + i);
+    // An HTML block may be indented by three spaces at most (more is code).
+    let before = &body[line_start..span.start];
+    let alone =
+        before.len() <= 3 && before.trim().is_empty() && body[span.end..line_end].trim().is_empty();
+    let original = &body[span.clone()];
+    let fill = |s: &mut String, bytes: &str| {
+        for c in bytes.bytes() {
+            s.push(if c == b'\n' { '\n' } else { ' ' });
+        }
+    };
+    let mut out = String::with_capacity(original.len());
+    if alone {
+        out.push_str("<!--");
+        fill(&mut out, &original[4..original.len() - 3]);
+        out.push_str("-->");
+    } else {
+        let head = format!("{MARK}{n}");
+        let tail = END.len_utf8();
+        out.push_str(&head);
+        let rest = original.len().saturating_sub(head.len() + tail);
+        // A call is at least 7 bytes (`{{a()}}`); with many calls on a page its number
+        // may not fit, and then the mark is written without filler.
+        for _ in 0..rest {
+            out.push('x');
+        }
+        out.push(END);
+    }
+    (out, alone)
+}
+
+/// Where the next `{{` or `{%` starts, from `at`.
+fn find_open(body: &str, at: usize) -> Option<usize> {
+    let b = body.as_bytes();
+    let mut i = at;
+    while i + 1 < b.len() {
+        if b[i] == b'{' && (b[i + 1] == b'{' || b[i + 1] == b'%') {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Byte ranges of code spans and code blocks, where nothing is a shortcode.
+fn code_ranges(body: &str) -> Vec<Range<usize>> {
+    let mut out = vec![];
+    let mut block: Option<usize> = None;
+    for (e, r) in Parser::new(body).into_offset_iter() {
+        match e {
+            Event::Code(_) => out.push(r),
+            Event::Start(Tag::CodeBlock(_)) => block = Some(r.start),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(s) = block.take() {
+                    out.push(s..r.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+enum Scanned {
+    Call {
+        len: usize,
+        name: String,
+        args: Map<String, Value>,
+        block: bool,
+    },
+    End {
+        len: usize,
+    },
+    Literal {
+        len: usize,
+        text: String,
+    },
+    /// Another generator's syntax: an error with what to write instead.
+    Foreign {
+        len: usize,
+        message: String,
+        hint: String,
+    },
+    /// Ours, but malformed: the message and the byte it points at.
+    Bad {
+        len: usize,
+        message: String,
+        at: usize,
+    },
+}
+
+/// Reads the call that starts `s` (with `{{` or `{%`).
+fn scan(s: &str) -> Scanned {
+    let block = s.starts_with("{%");
+    let close = if block { "%}" } else { "}}" };
+    let inner = &s[2..];
+    // `{{/* name() */}}`: the call as text.
+    if let Some(rest) = inner.strip_prefix("/*") {
+        let end = format!("*/{close}");
+        if let Some(j) = rest.find(&end) {
+            let open = if block { "{%" } else { "{{" };
+            return Scanned::Literal {
+                len: 4 + j + end.len(),
+                text: format!("{open}{}{close}", &rest[..j]),
+            };
+        }
+    }
+    if !block && (inner.starts_with('<') || inner.starts_with('%')) {
+        return hugo(s);
+    }
+    let trimmed = inner.trim_start();
+    let lead = inner.len() - trimmed.len();
+    let name_len = trimmed
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(trimmed.len());
+    let name = &trimmed[..name_len];
+    let after = &trimmed[name_len..];
+    if block && name == "end" {
+        let rest = after.trim_start();
+        if let Some(r) = rest.strip_prefix("%}") {
+            return Scanned::End {
+                len: s.len() - r.len(),
+            };
+        }
+    }
+    if name.is_empty() || !after.starts_with('(') || name.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return liquid(s, block);
+    }
+    let args_start = 2 + lead + name_len + 1;
+    match args(&s[args_start..]) {
+        Ok((args, used)) => {
+            let rest = &s[args_start + used..];
+            let tail = rest.trim_start();
+            match tail.strip_prefix(close) {
+                Some(r) => Scanned::Call {
+                    len: s.len() - r.len(),
+                    name: name.to_string(),
+                    args,
+                    block,
+                },
+                None => Scanned::Bad {
+                    len: args_start + used,
+                    message: format!("the shortcode `{name}` is not closed with `{close}`"),
+                    at: args_start + used + (rest.len() - tail.len()),
+                },
+            }
+        }
+        Err((message, at)) => Scanned::Bad {
+            len: args_start + at,
+            message: format!("in the shortcode `{name}`: {message}"),
+            at: args_start + at,
+        },
+    }
+}
+
+/// `key=value, …)` after the `(`: the arguments and the bytes read, including `)`.
+fn args(s: &str) -> Result<(Map<String, Value>, usize), (String, usize)> {
+    let mut out = Map::new();
+    let mut i = 0;
+    let b = s.as_bytes();
+    let skip = |i: &mut usize| {
+        while *i < b.len() && (b[*i] as char).is_whitespace() {
+            *i += 1;
+        }
+    };
+    loop {
+        skip(&mut i);
+        if b.get(i) == Some(&b')') {
+            return Ok((out, i + 1));
+        }
+        let key_len = s[i..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(s.len() - i);
+        if key_len == 0 {
+            return Err(("expected an argument name or `)`".into(), i));
+        }
+        let key = s[i..i + key_len].to_string();
+        i += key_len;
+        skip(&mut i);
+        if b.get(i) != Some(&b'=') {
+            return Err((format!("`{key}` needs a value: `{key}=\"...\"`"), i));
+        }
+        i += 1;
+        skip(&mut i);
+        let (v, used) = value(&s[i..]).map_err(|(m, at)| (m, i + at))?;
+        if out.insert(key.clone(), v).is_some() {
+            return Err((format!("`{key}` is given twice"), i));
+        }
+        i += used;
+        skip(&mut i);
+        match b.get(i) {
+            Some(b',') => i += 1,
+            Some(b')') => {}
+            _ => return Err(("expected `,` or `)`".into(), i)),
+        }
+    }
+}
+
+/// One value: a quoted string ("…", '…' or `…`), a number, `true`/`false`, or a list.
+fn value(s: &str) -> Result<(Value, usize), (String, usize)> {
+    let first = s
+        .chars()
+        .next()
+        .ok_or(("a value is missing".to_string(), 0))?;
+    match first {
+        '"' | '\'' | '`' => {
+            let end = s[1..]
+                .find(first)
+                .ok_or(("this text is never closed".to_string(), 0))?;
+            Ok((Value::String(s[1..1 + end].to_string()), end + 2))
+        }
+        '[' => {
+            let mut list = vec![];
+            let mut i = 1;
+            loop {
+                i += s[i..].len() - s[i..].trim_start().len();
+                if s[i..].starts_with(']') {
+                    return Ok((Value::Array(list), i + 1));
+                }
+                let (v, used) = value(&s[i..]).map_err(|(m, at)| (m, i + at))?;
+                list.push(v);
+                i += used;
+                i += s[i..].len() - s[i..].trim_start().len();
+                if s[i..].starts_with(',') {
+                    i += 1;
+                } else if !s[i..].starts_with(']') {
+                    return Err(("expected `,` or `]`".into(), i));
+                }
+            }
+        }
+        _ => {
+            let len = s
+                .find(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '-' | '+' | '_')))
+                .unwrap_or(s.len());
+            let word = &s[..len];
+            if word.is_empty() {
+                return Err(("a value is missing".into(), 0));
+            }
+            let v = match word {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => {
+                    if let Ok(n) = word.parse::<i64>() {
+                        Value::from(n)
+                    } else if let Some(n) = word
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(serde_json::Number::from_f64)
+                    {
+                        Value::Number(n)
+                    } else {
+                        return Err((
+                            format!("`{word}` is not a value: put text in quotes (\"{word}\")"),
+                            0,
+                        ));
+                    }
+                }
+            };
+            Ok((v, len))
+        }
+    }
+}
+
+/// Hugo's `{{< name … >}}` and `{{% name … %}}`.
+fn hugo(s: &str) -> Scanned {
+    let (close, open_len) = if s.starts_with("{{<") {
+        (">}}", 3)
+    } else {
+        ("%}}", 3)
+    };
+    let len = s.find(close).map_or(open_len, |j| j + close.len());
+    let inner = s[open_len..len.saturating_sub(close.len()).max(open_len)].trim();
+    let closing = inner.starts_with('/');
+    let name: String = inner
+        .trim_start_matches('/')
+        .trim()
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/'))
+        .collect();
+    let hint = match name.as_str() {
+        "figure" => "write `{{ figur(src=\"bilde.jpg\", alt=\"what it shows\", tekst=\"the caption\") }}`".to_string(),
+        "ref" | "relref" => "link to the file instead: `[tekst](/nas/tegn.md)`; varde turns it into the page's URL and checks it".to_string(),
+        "highlight" => "write a fenced code block: three backticks and the language, the code, three backticks".to_string(),
+        "details" => "write `{% detaljer(tittel=\"...\") %}` … `{% end %}`".to_string(),
+        "youtube" | "vimeo" | "tweet" | "x" | "instagram" | "gist" => "varde pages embed nothing from other sites (no request leaves the site): link to it with `[tekst](https://…)`".to_string(),
+        "param" => "write the value in the text itself".to_string(),
+        other => format!("write it as a varde shortcode: a template in templates/shortcodes/{other}.html, called as `{{{{ {other}(...) }}}}`"),
+    };
+    let what = if closing {
+        "the end of Hugo's shortcode"
+    } else {
+        "Hugo's shortcode"
+    };
+    Scanned::Foreign {
+        len,
+        message: format!("{what} `{name}` does not work in varde"),
+        hint,
+    }
+}
+
+/// Liquid (Jekyll): `{% tag … %}` and `{{ variable }}`.
+fn liquid(s: &str, block: bool) -> Scanned {
+    let close = if block { "%}" } else { "}}" };
+    let len = s.find(close).map_or(2, |j| j + 2);
+    let inner = s[2..len.saturating_sub(2).max(2)].trim();
+    let word: String = inner
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+        .collect();
+    if !block {
+        let hint = if word.contains("url") {
+            "write links from the site root (`/nas/`) or to the file (`/nas/tegn.md`); the base path is added for you"
+        } else {
+            "a page is not a template: write the text itself, or use a shortcode (`{{ name(...) }}`) from templates/shortcodes/"
+        };
+        return Scanned::Foreign {
+            len,
+            message: format!("Liquid's `{{{{ {inner} }}}}` does not work in varde"),
+            hint: hint.into(),
+        };
+    }
+    let hint = match word.as_str() {
+        "include" | "include_relative" => "make it a shortcode: a template in templates/shortcodes/NAME.html, called as `{{ NAME(...) }}`".to_string(),
+        "link" | "post_url" => "link to the file instead: `[tekst](/posts/2015-11-17-hei.md)`; varde turns it into the page's URL and checks it".to_string(),
+        "highlight" | "endhighlight" => "write a fenced code block: three backticks and the language, the code, three backticks".to_string(),
+        "raw" | "endraw" => "remove it: varde reads no `{{ }}` in a page as a template; to show a shortcode as text write `{{/* name() */}}`".to_string(),
+        "comment" | "endcomment" => "remove it, or use an HTML comment".to_string(),
+        _ => "a page is not a template: move the logic into a template in templates/".to_string(),
+    };
+    Scanned::Foreign {
+        len,
+        message: format!("Liquid's tag `{{% {word} %}}` does not work in varde"),
+        hint,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calls(body: &str) -> (Option<Prepared>, Vec<Diagnostic>) {
+        let file = super::super::source::read(
+            "content/a.md".into(),
+            "a.md".into(),
+            body.as_bytes().to_vec(),
+        )
+        .unwrap();
+        let mut diags = vec![];
+        (prepare(&file, &mut diags), diags)
+    }
+
+    #[test]
+    fn calls_are_read_with_their_arguments() {
+        let (p, d) = calls(
+            "Ring {{ tjeneste(sti=\"tjenester/a\", n=3, x=1.5, ja=true, l=['a', `b`]) }} nå.\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let p = p.unwrap();
+        assert_eq!(p.calls.len(), 1);
+        let c = &p.calls[0];
+        assert_eq!(c.name, "tjeneste");
+        assert_eq!(c.kind, Kind::Inline);
+        assert_eq!(c.args["sti"], "tjenester/a");
+        assert_eq!(c.args["n"], 3);
+        assert_eq!(c.args["x"], 1.5);
+        assert_eq!(c.args["ja"], true);
+        assert_eq!(c.args["l"], serde_json::json!(["a", "b"]));
+        assert_eq!(
+            p.text.len(),
+            "Ring {{ tjeneste(sti=\"tjenester/a\", n=3, x=1.5, ja=true, l=['a', `b`]) }} nå.\n"
+                .len()
+        );
+        assert!(p.text.starts_with(&format!("Ring {MARK}0x")));
+    }
+
+    #[test]
+    fn blocks_nest_and_stand_on_their_own_lines() {
+        let body = "{% viktig() %}\nRing 113.\n{% detaljer(tittel=\"Mer\") %}\nTekst.\n{% end %}\n{% end %}\n";
+        let (p, d) = calls(body);
+        assert!(d.is_empty(), "{d:?}");
+        let p = p.unwrap();
+        let kinds: Vec<&Kind> = p.calls.iter().map(|c| &c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                &Kind::Open,
+                &Kind::Open,
+                &Kind::Close { open: 1 },
+                &Kind::Close { open: 0 }
+            ]
+        );
+        assert!(
+            p.text.starts_with("<!--       -->\nRing 113.\n<!--"),
+            "{:?}",
+            p.text
+        );
+        assert_eq!(p.text.len(), body.len());
+    }
+
+    #[test]
+    fn code_is_left_alone_and_literals_are_text() {
+        let (p, d) = calls("`{{ a() }}`\n\n```\n{% b() %}\n```\n\n{{/* c(x=1) */}}\n");
+        assert!(d.is_empty(), "{d:?}");
+        let p = p.unwrap();
+        assert_eq!(p.calls.len(), 1);
+        assert_eq!(p.calls[0].kind, Kind::Literal("{{ c(x=1) }}".into()));
+    }
+
+    #[test]
+    fn other_generators_and_mistakes_are_errors_at_their_place() {
+        // (body, what the message says, line, column)
+        let table: &[(&str, &str, usize, usize)] = &[
+            (
+                "Se {{< figure src=\"a.jpg\" >}}\n",
+                "Hugo's shortcode `figure`",
+                1,
+                4,
+            ),
+            (
+                "{{% notice info %}}\nx\n{{% /notice %}}\n",
+                "Hugo's shortcode `notice`",
+                1,
+                1,
+            ),
+            (
+                "Hei\n{% include footer.html %}\n",
+                "Liquid's tag `{% include %}`",
+                2,
+                1,
+            ),
+            (
+                "Av {{ page.author }}\n",
+                "Liquid's `{{ page.author }}`",
+                1,
+                4,
+            ),
+            (
+                "{{ a(x=) }}\n",
+                "in the shortcode `a`: a value is missing",
+                1,
+                8,
+            ),
+            ("{{ a(x=ja) }}\n", "`ja` is not a value", 1, 8),
+            ("{{ a(x=\"1\" }}\n", "expected `,` or `)`", 1, 12),
+            (
+                "{% a() %}\ntekst\n",
+                "the shortcode `a` is never closed",
+                1,
+                1,
+            ),
+            (
+                "tekst\n{% end %}\n",
+                "`{% end %}` closes no shortcode",
+                2,
+                1,
+            ),
+        ];
+        for (body, says, line, col) in table {
+            let (_, d) = calls(body);
+            let first = d.first().unwrap_or_else(|| panic!("no error for {body:?}"));
+            assert!(first.message.contains(says), "{body:?}: {}", first.message);
+            assert_eq!(
+                (first.line, first.column),
+                (*line, *col),
+                "{body:?}: {}",
+                first.message
+            );
+        }
+        let (p, d) = calls("Ingen {kode} her, {ikke} {{heller}}.\n");
+        assert!(p.is_none());
+        assert_eq!(d.len(), 1, "{{heller}} is Liquid: {d:?}");
+    }
+}
