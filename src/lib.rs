@@ -33,4 +33,6 @@ pub mod new;
 pub mod preview;
 pub mod serve;
 
-pub use pipeline::{build, check, BuildFailure, BuildOptions, BuildReport, CheckReport};
+pub use pipeline::{
+    build, check, check_with, BuildFailure, BuildOptions, BuildReport, CheckReport,
+};

@@ -98,6 +98,20 @@ enum Command {
         /// Show every message; by default a kind that comes many times shows a few and a count
         #[arg(long)]
         all: bool,
+        /// Also ask every link to another site whether it still leads somewhere (a broken one
+        /// is an error; one that could not be checked, a warning). Links that answered well
+        /// are remembered for a day in .varde-cache/ in the site folder
+        #[arg(long)]
+        external: bool,
+        /// With --external: seconds to wait for each answer
+        #[arg(long, default_value_t = 10, value_name = "SECS", requires = "external")]
+        timeout: u64,
+        /// With --external: how many links to ask at once
+        #[arg(long, default_value_t = 8, value_name = "N", requires = "external")]
+        jobs: usize,
+        /// With --external: ask every link again, and keep no cache
+        #[arg(long, requires = "external")]
+        no_cache: bool,
     },
     /// Create a new page or service file with commented front matter
     #[command(
@@ -208,7 +222,23 @@ fn main() -> ExitCode {
             drafts: _,
             format,
             all,
-        } => cmd_check(root_or_found(root), format, color, all),
+            external,
+            timeout,
+            jobs,
+            no_cache,
+        } => {
+            let root = root_or_found(root);
+            let external = external.then(|| {
+                let mut o = varde::check::external::Options::new(&root);
+                o.timeout = std::time::Duration::from_secs(timeout.max(1));
+                o.jobs = jobs.max(1);
+                if no_cache {
+                    o.cache = None;
+                }
+                o
+            });
+            cmd_check(root, format, color, all, external)
+        }
         Command::New { kind, path, root } => {
             let kind = match kind {
                 NewKind::Page => new::Kind::Page,
@@ -342,7 +372,13 @@ fn left_out(left: &varde::content::LeftOut) -> String {
 /// `varde check`: the report as text or JSON; exit 1 when there are errors.
 /// Every page is checked, drafts and scheduled ones too: an editor wants the messages
 /// before the page goes out.
-fn cmd_check(root: PathBuf, format: Format, color: bool, all: bool) -> ExitCode {
+fn cmd_check(
+    root: PathBuf,
+    format: Format,
+    color: bool,
+    all: bool,
+    external: Option<varde::check::external::Options>,
+) -> ExitCode {
     let opts = BuildOptions {
         root,
         drafts: true,
@@ -351,13 +387,20 @@ fn cmd_check(root: PathBuf, format: Format, color: bool, all: bool) -> ExitCode 
         no_search_index: true,
         ..BuildOptions::default()
     };
-    let report = varde::check(&opts);
+    let report = varde::check_with(&opts, external.as_ref());
     if format == Format::Json {
         println!("{}", report.to_json());
     } else {
         let (table, messages) = report.to_text(color, all);
         print!("{table}");
         eprint!("{messages}");
+        if let Some(n) = report.external_asked {
+            eprintln!(
+                "note: asked {n} outside link{} (the rest answered well within a day, see {})",
+                if n == 1 { "" } else { "s" },
+                varde::check::external::CACHE_FILE
+            );
+        }
     }
     if report.diagnostics.has_errors() {
         ExitCode::from(1)

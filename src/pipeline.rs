@@ -116,6 +116,9 @@ pub struct CheckReport {
     pub diagnostics: Diagnostics,
     pub lix: Vec<checks::editor::LixRow>,
     pub lix_max: f64,
+    /// With `--external`: how many outside URLs were asked for (the rest came from the
+    /// cache).
+    pub external_asked: Option<usize>,
 }
 
 impl CheckReport {
@@ -148,6 +151,14 @@ impl CheckReport {
 
 /// `varde check`: everything a build checks, plus the editor checks; writes nothing.
 pub fn check(opts: &BuildOptions) -> CheckReport {
+    check_with(opts, None)
+}
+
+/// `check`, and with `external` the links to other sites too (`check --external`).
+pub fn check_with(
+    opts: &BuildOptions,
+    external: Option<&checks::external::Options>,
+) -> CheckReport {
     let mut diags = Diagnostics::default();
     let mut site = load_site(opts, &mut diags);
     // Links to site paths, against every output a build would write.
@@ -161,11 +172,17 @@ pub fn check(opts: &BuildOptions) -> CheckReport {
     }
     let (d, lix) = checks::editor::run(&site);
     diags.extend(d);
+    let external_asked = external.map(|ext| {
+        let (d, asked) = checks::external::check(&site, ext);
+        diags.extend(d);
+        asked
+    });
     diags.sort();
     CheckReport {
         diagnostics: diags,
         lix,
         lix_max: site.config.check.lix_max,
+        external_asked,
     }
 }
 

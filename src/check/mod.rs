@@ -3,6 +3,7 @@
 //! `editor` holds the checks of `varde check`, which a build does not run.
 
 pub mod editor;
+pub mod external;
 
 use std::collections::{HashMap, HashSet};
 

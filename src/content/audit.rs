@@ -10,6 +10,15 @@ pub struct Audit {
     pub headings: Vec<Heading>,
     pub links: Vec<LinkText>,
     pub sentences: Vec<Sentence>,
+    /// Links and images to other sites (`http:`, `https:`), for `check --external`.
+    pub external: Vec<External>,
+}
+
+#[derive(Debug, Clone)]
+pub struct External {
+    /// Where the link or image starts in the file.
+    pub offset: usize,
+    pub url: String,
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +94,16 @@ pub struct Observer {
 }
 
 impl Observer {
+    fn external_link(&mut self, url: &str, offset: usize) {
+        let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            self.audit.external.push(External {
+                offset,
+                url: url.to_string(),
+            });
+        }
+    }
+
     fn end_sentence(&mut self) {
         if let Some(s) = self.current.take() {
             if s.words > 0 {
@@ -121,10 +140,13 @@ impl Observer {
 
     pub fn observe(&mut self, event: &Event<'_>, offset: usize) {
         match event {
-            Event::Start(Tag::Image { .. }) => self.open.push(Open::Image {
-                offset,
-                alt: String::new(),
-            }),
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                self.external_link(dest_url, offset);
+                self.open.push(Open::Image {
+                    offset,
+                    alt: String::new(),
+                })
+            }
             Event::End(TagEnd::Image) => {
                 if let Some(Open::Image { offset, alt }) = self.open.pop() {
                     if let Some(Open::Link { image_alt, .. }) = self.open.last_mut() {
@@ -133,11 +155,14 @@ impl Observer {
                     self.audit.images.push(Image { offset, alt });
                 }
             }
-            Event::Start(Tag::Link { .. }) => self.open.push(Open::Link {
-                offset,
-                text: String::new(),
-                image_alt: None,
-            }),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                self.external_link(dest_url, offset);
+                self.open.push(Open::Link {
+                    offset,
+                    text: String::new(),
+                    image_alt: None,
+                })
+            }
             Event::End(TagEnd::Link) => {
                 if let Some(Open::Link {
                     offset,
