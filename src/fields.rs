@@ -131,7 +131,7 @@ pub struct Fields<'a> {
     /// name in the file, so diagnostics point at the line as written.
     written_as: Vec<(&'static str, String)>,
     /// Other generators' fields varde has no use for, with what to do instead (`peers`).
-    peers: &'static [(&'static str, &'static str)],
+    peers: &'static [&'static [(&'static str, &'static str)]],
     pub diags: Vec<Diagnostic>,
 }
 
@@ -165,8 +165,8 @@ impl<'a> Fields<'a> {
 
     /// Names other generators' fields that varde ignores, each with a hint; `finish`
     /// then says so instead of suggesting a typo.
-    pub fn peers(&mut self, table: &'static [(&'static str, &'static str)]) {
-        self.peers = table;
+    pub fn peers(&mut self, tables: &'static [&'static [(&'static str, &'static str)]]) {
+        self.peers = tables;
     }
 
     /// Places this map under a key path (for maps found inside lists).
@@ -469,7 +469,11 @@ impl<'a> Fields<'a> {
         let left: Vec<String> = self.map.keys().cloned().collect();
         for key in left {
             let name = self.name(&key);
-            let peer = self.peers.iter().find(|(k, _)| *k == key);
+            let peer = self
+                .peers
+                .iter()
+                .flat_map(|t| t.iter())
+                .find(|(k, _)| *k == key);
             let mut msg = match peer {
                 Some(_) => {
                     format!("`{name}` is another generator's field; varde has no use for it")

@@ -282,3 +282,67 @@ fn a_hugo_site_keeps_categories_keywords_and_gets_one_word_per_unused_field() {
     );
     assert!(!out.join("kategorier").exists());
 }
+
+#[test]
+fn what_the_peers_own_documentation_sites_write_builds() {
+    let dir = site(&[
+        ("content/_index.md", "---\ntitle: Hjem\n---\n"),
+        // Hugo's documentation: a section with what only pages have here, aliases and
+        // `params`; a page whose alias is its own lower-cased address; a slug in capitals.
+        (
+            "content/functions/_index.md",
+            "---\ntitle: Functions\nlinkTitle: Fn\ncategories: []\nkeywords: [functions, templates]\naliases: [/fn/]\nparams:\n  reference: x\n---\n",
+        ),
+        (
+            "content/functions/HasSuffix.md",
+            "---\ntitle: strings.HasSuffix\nparams:\n  returnType: bool\naliases: [/functions/hassuffix,/functions/strings/hassuffix]\n---\nTekst.\n",
+        ),
+        (
+            "content/commands/hugo_convert_toJSON.md",
+            "---\ntitle: hugo convert toJSON\nslug: hugo_convert_toJSON\n---\nTekst.\n",
+        ),
+        // Zola's documentation: a section with no title, a file that starts with an empty
+        // line, a taxonomy the site does not declare.
+        (
+            "content/documentation/_index.md",
+            "+++\nsort_by = \"weight\"\n+++\n",
+        ),
+        (
+            "content/themes/a/index.md",
+            "\n+++\ntitle = \"a\"\n\n[taxonomies]\ntheme-tags = ['dark']\n+++\nTekst.\n",
+        ),
+        (
+            "content/themes/b/index.md",
+            "\n+++\ntitle = \"b\"\n\n[taxonomies]\ntheme-tags = ['light']\n+++\nTekst.\n",
+        ),
+    ]);
+    let out = dir.path().join("public");
+    let r = build(dir.path(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let read =
+        |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    // The section's alias redirects to it; its keywords reach the head.
+    assert!(read("fn/index.html").contains("/functions/"));
+    assert!(read("functions/index.html")
+        .contains("<meta name=\"keywords\" content=\"functions, templates\">"));
+    // The page's own address stays the page; its other alias redirects.
+    assert!(read("functions/hassuffix/index.html").contains("Tekst."));
+    assert!(read("functions/strings/hassuffix/index.html").contains("/functions/hassuffix/"));
+    assert!(out
+        .join("commands/hugo_convert_tojson/index.html")
+        .is_file());
+    assert!(out.join("themes/a/index.html").is_file());
+    assert!(read("documentation/index.html").contains("<h1>Documentation</h1>"));
+    for says in [
+        "warning: content/functions/HasSuffix.md:5:1: the alias /functions/hassuffix/ is this page's own address (ignored)",
+        "warning: content/functions/_index.md:4:1: `categories` is another generator's field; varde has no use for it (ignored)",
+        "help: a section is not listed under a taxonomy: give the terms to its pages",
+        "warning: content/documentation/_index.md:1:1: the section has no title, so it is shown as \"Documentation\"",
+        "2 × warning: the taxonomy `theme-tags` is not declared in site.yaml (ignored): 1 more at content/themes/b/index.md:6:1",
+        "help: declare it to keep its lists: `taxonomies:` in site.yaml, with `- name: theme-tags`",
+    ] {
+        assert!(r.stderr.contains(says), "wanted {says}\n{}", r.stderr);
+    }
+    // `params` is `extra`: no word about it.
+    assert!(!r.stderr.contains("params"), "{}", r.stderr);
+}

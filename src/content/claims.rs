@@ -40,6 +40,17 @@ pub(super) fn claim_urls(
             diags,
         );
     }
+    for s in sections {
+        let Some(file) = &s.file else { continue };
+        for a in &s.meta.aliases {
+            claims.claim(
+                a,
+                || format!("an alias in {}", file.rel.display()),
+                || duplicate_alias_at(file, a),
+                diags,
+            );
+        }
+    }
     for (i, p) in pages.iter().enumerate() {
         let first = claims.0.get(&p.path).cloned();
         // Point at the page whose own `url:` or `slug:` made the clash: this one's, or

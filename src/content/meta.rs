@@ -66,6 +66,9 @@ pub struct SectionMeta {
     pub template: Option<String>,
     /// As for pages: `layout: home` is `home.html` when the theme has it.
     pub layout: Option<String>,
+    /// Old site paths that redirect to this section.
+    pub aliases: Vec<String>,
+    pub keywords: Vec<String>,
     pub page_template: Option<String>,
     /// Write an Atom feed of this section's pages.
     pub feed: bool,
@@ -94,6 +97,8 @@ const PEER_NAMES: &[(&str, &str)] = &[
     ("url", "permalink"),
     // just-the-docs (Jekyll).
     ("weight", "nav_order"),
+    // Hugo's own fields for templates.
+    ("extra", "params"),
 ];
 
 /// The same for sections (Zola's `generate_feeds`, before 0.19 `generate_feed`).
@@ -101,6 +106,20 @@ const SECTION_PEER_NAMES: &[(&str, &str)] = &[
     ("feed", "generate_feeds"),
     ("feed", "generate_feed"),
     ("description", "summary"),
+    ("extra", "params"),
+    ("aliases", "redirect_from"),
+];
+
+/// On a section, what only a page has in varde (a section is in no taxonomy's lists).
+const SECTION_IGNORED: &[(&str, &str)] = &[
+    (
+        "categories",
+        "a section is not listed under a taxonomy: give the terms to its pages",
+    ),
+    (
+        "tags",
+        "a section is not listed under a taxonomy: give the terms to its pages",
+    ),
 ];
 
 /// Other generators' front-matter fields varde has no use for, with what to do instead.
@@ -238,6 +257,8 @@ pub const SECTION_FIELDS: &[&str] = &[
     "paginate_by",
     "template",
     "layout",
+    "aliases",
+    "keywords",
     "page_template",
     "feed",
     "directory",
@@ -305,6 +326,25 @@ fn located(file: &SourceFile) -> Located<'_> {
     }
 }
 
+/// `aliases:`, each an old site path that will redirect here.
+fn aliases(f: &mut Fields<'_>) -> Vec<String> {
+    let mut out = vec![];
+    for (i, alias) in f.take_str_list("aliases").into_iter().enumerate() {
+        match slug::check_path(&alias) {
+            Ok(a) => out.push(a),
+            Err(why) => {
+                f.error_in(
+                    "aliases",
+                    &[&i.to_string()],
+                    format!("`{alias}` is not a usable alias path: {why}"),
+                )
+                .hint = Some("write an old site path such as `/gammel/adresse/`".into());
+            }
+        }
+    }
+    out
+}
+
 fn check_template(f: &mut Fields<'_>, key: &str) -> Option<String> {
     let t = f.take_str(key)?;
     if t.contains("..") || t.starts_with('/') || t.contains('\\') {
@@ -334,7 +374,7 @@ pub fn page(
             f.alias(ours, theirs);
         }
     }
-    f.peers(PEER_IGNORED);
+    f.peers(&[PEER_IGNORED]);
     let (title, from_heading) = title(
         &mut f,
         file,
@@ -380,6 +420,10 @@ pub fn page(
         };
         match slug::check_segment(&s) {
             Ok(()) if slug::is_valid_slug(&s) => meta.slug = Some(s),
+            // Hugo lower-cases paths: `hugo_convert_toJSON` is `hugo_convert_tojson`.
+            Ok(()) if !s.contains(char::is_whitespace) && s.chars().any(char::is_uppercase) => {
+                meta.slug = Some(s.to_lowercase())
+            }
             Ok(()) => f.error("slug", format!("`{s}` is not a valid slug")).hint = Some(hint),
             Err(why) => {
                 f.error("slug", format!("`{s}` is not a valid slug: {why}"))
@@ -387,19 +431,7 @@ pub fn page(
             }
         }
     }
-    for (i, alias) in f.take_str_list("aliases").into_iter().enumerate() {
-        match slug::check_path(&alias) {
-            Ok(a) => meta.aliases.push(a),
-            Err(why) => {
-                f.error_in(
-                    "aliases",
-                    &[&i.to_string()],
-                    format!("`{alias}` is not a usable alias path: {why}"),
-                )
-                .hint = Some("write an old site path such as `/gammel/adresse/`".into());
-            }
-        }
-    }
+    meta.aliases = aliases(&mut f);
     meta.template = check_template(&mut f, "template");
     meta.layout = check_template(&mut f, "layout").map(|l| format!("{l}.html"));
     meta.keywords = f.take_str_list("keywords");
@@ -429,9 +461,17 @@ pub fn page(
         meta.taxonomies.insert(t.name.clone(), terms);
         known.push(&t.name);
     }
-    if let Some(z) = zola {
-        let names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-        f.diags.extend(z.finish(&names, Severity::Warning));
+    if let Some(mut z) = zola {
+        for name in z.keys() {
+            let msg = format!("the taxonomy `{name}` is not declared in site.yaml (ignored)");
+            let d = z.warning(&name, msg.clone());
+            d.hint = Some(format!(
+                "declare it to keep its lists: `taxonomies:` in site.yaml, with `- name: {name}`"
+            ));
+            d.once = Some(format!("warning: {msg}").into_boxed_str());
+            z.take(&name);
+        }
+        f.diags.extend(z.finish(&[], Severity::Warning));
     }
     let svc = service.and_then(|today| {
         known.extend_from_slice(directory::SERVICE_FIELDS);
@@ -476,6 +516,8 @@ pub fn section_defaults(title: &str) -> SectionMeta {
         paginate_by: None,
         template: None,
         layout: None,
+        aliases: vec![],
+        keywords: vec![],
         page_template: None,
         feed: false,
         directory: false,
@@ -497,8 +539,19 @@ pub fn section(file: &SourceFile, default_title: &str) -> (SectionMeta, Vec<Diag
     for (ours, theirs) in SECTION_PEER_NAMES {
         f.alias(ours, theirs);
     }
-    f.peers(PEER_IGNORED);
-    if let (Some(t), from_heading) = title(
+    f.peers(&[PEER_IGNORED, SECTION_IGNORED]);
+    // Zola lets a section go without a title; here it takes its folder's name, with a word.
+    let untitled = !f.has("title") && super::markdown::first_heading(file.body()).is_none();
+    if untitled {
+        f.diags.push(
+            Diagnostic::warning(format!(
+                "the section has no title, so it is shown as \"{default_title}\""
+            ))
+            .in_file(&file.rel)
+            .at_line(1, 1)
+            .hint("add `title: ...` to its front matter, or start the text with a `# heading`"),
+        );
+    } else if let (Some(t), from_heading) = title(
         &mut f,
         file,
         "a section needs a title: add `title: ...` to its _index.md, or start the text with a `# heading`",
@@ -525,6 +578,8 @@ pub fn section(file: &SourceFile, default_title: &str) -> (SectionMeta, Vec<Diag
     meta.paginate_by = f.take_count("paginate_by");
     meta.template = check_template(&mut f, "template");
     meta.layout = check_template(&mut f, "layout").map(|l| format!("{l}.html"));
+    meta.aliases = aliases(&mut f);
+    meta.keywords = f.take_str_list("keywords");
     meta.page_template = check_template(&mut f, "page_template");
     meta.feed = f.take_bool("feed").unwrap_or(false);
     meta.directory = f.take_bool("directory").unwrap_or(false);

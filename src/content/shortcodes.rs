@@ -506,7 +506,7 @@ fn liquid(s: &str, block: bool) -> Scanned {
         };
         return Scanned::Foreign {
             len,
-            message: format!("Liquid's `{{{{ {inner} }}}}` does not work in varde"),
+            message: format!("`{{{{ {inner} }}}}` is template code (Jekyll's Liquid, Hugo's Go templates), which does not work in a page"),
             hint: hint.into(),
         };
     }
@@ -621,7 +621,7 @@ mod tests {
             ),
             (
                 "Av {{ page.author }}\n",
-                "Liquid's `{{ page.author }}`",
+                "`{{ page.author }}` is template code",
                 1,
                 4,
             ),

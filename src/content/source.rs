@@ -107,8 +107,12 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
 
 fn split(rel: PathBuf, key: String, text: String) -> Result<SourceFile, Diagnostic> {
     let hash = hash_str(&text);
-    let first_end = text.find('\n').unwrap_or(text.len());
-    let Some(open) = fence(&text[..first_end]) else {
+    // Zola and Hugo accept blank lines before the opening fence (files copied from a
+    // theme's README often start with one).
+    let lead = text.len() - text.trim_start_matches(['\n', ' ', '\t']).len();
+    let lead = text[..lead].rfind('\n').map_or(0, |i| i + 1);
+    let first_end = text[lead..].find('\n').map_or(text.len(), |i| lead + i);
+    let Some(open) = fence(&text[lead..first_end]) else {
         return Ok(SourceFile {
             rel,
             key,
@@ -131,7 +135,7 @@ fn split(rel: PathBuf, key: String, text: String) -> Result<SourceFile, Diagnost
                 key,
                 yaml: yaml_start..pos,
                 toml: open == "+++",
-                yaml_line: 2,
+                yaml_line: text[..yaml_start].matches('\n').count() + 1,
                 body_start,
                 hash,
                 text,
@@ -139,14 +143,15 @@ fn split(rel: PathBuf, key: String, text: String) -> Result<SourceFile, Diagnost
         }
         pos = end + 1;
     }
-    Err(
-        Diagnostic::error("the front matter opened on line 1 is never closed")
-            .in_file(&rel)
-            .at_offset(&text, 0, 3)
-            .hint(format!(
-                "end the front matter with a line that holds only `{open}`"
-            )),
-    )
+    Err(Diagnostic::error(format!(
+        "the front matter opened on line {} is never closed",
+        text[..lead].matches('\n').count() + 1
+    ))
+    .in_file(&rel)
+    .at_offset(&text, lead, 3)
+    .hint(format!(
+        "end the front matter with a line that holds only `{open}`"
+    )))
 }
 
 /// `content/nas/tegn.md` for a file under the site root.
@@ -176,6 +181,17 @@ mod tests {
         assert_eq!(f.yaml(), "title = \"A\"\n");
         assert_eq!(f.body(), "# Body\n");
         assert_eq!(f.locate(&["title"]), Some((2, 1)));
+    }
+
+    #[test]
+    fn blank_lines_before_the_front_matter() {
+        let f = read_str(b"\n\n+++\ntitle = \"A\"\n+++\nBody\n").unwrap();
+        assert_eq!(f.yaml(), "title = \"A\"\n");
+        assert_eq!(f.yaml_line, 4);
+        assert_eq!(f.locate(&["title"]), Some((4, 1)));
+        assert_eq!(f.body(), "Body\n");
+        let e = read_str(b"\n---\ntitle: A\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
     }
 
     #[test]

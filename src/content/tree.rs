@@ -175,6 +175,11 @@ impl Tree {
                 if seg.is_empty() { "x" } else { &seg }
             );
         }
+        for sec in &mut self.sections {
+            if let Some(file) = &sec.file {
+                drop_own_alias(file, &sec.path, &mut sec.meta.aliases, diags);
+            }
+        }
         for (i, page) in self.pages.iter_mut().enumerate() {
             let stem = match bundles.of(&page.file.key) {
                 Some(b) => file_name(&b).to_string(),
@@ -217,6 +222,7 @@ impl Tree {
                 },
                 (None, None) => format!("{}{slug}/", section.path),
             };
+            drop_own_alias(&page.file, &page.path, &mut page.meta.aliases, diags);
             self.sections[page.section].pages.push(i);
         }
     }
@@ -419,4 +425,27 @@ fn fill_permalink(
         out = out.replace("//", "/");
     }
     crate::slug::check_path(&out)
+}
+
+/// An alias that is the page's own address would overwrite the page with a redirect to
+/// itself (Hugo's documentation has some, made by lower-casing): left out, with a word.
+fn drop_own_alias(
+    file: &super::source::SourceFile,
+    path: &str,
+    aliases: &mut Vec<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if !aliases.iter().any(|a| a == path) {
+        return;
+    }
+    aliases.retain(|a| a != path);
+    let mut d = Diagnostic::warning(format!(
+        "the alias {path} is this page's own address (ignored)"
+    ))
+    .in_file(&file.rel)
+    .hint("remove it from `aliases:`");
+    if let Some((line, col)) = file.locate(&["aliases"]) {
+        d = d.at_line_col(&file.text, line, col, "aliases".len());
+    }
+    diags.push(d);
 }

@@ -169,6 +169,7 @@ pub fn section(site: &Site, idx: usize) -> Value {
         "content": s.content.html,
         "toc": s.content.toc,
         "summary": s.content.summary,
+        "keywords": s.meta.keywords,
         "lang": s.meta.lang,
         "extra": s.meta.extra,
         "subsections": subsections,

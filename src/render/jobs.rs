@@ -29,6 +29,11 @@ pub(super) enum Job {
         p: usize,
         path: String,
     },
+    /// An old address of section `s`.
+    SectionAlias {
+        s: usize,
+        path: String,
+    },
     /// A directory's front page (`filter: None`) or one of its filter pages.
     Directory {
         d: usize,
@@ -51,7 +56,7 @@ pub(super) fn job_kind(job: &Job) -> &'static str {
         Job::TaxonomyList(_) => "taxonomy",
         Job::Term { .. } => "term",
         Job::Feed(_) => "feed",
-        Job::Alias { .. } => "alias",
+        Job::Alias { .. } | Job::SectionAlias { .. } => "alias",
         Job::Directory { .. } => "directory",
         Job::Hsds(_) => "hsds",
         Job::Csv(_) => "csv",
@@ -105,7 +110,7 @@ pub(super) fn job_template<'s>(site: &'s Site, theme: &Theme, job: &Job) -> Opti
         Job::TaxonomyList(_) => "taxonomy_list.html",
         Job::Term { .. } => "taxonomy_term.html",
         Job::Feed(_) => "atom.xml",
-        Job::Alias { .. } => "alias.html",
+        Job::Alias { .. } | Job::SectionAlias { .. } => "alias.html",
         Job::Search(_) => "search.html",
         Job::NotFound => "404.html",
         Job::Robots => "robots.txt",
@@ -124,7 +129,7 @@ pub(super) fn job_path(site: &Site, job: &Job) -> String {
             site.pager_path(base, *n)
         }
         Job::Feed(s) => site.sections[*s].feed_path(),
-        Job::Alias { path, .. } => path.clone(),
+        Job::Alias { path, .. } | Job::SectionAlias { path, .. } => path.clone(),
         Job::Directory { d, filter } => {
             let dir = &site.directories[*d];
             match filter {
@@ -181,6 +186,9 @@ pub(super) fn job_print(site: &Site, theme: &Theme, prints: &Prints, job: &Job) 
         }
         Job::Alias { p, path } => {
             h.add(&prints.page[*p]).add(path);
+        }
+        Job::SectionAlias { s, path } => {
+            h.add(&prints.section[*s]).add(path);
         }
         Job::Directory { d, filter } => {
             h.add(&prints.directory[*d]).add(filter);
@@ -316,6 +324,9 @@ pub(super) fn plan(site: &Site) -> Vec<Job> {
         if sec.meta.feed {
             jobs.push(Job::Feed(s));
         }
+        for a in &sec.meta.aliases {
+            jobs.push(Job::SectionAlias { s, path: a.clone() });
+        }
     }
     for (p, page) in site.pages.iter().enumerate() {
         jobs.push(Job::Page(p));
@@ -370,7 +381,14 @@ pub(super) fn render_job(
         Job::Feed(s) => outputs::feed(&o, *s),
         Job::TaxonomyList(t) => outputs::taxonomy_list(&o, *t),
         Job::Term { t, term, n } => outputs::term(&o, *t, *term, *n),
-        Job::Alias { p, .. } => outputs::alias(&o, *p),
+        Job::Alias { p, .. } => {
+            let page = &site.pages[*p];
+            outputs::alias(&o, &page.path, &page.meta.title)
+        }
+        Job::SectionAlias { s, .. } => {
+            let sec = &site.sections[*s];
+            outputs::alias(&o, &sec.path, &sec.meta.title)
+        }
         Job::NotFound => outputs::not_found(&o),
         Job::Robots => outputs::robots(&o),
         Job::Sitemap => Ok(outputs::sitemap(site).into_bytes()),

@@ -274,7 +274,7 @@ pub(super) fn term(o: &Out<'_>, t: usize, term: usize, n: usize) -> Result<Vec<u
 }
 
 /// An old address that sends the reader on to page `p`.
-pub(super) fn alias(o: &Out<'_>, p: usize) -> Result<Vec<u8>, Diagnostic> {
+pub(super) fn alias(o: &Out<'_>, target: &str, title: &str) -> Result<Vec<u8>, Diagnostic> {
     let Out {
         site,
         theme,
@@ -284,11 +284,10 @@ pub(super) fn alias(o: &Out<'_>, p: usize) -> Result<Vec<u8>, Diagnostic> {
     } = *o;
     let c = &site.config;
     let site_value = data.site_value;
-    let page = &site.pages[p];
     let mut ctx = base_context(site_value, site, path, &c.language);
-    ctx.put("target_url", c.url(&page.path));
-    ctx.put("target_permalink", c.permalink(&page.path));
-    ctx.put("title", page.meta.title.as_str());
+    ctx.put("target_url", c.url(target));
+    ctx.put("target_permalink", c.permalink(target));
+    ctx.put("title", title);
     theme.render_vars(template, ctx, &format!("the alias {path}"))
 }
 

@@ -441,7 +441,7 @@ pub(super) fn check_template(
         .collect();
     names.sort();
     Some(d.hint(format!(
-        "add templates/{name} to the site, or use one of: {}",
+        "add templates/{name} to the site (a template of a site moved over from Hugo or Zola goes there too), or use one of: {}",
         names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
     )))
 }
