@@ -295,7 +295,7 @@ fn what_the_peers_own_documentation_sites_write_builds() {
         ),
         (
             "content/functions/HasSuffix.md",
-            "---\ntitle: strings.HasSuffix\nparams:\n  returnType: bool\naliases: [/functions/hassuffix,/functions/strings/hassuffix]\n---\nTekst.\n",
+            "---\ntitle: strings.HasSuffix\nparams:\n  returnType: bool\naliases: [/functions/hassuffix,/functions/strings/hassuffix]\n---\nTekst.\n\n`returnType`\n: What it gives back.\n",
         ),
         (
             "content/commands/hugo_convert_toJSON.md",
@@ -326,7 +326,13 @@ fn what_the_peers_own_documentation_sites_write_builds() {
     assert!(read("functions/index.html")
         .contains("<meta name=\"keywords\" content=\"functions, templates\">"));
     // The page's own address stays the page; its other alias redirects.
-    assert!(read("functions/hassuffix/index.html").contains("Tekst."));
+    let suffix = read("functions/hassuffix/index.html");
+    assert!(suffix.contains("Tekst."));
+    // A definition list, as Hugo renders it.
+    assert!(
+        suffix.contains("<dl>\n<dt><code>returnType</code></dt>\n<dd>What it gives back.</dd>"),
+        "{suffix}"
+    );
     assert!(read("functions/strings/hassuffix/index.html").contains("/functions/hassuffix/"));
     assert!(out
         .join("commands/hugo_convert_tojson/index.html")

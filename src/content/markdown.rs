@@ -84,7 +84,9 @@ pub struct Links<'a> {
 }
 
 fn options() -> Options {
+    // Definition lists (`term` then `: definition`) as Hugo renders them by default.
     Options::ENABLE_TABLES
+        | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
