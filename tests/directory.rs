@@ -6,7 +6,7 @@ use common::*;
 use std::fs;
 use std::path::Path;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// 2026-06-01, so staleness is judged against a fixed day.
 const TODAY_EPOCH: &str = "1780272000";
@@ -286,6 +286,24 @@ fn hsds_export_validates_against_the_shipped_schema_and_ids_are_stable() {
     assert_eq!(fam["schedules"][0]["opens_at"], "08:00");
     assert_eq!(fam["cost_options"][0]["amount"], 0);
     assert_eq!(fam["service_areas"][0]["name"], "Kristiansand");
+    // The street address, as a physical location.
+    let place = &fam["service_at_locations"][0]["location"];
+    assert_eq!(place["location_type"], "physical");
+    let address = &place["addresses"][0];
+    assert_eq!(
+        (
+            &address["address_1"],
+            &address["postal_code"],
+            &address["city"],
+            &address["country"]
+        ),
+        (
+            &json!("Storgata 1"),
+            &json!("4611"),
+            &json!("Kristiansand"),
+            &json!("NO")
+        )
+    );
     assert_eq!(fam["languages"][1]["code"], "en");
     let referral: Vec<&Value> = fam["attributes"]
         .as_array()

@@ -176,6 +176,12 @@ pub fn hsds(config: &Config, s: &Service, title: &str, path: &str, description: 
         None => {}
     }
     o.insert("schedules".into(), Value::Array(schedules));
+    if let Some(a) = &s.contact.address {
+        o.insert(
+            "service_at_locations".into(),
+            json!([service_at_location(config, s, a, path, &sid, title)]),
+        );
+    }
     let areas: Vec<Value> = s
         .service_area
         .iter()
@@ -242,6 +248,52 @@ pub fn hsds(config: &Config, s: &Service, title: &str, path: &str, description: 
     }
     o.insert("attributes".into(), Value::Array(attributes));
     Value::Object(o)
+}
+
+/// Where the service is met: its street address as an HSDS location (physical).
+/// `state_province` is the county, when `directory.regions` names the city's municipality
+/// (or a service area that is a county); HSDS requires the field, so it is "" otherwise.
+fn service_at_location(
+    config: &Config,
+    s: &Service,
+    a: &super::Address,
+    path: &str,
+    sid: &str,
+    title: &str,
+) -> Value {
+    let regions = &config.directory.regions;
+    let county = regions
+        .iter()
+        .find(|r| {
+            r.municipalities
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(&a.city))
+                || s.service_area
+                    .iter()
+                    .any(|sa| sa.eq_ignore_ascii_case(&r.name))
+        })
+        .map_or("", |r| r.name.as_str());
+    let lid = id("location", path);
+    json!({
+        "id": id("service_at_location", path),
+        "service_id": sid,
+        "location_id": lid,
+        "location": {
+            "id": lid,
+            "location_type": "physical",
+            "name": title,
+            "addresses": [{
+                "id": id("address", path),
+                "location_id": lid,
+                "address_1": a.street,
+                "city": a.city,
+                "state_province": county,
+                "postal_code": a.postcode,
+                "country": "NO",
+                "address_type": "physical",
+            }],
+        },
+    })
 }
 
 /// Public bodies get schema.org's GovernmentService; others the general Service.
