@@ -98,6 +98,11 @@ fn service_page_has_a_contact_card_with_tap_targets() {
     );
     assert!(html.contains(r#"href="tel:113">113</a>"#));
     assert!(html.contains(r#"href="mailto:post@example.no""#));
+    // The address opens in the phone's own map app: a `geo:` link, no map of ours.
+    assert!(
+        html.contains(r#"href="geo:0,0?q=Storgata+1,+4611+Kristiansand,+Norge">"#),
+        "{html}"
+    );
     assert!(html.contains("Storgata 1<br>4611 Kristiansand"));
     assert!(html.contains("Mandag–fredag 08:00–15:30"));
     assert!(html.contains("Stengt i juli"));

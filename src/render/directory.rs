@@ -64,6 +64,15 @@ pub fn service_full(site: &Site, dir: &Directory, p: usize) -> Value {
         m.insert("eligibility".into(), json!(s.eligibility));
         m.insert("languages".into(), json!(s.languages));
         m.insert("address".into(), json!(s.contact.address));
+        // The phone's own map app, by a `geo:` link with the address as its query: no
+        // map of ours, no request to anyone.
+        let geo = s.contact.address.as_ref().map(|a| {
+            format!(
+                "geo:0,0?q={}",
+                geo_query(&format!("{}, {} {}, Norge", a.street, a.postcode, a.city))
+            )
+        });
+        m.insert("geo".into(), json!(geo));
         m.insert("opening_hours".into(), json!(export::opening_lines(s)));
         m.insert("how_to_apply".into(), json!(s.how_to_apply));
         m.insert(
@@ -84,6 +93,22 @@ pub fn service_full(site: &Site, dir: &Directory, p: usize) -> Value {
         );
     }
     v
+}
+
+/// Percent-encodes a `geo:` query (RFC 5870 takes it as a URI query): unreserved
+/// characters stay, spaces become `+`, everything else is its UTF-8 bytes.
+fn geo_query(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b',' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 fn filter_link(site: &Site, f: &Filter, current: Option<&Filter>) -> Value {

@@ -240,6 +240,32 @@ for (const how of ["keyboard (Tab, Enter)", "Shift three times"]) {
   await noJs.close();
 }
 
+// ---- printing --------------------------------------------------------------------------------
+// A service page prints as a one-page referral handout (Chromium's own print to PDF, A4);
+// the directory prints as the list of services, without its filters.
+{
+  const ctx = await browser.newContext();
+  const p = await ctx.newPage();
+  const long = [];
+  let handouts = 0;
+  for (const rel of pages(outDir).filter((r) => r.startsWith("tjenester/"))) {
+    await p.goto(base + rel, { waitUntil: "load" });
+    if ((await p.locator("article.service-page").count()) === 0) continue;
+    handouts++;
+    const pdf = (await p.pdf({ format: "A4" })).toString("latin1");
+    const n = (pdf.match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
+    if (n !== 1) long.push(`${rel}: ${n} pages`);
+  }
+  check(`print: each of ${handouts} service pages is a one-page handout`, handouts > 0 && long.length === 0, long.join("\n"));
+  await p.goto(base + "tjenester/", { waitUntil: "load" });
+  await p.emulateMedia({ media: "print" });
+  const filterShown = await p.locator(".dir-filter").isVisible();
+  const listed = await p.locator("li.service:visible").count();
+  const all = await p.locator("li.service").count();
+  check("print: the directory prints as its list, without the filters", !filterShown && listed === all && all > 0, `filters shown ${filterShown}, ${listed} of ${all}`);
+  await ctx.close();
+}
+
 // ---- search ----------------------------------------------------------------------------------
 {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 800 } });
