@@ -112,6 +112,9 @@ enum Command {
         /// With --external: ask every link again, and keep no cache
         #[arg(long, requires = "external")]
         no_cache: bool,
+        /// Write the services by last review, oldest first, with who is responsible, as CSV
+        #[arg(long, value_name = "FILE")]
+        review_csv: Option<PathBuf>,
     },
     /// Create a new page or service file with commented front matter
     #[command(
@@ -226,6 +229,7 @@ fn main() -> ExitCode {
             timeout,
             jobs,
             no_cache,
+            review_csv,
         } => {
             let root = root_or_found(root);
             let external = external.then(|| {
@@ -237,7 +241,7 @@ fn main() -> ExitCode {
                 }
                 o
             });
-            cmd_check(root, format, color, all, external)
+            cmd_check(root, format, color, all, external, review_csv)
         }
         Command::New { kind, path, root } => {
             let kind = match kind {
@@ -378,6 +382,7 @@ fn cmd_check(
     color: bool,
     all: bool,
     external: Option<varde::check::external::Options>,
+    review_csv: Option<PathBuf>,
 ) -> ExitCode {
     let opts = BuildOptions {
         root,
@@ -388,6 +393,17 @@ fn cmd_check(
         ..BuildOptions::default()
     };
     let report = varde::check_with(&opts, external.as_ref());
+    if let Some(path) = &review_csv {
+        if let Err(e) = std::fs::write(path, varde::check::reviews::csv(&report.reviews)) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(3);
+        }
+        eprintln!(
+            "wrote {} services by last review to {}",
+            report.reviews.len(),
+            path.display()
+        );
+    }
     if format == Format::Json {
         println!("{}", report.to_json());
     } else {

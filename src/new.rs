@@ -115,6 +115,8 @@ contact:
 # how_to_apply: ""
 # Required. The day someone last checked these facts.
 last_reviewed: {today}
+# Who checks them next time (a person or an office); `varde check` lists it.
+# reviewed_by: ""
 draft: true
 ---
 

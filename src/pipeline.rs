@@ -119,6 +119,8 @@ pub struct CheckReport {
     /// With `--external`: how many outside URLs were asked for (the rest came from the
     /// cache).
     pub external_asked: Option<usize>,
+    /// Every service by `last_reviewed`, oldest first.
+    pub reviews: Vec<checks::reviews::ReviewRow>,
 }
 
 impl CheckReport {
@@ -130,6 +132,7 @@ impl CheckReport {
             "diagnostics": self.diagnostics.items,
             "lix": self.lix,
             "lix_max": self.lix_max,
+            "services_by_review": self.reviews,
         });
         serde_json::to_string_pretty(&json).unwrap_or_default()
     }
@@ -145,7 +148,9 @@ impl CheckReport {
         if self.diagnostics.items.is_empty() {
             messages.push_str("no problems found\n");
         }
-        (checks::editor::lix_table(&self.lix, self.lix_max), messages)
+        let mut tables = checks::editor::lix_table(&self.lix, self.lix_max);
+        tables.push_str(&checks::reviews::table(&self.reviews));
+        (tables, messages)
     }
 }
 
@@ -183,6 +188,7 @@ pub fn check_with(
         lix,
         lix_max: site.config.check.lix_max,
         external_asked,
+        reviews: checks::reviews::rows(&site),
     }
 }
 

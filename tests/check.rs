@@ -234,3 +234,73 @@ fn example_site_is_clean_but_for_the_honestly_stale_smil_entry() {
         assert!(row["lix"].as_f64().unwrap() <= 45.0, "{row}");
     }
 }
+
+#[test]
+fn services_are_listed_by_last_review_with_who_is_responsible() {
+    let service = |title: &str, reviewed: &str, by: &str| {
+        format!("---\ntitle: {title}\norganisation: O\nsummary: S.\ncategories: [a]\nservice_area: [Oslo]\nlast_reviewed: {reviewed}\n{by}---\n")
+    };
+    let (b, c, a) = (
+        service(
+            "Bydelen",
+            "2026-03-01",
+            "reviewed_by: Kari, bydelskontoret\n",
+        ),
+        service("Senteret", "2024-05-31", ""),
+        service("Ambulatoriet", "2026-03-01", "reviewed_by: \"=SUM(A1)\"\n"),
+    );
+    let out = tempfile::tempdir().unwrap();
+    let csv_path = out.path().join("kontroll.csv");
+    let csv_arg = csv_path.to_str().unwrap();
+    let (r, dir) = check(
+        &[
+            ("site.yaml", "title: S\ndirectory:\n  review_max_age_months: 12\n  categories:\n    - id: a\n      label: A\n"),
+            ("content/_index.md", HOME),
+            ("content/tjenester/_index.md", "---\ntitle: Tjenester\ndescription: d\ndirectory: true\n---\n"),
+            ("content/tjenester/b.md", &b),
+            ("content/tjenester/c.md", &c),
+            ("content/tjenester/a.md", &a),
+        ],
+        &["--review-csv", csv_arg],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Oldest first; on one day, by title. 2026-06-01 is the build day.
+    let table: Vec<&str> = r
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("last checked"))
+        .collect();
+    assert_eq!(
+        table[1..4],
+        [
+            "2024-05-31   731  (nobody named)        content/tjenester/c.md (out of date)",
+            "2026-03-01    92  =SUM(A1)              content/tjenester/a.md",
+            "2026-03-01    92  Kari, bydelskontoret  content/tjenester/b.md",
+        ],
+        "{}",
+        r.stdout
+    );
+    assert!(
+        table[4].starts_with("3 services, 1 out of date"),
+        "{}",
+        r.stdout
+    );
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert_eq!(
+        csv,
+        "\u{feff}sist_kontrollert,dager_siden,ansvarlig,utdatert,navn,fil\r\n\
+         \"2024-05-31\",731,\"\",ja,\"Senteret\",\"content/tjenester/c.md\"\r\n\
+         \"2026-03-01\",92,\"'=SUM(A1)\",nei,\"Ambulatoriet\",\"content/tjenester/a.md\"\r\n\
+         \"2026-03-01\",92,\"Kari, bydelskontoret\",nei,\"Bydelen\",\"content/tjenester/b.md\"\r\n"
+    );
+    // The JSON report carries the same list.
+    let mut cmd = varde();
+    cmd.env("SOURCE_DATE_EPOCH", "1780272000")
+        .args(["check", "--format", "json", "--root"])
+        .arg(dir.path());
+    let json: Value = serde_json::from_str(&run(&mut cmd).stdout).unwrap();
+    let list = json["services_by_review"].as_array().unwrap();
+    assert_eq!(list[0]["title"], "Senteret");
+    assert_eq!(list[0]["stale"], true);
+    assert_eq!(list[2]["reviewed_by"], "Kari, bydelskontoret");
+}

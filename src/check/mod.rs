@@ -4,6 +4,7 @@
 
 pub mod editor;
 pub mod external;
+pub mod reviews;
 
 use std::collections::{HashMap, HashSet};
 

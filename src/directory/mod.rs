@@ -32,6 +32,7 @@ pub const SERVICE_FIELDS: &[&str] = &[
     "opening_hours",
     "how_to_apply",
     "last_reviewed",
+    "reviewed_by",
 ];
 
 #[derive(Debug, Clone, Serialize)]
@@ -50,6 +51,8 @@ pub struct Service {
     pub opening_hours: Option<OpeningHours>,
     pub how_to_apply: Option<String>,
     pub last_reviewed: Date,
+    /// Who keeps this entry up to date (a person or an office), for `varde check`'s list.
+    pub reviewed_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -309,6 +312,7 @@ pub fn parse(f: &mut Fields<'_>, config: &Config, today: Date) -> Option<Service
             None
         }
     };
+    let reviewed_by = f.take_str("reviewed_by");
     Some(Service {
         organisation: organisation?,
         summary: summary?,
@@ -323,6 +327,7 @@ pub fn parse(f: &mut Fields<'_>, config: &Config, today: Date) -> Option<Service
         opening_hours,
         how_to_apply,
         last_reviewed: last_reviewed?,
+        reviewed_by,
     })
 }
 
