@@ -23,6 +23,29 @@ pub struct Located<'a> {
     pub first_line: usize,
     /// `yaml` is TOML front matter (`+++`), so keys are found the TOML way.
     pub toml: bool,
+    /// A row of a spreadsheet rather than a text: keys are found as its cells.
+    pub grid: Option<&'a Grid>,
+}
+
+/// Where a spreadsheet row's fields are: its row number, and for each field (a dotted key
+/// path such as `contact.phones`) the column it came from and that column's header.
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    pub row: usize,
+    pub cells: Vec<(String, usize, String)>,
+}
+
+impl Grid {
+    /// Column and header of the field at `path`, or of the nearest enclosing one.
+    fn find(&self, path: &[&str]) -> Option<(usize, &str)> {
+        (1..=path.len()).rev().find_map(|n| {
+            let key = path[..n].join(".");
+            self.cells
+                .iter()
+                .find(|(k, _, _)| *k == key)
+                .map(|(_, col, header)| (*col, header.as_str()))
+        })
+    }
 }
 
 impl Located<'_> {
@@ -54,6 +77,19 @@ impl Located<'_> {
         message: impl Into<String>,
         value: bool,
     ) -> Diagnostic {
+        let message = message.into();
+        if let Some(grid) = self.grid {
+            // A spreadsheet: the row, the column, and the column's name in words.
+            let (col, message) = match grid.find(path) {
+                Some((col, header)) => (col, format!("{message} (column `{header}`)")),
+                None => (1, message),
+            };
+            let d = match severity {
+                Severity::Error => Diagnostic::error(message),
+                Severity::Warning => Diagnostic::warning(message),
+            };
+            return d.in_file(self.file).at_line(grid.row, col);
+        }
         let d = match severity {
             Severity::Error => Diagnostic::error(message),
             Severity::Warning => Diagnostic::warning(message),
@@ -89,6 +125,9 @@ impl Located<'_> {
     /// The value at `path` exactly as written on its line (`1.10`, not the number 1.1), for
     /// a plain scalar; `None` for anything else (a flow list, a value on the next line).
     fn raw_value(&self, path: &[&str]) -> Option<String> {
+        if self.grid.is_some() {
+            return None;
+        }
         let (line, col) = self.locate(path)?;
         let line = self.first_line + line - 1;
         let (vcol, vlen) = value_span(self.text, line, col, self.toml)?;

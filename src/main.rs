@@ -118,10 +118,14 @@ enum Command {
     },
     /// Create a new page or service file with commented front matter
     #[command(
-        after_help = "Examples:\n  varde new page nas/ny-side.md\n  varde new service tjenester/familievern.md"
+        after_help = "Examples:\n  varde new page nas/ny-side.md\n  varde new service tjenester/familievern.md\n  varde new directory tjenester --spreadsheet"
     )]
     New {
         kind: NewKind,
+        /// With `directory`: also write tjenester.csv, the directory's columns and one example
+        /// row, to keep the services in a spreadsheet
+        #[arg(long)]
+        spreadsheet: bool,
         /// Path under content/ (e.g. smil/pamelding.md)
         path: PathBuf,
         /// The site folder [default: the nearest folder from here up with site.yaml or content/]
@@ -147,6 +151,8 @@ enum Format {
 enum NewKind {
     Page,
     Service,
+    /// A service directory: a folder whose pages (and spreadsheet rows) are services
+    Directory,
 }
 
 // A build allocates millions of short-lived strings (Markdown events, template values,
@@ -243,17 +249,25 @@ fn main() -> ExitCode {
             });
             cmd_check(root, format, color, all, external, review_csv)
         }
-        Command::New { kind, path, root } => {
-            let kind = match kind {
-                NewKind::Page => new::Kind::Page,
-                NewKind::Service => new::Kind::Service,
-            };
+        Command::New {
+            kind,
+            spreadsheet,
+            path,
+            root,
+        } => {
             let root = root_or_found(root);
             let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
             let path = new::under_content(&root, &here, &path);
-            match new::create(&root, kind, &path) {
-                Ok(p) => {
-                    eprintln!("created {}", p.display());
+            let made = match kind {
+                NewKind::Page => new::create(&root, new::Kind::Page, &path).map(|p| vec![p]),
+                NewKind::Service => new::create(&root, new::Kind::Service, &path).map(|p| vec![p]),
+                NewKind::Directory => new::create_directory(&root, &path, spreadsheet),
+            };
+            match made {
+                Ok(files) => {
+                    for p in files {
+                        eprintln!("created {}", p.display());
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(msg) => {

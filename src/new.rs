@@ -126,6 +126,106 @@ Beskriv tjenesten: hva den gir, hvem den er for og hva som skjer når man tar ko
     }
 }
 
+/// `varde new directory PATH [--spreadsheet]`: a directory section (`_index.md` with
+/// `directory: true`) and, with `spreadsheet`, `tjenester.csv` in it: the columns of the
+/// directory's export and one example row, ready for a spreadsheet program. The example
+/// uses the first category and audience of `site.yaml`, so it builds as it is.
+pub fn create_directory(
+    root: &Path,
+    path: &Path,
+    spreadsheet: bool,
+) -> Result<Vec<PathBuf>, String> {
+    if path.is_absolute()
+        || path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(format!(
+            "{} must be a folder inside content/, such as tjenester",
+            path.display()
+        ));
+    }
+    let dir = if path.starts_with(CONTENT_DIR) {
+        root.join(path)
+    } else {
+        root.join(CONTENT_DIR).join(path)
+    };
+    let index = dir.join("_index.md");
+    let sheet = dir.join("tjenester.csv");
+    for p in [&index, &sheet] {
+        if p.exists() {
+            return Err(format!(
+                "{} already exists; varde will not overwrite it",
+                p.display()
+            ));
+        }
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let title = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().replace('-', " "))
+        .map(|t| {
+            let mut c = t.chars();
+            c.next().map_or(String::new(), |f| {
+                f.to_uppercase().collect::<String>() + c.as_str()
+            })
+        })
+        .unwrap_or_else(|| "Tjenester".into());
+    let index_text = format!(
+        "---\ntitle: {title}\ndescription: Hjelp og tjenester, med kontaktinformasjon.\n# Every page in this folder, and every row of a .csv, .xlsx or .ods here, is a service.\ndirectory: true\n---\n"
+    );
+    std::fs::write(&index, index_text)
+        .map_err(|e| format!("cannot write {}: {e}", index.display()))?;
+    let mut made = vec![index];
+    if spreadsheet {
+        let (config, _) = crate::config::load(root);
+        let first = |terms: &[crate::config::Term]| {
+            terms.first().map(|t| t.label.clone()).unwrap_or_default()
+        };
+        let today = crate::date::Date::build_day().iso();
+        let example: Vec<(&str, String)> = vec![
+            ("navn", "Familiesenteret".into()),
+            ("organisasjon", "Kommunen".into()),
+            (
+                "sammendrag",
+                "Samtaler og kurs for gravide og foreldre.".into(),
+            ),
+            ("kategorier", first(&config.directory.categories)),
+            ("malgruppe", first(&config.directory.audience)),
+            ("omrade", "Hele landet".into()),
+            ("henvisning_kreves", "nei".into()),
+            ("gratis", "ja".into()),
+            ("telefon", "+47 22 33 44 55 (Sentralbord)".into()),
+            (
+                "apningstider",
+                "Mandag–fredag 08:00–15:30; Stengt i juli".into(),
+            ),
+            ("sist_kontrollert", today),
+            ("ansvarlig", "Kontoret".into()),
+        ];
+        let headers: Vec<&str> = crate::directory::table::COLUMNS
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|c| *c != "id" && *c != "url")
+            .collect();
+        let row: Vec<String> = headers
+            .iter()
+            .map(|h| {
+                let v = example
+                    .iter()
+                    .find(|(k, _)| k == h)
+                    .map_or("", |(_, v)| v.as_str());
+                format!("\"{}\"", v.replace('"', "\"\""))
+            })
+            .collect();
+        let text = format!("\u{feff}{}\r\n{}\r\n", headers.join(","), row.join(","));
+        std::fs::write(&sheet, text)
+            .map_err(|e| format!("cannot write {}: {e}", sheet.display()))?;
+        made.push(sheet);
+    }
+    Ok(made)
+}
+
 /// The site folder for a command run in `here` without `--root`: the nearest folder, from
 /// `here` up, that holds `site.yaml` or `content/`; `here` itself when there is none.
 pub fn find_root(here: &Path) -> PathBuf {

@@ -337,7 +337,11 @@ fn csv_has_one_row_per_service() {
         "{}",
         lines[1]
     );
-    assert!(lines[1].contains("\"+47 38 07 50 00; 113\""));
+    assert!(
+        lines[1].contains("\"'+47 38 07 50 00 (Sentralbord); 113 (Akutt)\""),
+        "{}",
+        lines[1]
+    );
     assert!(lines[1].contains(",\"nei\","), "referral required: nei");
 }
 

@@ -394,6 +394,7 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
         yaml: &text,
         first_line: 1,
         toml: false,
+        grid: None,
     };
     let mut cfg = Config::default();
     let map = match yaml::parse(&text) {

@@ -323,6 +323,7 @@ fn located(file: &SourceFile) -> Located<'_> {
         yaml: file.yaml(),
         first_line: file.yaml_line,
         toml: file.toml,
+        grid: None,
     }
 }
 

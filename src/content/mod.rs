@@ -14,6 +14,7 @@ mod parse;
 mod raw_html;
 pub mod shortcodes;
 pub mod source;
+mod tables;
 mod tree;
 mod words;
 
@@ -316,7 +317,7 @@ pub fn load_cached(
     let classified = files::classify(&files, &bundles, &mut diags);
     t.lap("  load: classify");
     // Read and parse every Markdown file in parallel: this is most of the I/O.
-    let (section_files, page_files) = parse::parse_all(
+    let (section_files, mut page_files, directory_dirs) = parse::parse_all(
         &classified.sections,
         &classified.pages,
         &bundles,
@@ -324,6 +325,19 @@ pub fn load_cached(
         today,
         cache.as_deref_mut(),
     );
+    // A spreadsheet in a directory section holds services, one per row; elsewhere it is
+    // a file like any other.
+    let (sheets, assets): (Vec<&files::Found>, Vec<&files::Found>) =
+        classified.assets.iter().partition(|f| {
+            tables::is_table(files::file_name(&f.key))
+                && bundles.of(&f.key).is_none()
+                && directory_dirs.contains(files::parent_key(&f.key))
+        });
+    let rows: Vec<_> = sheets
+        .par_iter()
+        .flat_map_iter(|f| tables::pages(f, &config, today))
+        .collect();
+    page_files.extend(rows);
     t.lap("  load: parse");
     let mut tree = tree::Tree::new(
         &dirs,
@@ -337,7 +351,7 @@ pub fn load_cached(
     t.lap("  load: model: sections");
     tree.set_paths(&config, &bundles, &mut diags);
     t.lap("  load: model: paths");
-    let asset_paths = tree.place_assets(&classified.assets, &bundles);
+    let asset_paths = tree.place_assets(&assets, &bundles);
     t.lap("  load: assets");
     let taxonomies = tree::collect_taxonomies(&config, &tree.pages);
     claims::claim_urls(

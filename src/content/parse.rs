@@ -143,6 +143,7 @@ fn parse_cached<T: Clone + Send + Sync>(
 
 /// Parses the section pages, then the pages: whether a section is a directory decides how
 /// its pages' front matter is read.
+/// Also returns the folders of the directory sections.
 pub(super) fn parse_all(
     sections: &[&Found],
     pages: &[&Found],
@@ -150,7 +151,7 @@ pub(super) fn parse_all(
     config: &Config,
     today: Date,
     mut cache: Option<&mut LoadCache>,
-) -> (Parsed<ParsedSection>, Parsed<ParsedPage>) {
+) -> (Parsed<ParsedSection>, Parsed<ParsedPage>, HashSet<String>) {
     let mut parsed = 0;
     let section_files = parse_cached(
         sections,
@@ -192,7 +193,7 @@ pub(super) fn parse_all(
     if let Some(c) = cache {
         c.parsed += parsed;
     }
-    (section_files, page_files)
+    (section_files, page_files, directory_dirs)
 }
 
 /// Markdown of one file, from the cache when the file is the very same and every content

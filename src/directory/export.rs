@@ -421,6 +421,12 @@ pub const CSV_HEADER: &[&str] = &[
     "apningstider",
     "sist_kontrollert",
     "url",
+    "henvisning_slik",
+    "hvem_kan_bruke",
+    "sprak",
+    "slik_tar_du_kontakt",
+    "ansvarlig",
+    "beskrivelse",
 ];
 
 /// One CSV field, quoted (RFC 4180). A cell a spreadsheet would run as a formula gets a `'`
@@ -447,7 +453,10 @@ fn yes_no(v: Option<bool>) -> &'static str {
     }
 }
 
-pub fn csv_row(config: &Config, s: &Service, title: &str, path: &str) -> String {
+/// One service as a CSV row under `CSV_HEADER`: everything the entry holds, so the file is
+/// also a valid import (`directory::table`) that gives the same services back. `body` is
+/// the entry's Markdown text.
+pub fn csv_row(config: &Config, s: &Service, title: &str, path: &str, body: &str) -> String {
     let d = &config.directory;
     let cats: Vec<&str> = s
         .categories
@@ -466,7 +475,15 @@ pub fn csv_row(config: &Config, s: &Service, title: &str, path: &str) -> String 
             }
         })
         .collect();
-    let phones: Vec<String> = s.contact.phones.iter().map(|p| p.display.clone()).collect();
+    let phones: Vec<String> = s
+        .contact
+        .phones
+        .iter()
+        .map(|p| match &p.label {
+            Some(l) => format!("{} ({l})", p.display),
+            None => p.display.clone(),
+        })
+        .collect();
     let addr = s.contact.address.as_ref();
     let fields = [
         id("service", path),
@@ -495,6 +512,15 @@ pub fn csv_row(config: &Config, s: &Service, title: &str, path: &str) -> String 
         opening_lines(s).join("; "),
         s.last_reviewed.day.to_string(),
         config.permalink(path),
+        s.referral
+            .as_ref()
+            .and_then(|r| r.how.clone())
+            .unwrap_or_default(),
+        s.eligibility.clone().unwrap_or_default(),
+        s.languages.join("; "),
+        s.how_to_apply.clone().unwrap_or_default(),
+        s.reviewed_by.clone().unwrap_or_default(),
+        body.trim().to_string(),
     ];
     let cells: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
     cells.join(",")

@@ -4,6 +4,7 @@
 
 pub mod contact;
 pub mod export;
+pub mod table;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -125,7 +126,7 @@ pub const SCHEMA_DAYS: [&str; 7] = [
     "Sunday",
 ];
 
-fn weekday(s: &str) -> Option<u8> {
+pub(crate) fn weekday(s: &str) -> Option<u8> {
     let s = s.trim().to_lowercase();
     let names: [&[&str]; 7] = [
         &["man", "mandag", "mon", "monday", "mo"],
@@ -252,8 +253,9 @@ pub fn parse(f: &mut Fields<'_>, config: &Config, today: Date) -> Option<Service
         ));
     }
     let referral = f.take_map("referral").map(|mut r| {
+        let given = r.has("required");
         let required = r.take_bool("required");
-        if required.is_none() && !r.has("required") {
+        if required.is_none() && !given {
             r.error("required", "`referral.required` is required").hint = Some(
                 "write `required: true` if a referral is needed, `required: false` if not".into(),
             );
@@ -271,8 +273,9 @@ pub fn parse(f: &mut Fields<'_>, config: &Config, today: Date) -> Option<Service
         out
     });
     let cost = f.take_map("cost").map(|mut c| {
+        let given = c.has("free");
         let free = c.take_bool("free");
-        if free.is_none() {
+        if free.is_none() && !given {
             c.error("free", "`cost.free` is required").hint =
                 Some("write `free: true` or `free: false`".into());
         }
@@ -292,6 +295,7 @@ pub fn parse(f: &mut Fields<'_>, config: &Config, today: Date) -> Option<Service
     });
     let opening_hours = opening_hours(f);
     let how_to_apply = f.take_str("how_to_apply");
+    let reviewed_given = f.has("last_reviewed");
     let last_reviewed = match f.take_date("last_reviewed") {
         Some(date) if date.day > today.day => {
             f.error(
@@ -303,7 +307,7 @@ pub fn parse(f: &mut Fields<'_>, config: &Config, today: Date) -> Option<Service
         }
         Some(date) => Some(date),
         None => {
-            if !f.has("last_reviewed") {
+            if !reviewed_given {
                 f.require_str(
                     "last_reviewed",
                     "write the day the facts were last checked: `last_reviewed: 2026-01-31`",

@@ -93,6 +93,7 @@ pub(super) fn csv(o: &Out<'_>, d: usize) -> Result<Vec<u8>, Diagnostic> {
                 s,
                 &page.meta.title,
                 &page.path,
+                page.file.body(),
             ));
             out.push_str("\r\n");
         }
