@@ -30,7 +30,7 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-fn start_nginx(dir: &Path, site: &Path, port: u16) -> Nginx {
+fn start_nginx(dir: &Path, site: &Path, fixture: &Path, port: u16) -> Nginx {
     let conf = format!(
         r#"{user}
 worker_processes 1;
@@ -51,6 +51,7 @@ http {{
   server {{
     listen 127.0.0.1:{port};
     location /smil/ {{ alias {site}/; }}
+    location /fixture/ {{ alias {fixture}/; }}
     error_page 404 /smil/404.html;
   }}
 }}
@@ -58,6 +59,7 @@ http {{
         user = if is_root() { "user root;" } else { "" },
         dir = dir.display(),
         site = site.display(),
+        fixture = fixture.display(),
     );
     let conf_path = dir.join("nginx.conf");
     std::fs::write(&conf_path, conf).unwrap();
@@ -120,12 +122,25 @@ fn every_page_passes_the_browser_gate() {
     let out = tmp.path().join("public");
     let r = build(&repo(), &out, &["--base-url", &base]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let _nginx = start_nginx(tmp.path(), &out, port);
+    // A small directory with opening hours, for the "open now" check at a fixed clock; built
+    // on 2026-12-01 so its public holidays are those of 2026 and 2027.
+    let fixture_base = format!("http://127.0.0.1:{port}/fixture/");
+    let fixture_out = tmp.path().join("fixture");
+    let r = run(varde()
+        .env("SOURCE_DATE_EPOCH", "1796083200")
+        .args(["build", "--root"])
+        .arg(repo().join("tests/fixtures/open-now"))
+        .arg("--out")
+        .arg(&fixture_out)
+        .args(["--base-url", &fixture_base]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let _nginx = start_nginx(tmp.path(), &out, &fixture_out, port);
 
     let status = Command::new("node")
         .arg(gate.join("gate.mjs"))
         .arg(&base)
         .arg(&out)
+        .arg(&fixture_base)
         .current_dir(&gate)
         .status()
         .expect("node runs");

@@ -471,3 +471,50 @@ fn a_page_may_not_take_a_directory_url() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("content/tjenester/gratis.md:1:1: this page's URL /tjenester/gratis/ is used by the service directory"), "{}", r.stderr);
 }
+
+#[test]
+fn structured_hours_reach_the_page_hsds_and_json_ld() {
+    let out = tempfile::tempdir().unwrap();
+    let mut cmd = varde();
+    cmd.env("SOURCE_DATE_EPOCH", "1796083200")
+        .args(["build", "--root"])
+        .arg(repo().join("tests/fixtures/open-now"))
+        .arg("--out")
+        .arg(out.path());
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = fs::read_to_string(out.path().join("tjenester/dagtid/index.html")).unwrap();
+    assert!(page.contains("<dd>Stengt på helligdager</dd>"), "{page}");
+    // The badge's data: the weekly hours, and 2026's and 2027's public holidays.
+    assert!(
+        page.contains("&quot;2026-12-26&quot;") && page.contains("&quot;2027-03-26&quot;"),
+        "{page}"
+    );
+    assert!(page.contains("/js/open-now.js"));
+    let list: Vec<Value> = serde_json::from_str(
+        &fs::read_to_string(out.path().join("tjenester/hsds/services.json")).unwrap(),
+    )
+    .unwrap();
+    let by_name = |n: &str| list.iter().find(|s| s["name"] == n).unwrap().clone();
+    let always = by_name("Døgnåpent");
+    assert_eq!(always["schedules"][0]["byday"], "MO,TU,WE,TH,FR,SA,SU");
+    assert_eq!(always["schedules"][0]["description"], "Døgnåpent");
+    let day = by_name("Dagtid");
+    assert_eq!(day["schedules"][1]["byday"], "SA");
+    assert_eq!(day["schedules"][0]["notes"], "Stengt på helligdager");
+    let always_page =
+        fs::read_to_string(out.path().join("tjenester/dognapent/index.html")).unwrap();
+    assert!(
+        always_page
+            .contains("\"@type\": \"OpeningHoursSpecification\",\n      \"closes\": \"23:59\""),
+        "{always_page}"
+    );
+    // Words alone carry no badge.
+    let (dir, r) = good_site();
+    assert_eq!(r.code, 0);
+    let old = read(dir.path(), "tjenester/gammel/index.html");
+    assert!(
+        !old.contains("data-open-now") && !old.contains("open-now.js"),
+        "{old}"
+    );
+}

@@ -42,8 +42,10 @@ pub fn opening_lines(s: &Service) -> Vec<String> {
     match &s.opening_hours {
         None => vec![],
         Some(OpeningHours::Text { text }) => vec![text.clone()],
+        Some(OpeningHours::Always) => vec!["Døgnåpent".to_string()],
         Some(OpeningHours::Structured {
             regular,
+            holidays_closed,
             closed,
             note,
         }) => {
@@ -59,6 +61,9 @@ pub fn opening_lines(s: &Service) -> Vec<String> {
                     format!("{d} {}–{}", h.opens, h.closes)
                 })
                 .collect();
+            if *holidays_closed {
+                lines.push(super::HOLIDAYS_CLOSED.to_string());
+            }
             lines.extend(closed.iter().cloned());
             lines.extend(note.iter().cloned());
             lines
@@ -145,12 +150,31 @@ pub fn hsds(config: &Config, s: &Service, title: &str, path: &str, description: 
         Some(OpeningHours::Text { text }) => {
             schedules.push(json!({"id": id("schedule", &format!("{path}0")), "service_id": sid, "description": text}));
         }
+        Some(OpeningHours::Always) => {
+            schedules.push(json!({
+                "id": id("schedule", &format!("{path}0")),
+                "service_id": sid,
+                "freq": "WEEKLY",
+                "wkst": "MO",
+                "byday": DAY_CODES.join(","),
+                "opens_at": "00:00",
+                "closes_at": "23:59",
+                "description": "Døgnåpent",
+            }));
+        }
         Some(OpeningHours::Structured {
             regular,
+            holidays_closed,
             closed,
             note,
         }) => {
-            let notes: Vec<String> = closed.iter().chain(note.iter()).cloned().collect();
+            let holidays = holidays_closed.then(|| super::HOLIDAYS_CLOSED.to_string());
+            let notes: Vec<String> = holidays
+                .iter()
+                .chain(closed.iter())
+                .chain(note.iter())
+                .cloned()
+                .collect();
             for (i, h) in regular.iter().enumerate() {
                 let byday: Vec<&str> = h
                     .days
@@ -331,7 +355,14 @@ pub fn json_ld(config: &Config, s: &Service, title: &str, path: &str) -> String 
             }
         })
         .collect();
+    let all_days: Vec<String> = SCHEMA_DAYS
+        .iter()
+        .map(|d| format!("https://schema.org/{d}"))
+        .collect();
     let hours: Vec<Value> = match &s.opening_hours {
+        Some(OpeningHours::Always) => vec![
+            json!({"@type": "OpeningHoursSpecification", "dayOfWeek": all_days, "opens": "00:00", "closes": "23:59"}),
+        ],
         Some(OpeningHours::Structured { regular, .. }) => regular
             .iter()
             .map(|h| {

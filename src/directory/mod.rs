@@ -96,12 +96,54 @@ pub struct Address {
 pub enum OpeningHours {
     /// Irregular hours, as a sentence ("Etter avtale").
     Text { text: String },
+    /// Open day and night, every day (`opening_hours: døgnåpent`).
+    Always,
     Structured {
         regular: Vec<Hours>,
+        /// Closed on Norway's public holidays (`public_holidays: closed`).
+        holidays_closed: bool,
         /// Days or periods when it is closed ("Stengt i juli").
         closed: Vec<String>,
         note: Option<String>,
     },
+}
+
+/// What `public_holidays: closed` adds to the hours a reader sees.
+pub const HOLIDAYS_CLOSED: &str = "Stengt på helligdager";
+
+/// Norway's public holidays in `year` (helligdager and 1 and 17 May), as dates.
+pub fn public_holidays(year: i32) -> Vec<chrono::NaiveDate> {
+    use chrono::{Days, NaiveDate};
+    let day = |m, d| NaiveDate::from_ymd_opt(year, m, d);
+    // Easter Sunday by the anonymous Gregorian computus.
+    let (a, b, c) = (year % 19, year / 100, year % 100);
+    let (d, e) = (b / 4, b % 4);
+    let g = (8 * b + 13) / 25;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let (i, k) = (c / 4, c % 4);
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 19 * l) / 433;
+    let month = (h + l - 7 * m + 90) / 25;
+    let date = (h + l - 7 * m + 33 * month + 19) % 32;
+    let mut out: Vec<NaiveDate> = [day(1, 1), day(5, 1), day(5, 17), day(12, 25), day(12, 26)]
+        .into_iter()
+        .flatten()
+        .collect();
+    if let Some(easter) = day(month as u32, date as u32) {
+        // Skjærtorsdag, langfredag, 1. og 2. påskedag, Kristi himmelfart, 1. og 2. pinsedag.
+        for offset in [-3i64, -2, 0, 1, 39, 49, 50] {
+            let d = if offset < 0 {
+                easter.checked_sub_days(Days::new(offset.unsigned_abs()))
+            } else {
+                easter.checked_add_days(Days::new(offset as u64))
+            };
+            out.extend(d);
+        }
+    }
+    out.sort();
+    // Whit Monday can be 17 May (2027).
+    out.dedup();
+    out
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -452,9 +494,14 @@ fn opening_hours(f: &mut Fields<'_>) -> Option<OpeningHours> {
     }
     let is_text = matches!(f.peek("opening_hours"), Some(Value::String(_)));
     if is_text {
-        return f
-            .take_str("opening_hours")
-            .map(|text| OpeningHours::Text { text });
+        return f.take_str("opening_hours").map(|text| {
+            let t = text.trim().to_lowercase();
+            if t == "døgnåpent" || t == "24/7" || t == "alltid åpent" {
+                OpeningHours::Always
+            } else {
+                OpeningHours::Text { text }
+            }
+        });
     }
     let mut o = f.take_map("opening_hours")?;
     let mut regular = vec![];
@@ -526,15 +573,29 @@ fn opening_hours(f: &mut Fields<'_>) -> Option<OpeningHours> {
             );
         }
     }
+    let holidays_closed = match o.take_str("public_holidays").as_deref() {
+        None | Some("open") | Some("åpent") => false,
+        Some("closed") | Some("stengt") => true,
+        Some(other) => {
+            o.error(
+                "public_holidays",
+                format!("`public_holidays` is `closed` or `open`, not `{other}`"),
+            )
+            .hint =
+                Some("write `public_holidays: closed` if it is closed on public holidays".into());
+            false
+        }
+    };
     let closed = o.take_str_list("closed");
     let note = o.take_str("note");
     let diags = o.finish(
-        &["regular", "closed", "note"],
+        &["regular", "public_holidays", "closed", "note"],
         crate::diagnostics::Severity::Error,
     );
     f.diags.extend(diags);
     Some(OpeningHours::Structured {
         regular,
+        holidays_closed,
         closed,
         note,
     })
@@ -571,6 +632,32 @@ mod tests {
         assert_eq!(weekday("Søndag"), Some(7));
         assert_eq!(weekday("fri"), Some(5));
         assert_eq!(weekday("xyz"), None);
+    }
+
+    #[test]
+    fn public_holidays_follow_easter() {
+        let days =
+            |y| -> Vec<String> { public_holidays(y).iter().map(|d| d.to_string()).collect() };
+        assert_eq!(
+            days(2026),
+            [
+                "2026-01-01",
+                "2026-04-02",
+                "2026-04-03",
+                "2026-04-05",
+                "2026-04-06",
+                "2026-05-01",
+                "2026-05-14",
+                "2026-05-17",
+                "2026-05-24",
+                "2026-05-25",
+                "2026-12-25",
+                "2026-12-26"
+            ]
+        );
+        // Easter 2027 is 28 March.
+        assert!(days(2027).contains(&"2027-03-26".to_string()));
+        assert!(days(2027).contains(&"2027-05-06".to_string()));
     }
 
     #[test]

@@ -198,9 +198,11 @@ fn opening_hours(cell: &str) -> Value {
         .collect();
     let mut regular = vec![];
     let mut closed = vec![];
+    let mut holidays_closed = false;
     for l in &lines {
         match hours(l) {
             Some(h) => regular.push(h),
+            None if l.eq_ignore_ascii_case(super::HOLIDAYS_CLOSED) => holidays_closed = true,
             None => closed.push(json!(l)),
         }
     }
@@ -209,6 +211,9 @@ fn opening_hours(cell: &str) -> Value {
     }
     let mut m = Map::new();
     m.insert("regular".into(), Value::Array(regular));
+    if holidays_closed {
+        m.insert("public_holidays".into(), json!("closed"));
+    }
     if !closed.is_empty() {
         m.insert("closed".into(), Value::Array(closed));
     }
@@ -262,6 +267,10 @@ mod tests {
                 json!({"regular": [{"days": ["mandag","onsdag","fredag"], "opens": "09:00", "closes": "11:00"}]}),
             ),
             ("Etter avtale", json!("Etter avtale")),
+            (
+                "Mandag–fredag 08:00–15:30; Stengt på helligdager",
+                json!({"regular": [{"days": ["mandag","tirsdag","onsdag","torsdag","fredag"], "opens": "08:00", "closes": "15:30"}], "public_holidays": "closed"}),
+            ),
         ];
         for (cell, want) in cases {
             assert_eq!(&opening_hours(cell), want, "{cell}");

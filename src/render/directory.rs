@@ -73,6 +73,7 @@ pub fn service_full(site: &Site, dir: &Directory, p: usize) -> Value {
             )
         });
         m.insert("geo".into(), json!(geo));
+        m.insert("open_now".into(), json!(open_now(s, site.today)));
         m.insert("opening_hours".into(), json!(export::opening_lines(s)));
         m.insert("how_to_apply".into(), json!(s.how_to_apply));
         m.insert(
@@ -93,6 +94,41 @@ pub fn service_full(site: &Site, dir: &Directory, p: usize) -> Value {
         );
     }
     v
+}
+
+/// What the reader's browser needs to say whether the service is open now (in
+/// Europe/Oslo time, `open-now.js`), as JSON: the weekly hours, or `always`, and the
+/// public holidays of this year and the next when it is closed on them. `None` for hours
+/// that are only words.
+fn open_now(s: &crate::directory::Service, today: crate::date::Date) -> Option<String> {
+    use crate::directory::OpeningHours;
+    use chrono::Datelike;
+    let v = match s.opening_hours.as_ref()? {
+        OpeningHours::Text { .. } => return None,
+        OpeningHours::Always => json!({"always": true}),
+        OpeningHours::Structured {
+            regular,
+            holidays_closed,
+            ..
+        } => {
+            let year = today.day.year();
+            let holidays: Vec<String> = if *holidays_closed {
+                [year, year + 1]
+                    .into_iter()
+                    .flat_map(crate::directory::public_holidays)
+                    .map(|d| d.to_string())
+                    .collect()
+            } else {
+                vec![]
+            };
+            let hours: Vec<Value> = regular
+                .iter()
+                .map(|h| json!({"d": h.days, "o": h.opens, "c": h.closes}))
+                .collect();
+            json!({"hours": hours, "holidays": holidays})
+        }
+    };
+    Some(v.to_string())
 }
 
 /// Percent-encodes a `geo:` query (RFC 5870 takes it as a URI query): unreserved

@@ -1,8 +1,9 @@
 // The real-browser gate: one Chromium session over every page of a built site.
 //
-//   node gate.mjs BASE_URL OUT_DIR
+//   node gate.mjs BASE_URL OUT_DIR [FIXTURE_URL]
 //
 // BASE_URL is where a web server serves OUT_DIR (e.g. http://127.0.0.1:8080/smil/).
+// FIXTURE_URL serves tests/fixtures/open-now, for the "open now" check at a fixed clock.
 // Per page: axe-core with the WCAG 2.2 AA tags in light and dark mode, no horizontal
 // overflow at 320 CSS px (also with the WCAG text-spacing override), no request to another
 // origin, no console error. Then the quick exit (keyboard and Shift x3) and the service
@@ -18,7 +19,7 @@ import { measureQuery } from "./budget.mjs";
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-const [base, outDir] = process.argv.slice(2);
+const [base, outDir, fixture] = process.argv.slice(2);
 if (!base || !outDir) {
   console.error("usage: node gate.mjs BASE_URL OUT_DIR");
   process.exit(2);
@@ -264,6 +265,42 @@ for (const how of ["keyboard (Tab, Enter)", "Shift three times"]) {
   const all = await p.locator("li.service").count();
   check("print: the directory prints as its list, without the filters", !filterShown && listed === all && all > 0, `filters shown ${filterShown}, ${listed} of ${all}`);
   await ctx.close();
+}
+
+// ---- open now ------------------------------------------------------------------------------
+// The badge is worked out in the browser, in Oslo time, at a fixed clock; without JavaScript
+// it stays hidden and the hours stand as text.
+if (fixture) {
+  const cases = [
+    ["dagtid/", "2026-12-02T10:00:00+01:00", "Åpent nå – stenger 15:30", "a Wednesday morning"],
+    ["dagtid/", "2026-12-02T07:15:00+01:00", "Stengt nå – åpner 08:00", "before opening"],
+    ["dagtid/", "2026-12-02T16:00:00+01:00", "Stengt nå – åpner i morgen 08:00", "after closing"],
+    ["dagtid/", "2026-12-05T15:00:00+01:00", "Stengt nå – åpner mandag 08:00", "a Saturday afternoon"],
+    ["dagtid/", "2026-12-24T16:00:00+01:00", "Stengt nå – åpner mandag 08:00", "Christmas Eve: the next two days are public holidays"],
+    ["dagtid/", "2026-12-02T09:00:00Z", "Åpent nå – stenger 15:30", "a clock in UTC (10:00 in Oslo)"],
+    ["dognapent/", "2026-12-25T03:00:00+01:00", "Åpent hele døgnet", "open day and night"],
+  ];
+  for (const [page, at, want, what] of cases) {
+    const ctx = await browser.newContext();
+    await ctx.clock.setFixedTime(new Date(at));
+    const p = await ctx.newPage();
+    await p.goto(fixture + "tjenester/" + page, { waitUntil: "load" });
+    const badge = p.locator(".open-now");
+    const shown = (await badge.isVisible()) ? (await badge.textContent()).trim() : "(hidden)";
+    check(`open now: ${what} says "${want}"`, shown === want, `says "${shown}"`);
+    if (at === cases[0][1]) {
+      const problems = await axe(p);
+      check("open now: the service page with its badge passes axe", problems.length === 0, problems.join("\n"));
+    }
+    await ctx.close();
+  }
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  const q = await noJs.newPage();
+  await q.goto(fixture + "tjenester/dagtid/", { waitUntil: "load" });
+  const hidden = !(await q.locator(".open-now").isVisible());
+  const hours = await q.locator("text=Mandag–fredag 08:00–15:30").isVisible();
+  check("open now without JavaScript: no badge, the hours stand as text", hidden && hours, `badge hidden ${hidden}, hours shown ${hours}`);
+  await noJs.close();
 }
 
 // ---- search ----------------------------------------------------------------------------------
