@@ -518,3 +518,64 @@ fn structured_hours_reach_the_page_hsds_and_json_ld() {
         "{old}"
     );
 }
+
+#[test]
+fn an_area_or_category_combines_with_no_referral_and_free_on_real_pages() {
+    let (dir, r) = good_site();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Familiesenteret (Kristiansand, no referral, free) and the old service (whole country,
+    // referral required, cost unknown).
+    let kristiansand = read(dir.path(), "tjenester/omrade/kristiansand/index.html");
+    for want in [
+        r#"<span aria-current="page">Alle</span> (2)"#,
+        r#"<a href="/tjenester/omrade/kristiansand/uten-henvisning/">Uten henvisning</a> (1)"#,
+        r#"<a href="/tjenester/omrade/kristiansand/gratis/">Gratis</a> (1)"#,
+        r#"<a href="/tjenester/omrade/kristiansand/uten-henvisning/gratis/">Uten henvisning og gratis</a> (1)"#,
+    ] {
+        assert!(kristiansand.contains(want), "wanted {want}\n{kristiansand}");
+    }
+    let both = read(
+        dir.path(),
+        "tjenester/omrade/kristiansand/uten-henvisning/gratis/index.html",
+    );
+    assert!(
+        both.contains("<h1>Tjenester: Kristiansand, uten henvisning og gratis</h1>"),
+        "{both}"
+    );
+    assert!(
+        both.contains("Viser 1 av 2 tjenester.") && both.contains("Familiesenteret i Kristiansand")
+    );
+    assert!(!both.contains("Gammel tjeneste"));
+    // The page without referral is also free in one step; a narrowing that lists nothing
+    // is not made (the old service is in no category page "helse, gratis").
+    assert!(dir
+        .path()
+        .join("public/tjenester/uten-henvisning/gratis/index.html")
+        .is_file());
+    assert!(dir
+        .path()
+        .join("public/tjenester/kategori/kurs/gratis/index.html")
+        .is_file());
+    assert!(!dir
+        .path()
+        .join("public/tjenester/malgruppe/gravide/gratis")
+        .exists());
+    // The bound: at most 3 × (areas + categories) + 1 narrowed pages.
+    let narrowed = walkdir::WalkDir::new(dir.path().join("public/tjenester"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html")
+        .filter(|e| {
+            let p = e.path().to_string_lossy().to_string();
+            (p.contains("/omrade/") || p.contains("/kategori/") || p.contains("/uten-henvisning/"))
+                && (p.ends_with("uten-henvisning/index.html") || p.ends_with("gratis/index.html"))
+                && !p.ends_with("tjenester/uten-henvisning/index.html")
+        })
+        .count();
+    let areas = 2; // Kristiansand, and Agder (a declared region)
+    let categories = 2;
+    assert!(
+        narrowed > 0 && narrowed <= 3 * (areas + categories) + 1,
+        "{narrowed}"
+    );
+}

@@ -42,6 +42,49 @@ pub struct Filter {
     pub path: String,
     /// Page indexes of the services it lists, by title.
     pub services: Vec<usize>,
+    /// Narrowed further to services without referral and/or free (`…/uten-henvisning/`,
+    /// `…/gratis/`, both): how a worker combines an area or a category with them without
+    /// JavaScript.
+    pub refined: Refined,
+}
+
+/// The narrowing of a filter page beyond its own kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Refined {
+    pub no_referral: bool,
+    pub free: bool,
+}
+
+impl Refined {
+    /// The three narrowings a page offers: without referral, free, both.
+    pub const ALL: [Refined; 3] = [
+        Refined {
+            no_referral: true,
+            free: false,
+        },
+        Refined {
+            no_referral: false,
+            free: true,
+        },
+        Refined {
+            no_referral: true,
+            free: true,
+        },
+    ];
+
+    pub fn is_none(self) -> bool {
+        self == Refined::default()
+    }
+
+    /// `uten henvisning og gratis`, for labels.
+    pub fn words(self) -> &'static str {
+        match (self.no_referral, self.free) {
+            (true, true) => "uten henvisning og gratis",
+            (true, false) => "uten henvisning",
+            (false, true) => "gratis",
+            (false, false) => "",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -60,8 +103,18 @@ pub struct Directory {
 }
 
 impl Directory {
+    /// The filter pages of one kind, not narrowed further.
     pub fn filters_of(&self, kind: FilterKind) -> impl Iterator<Item = &Filter> {
-        self.filters.iter().filter(move |f| f.kind == kind)
+        self.filters
+            .iter()
+            .filter(move |f| f.kind == kind && f.refined.is_none())
+    }
+
+    /// A filter page and its narrowed pages (the page itself first).
+    pub fn family<'d>(&'d self, of: &'d Filter) -> impl Iterator<Item = &'d Filter> {
+        self.filters
+            .iter()
+            .filter(move |f| f.kind == of.kind && f.id == of.id)
     }
 }
 
@@ -153,6 +206,62 @@ fn related_all(
         .collect()
 }
 
+/// The narrowed pages: each area and category page also without referral, free, and both;
+/// the page of services without referral also free. Only those that list a service are
+/// made, so a directory has at most 3 × (areas + categories) + 1 of them.
+fn refinements(
+    filters: &[Filter],
+    no_referral: &dyn Fn(usize) -> bool,
+    free: &dyn Fn(usize) -> bool,
+) -> Vec<Filter> {
+    let mut out = vec![];
+    for base in filters {
+        let narrowings: &[Refined] = match base.kind {
+            FilterKind::Area | FilterKind::Category => &Refined::ALL,
+            FilterKind::NoReferral => &[Refined {
+                no_referral: true,
+                free: true,
+            }],
+            FilterKind::Audience | FilterKind::Free => &[],
+        };
+        for &r in narrowings {
+            let services: Vec<usize> = base
+                .services
+                .iter()
+                .copied()
+                .filter(|&p| (!r.no_referral || no_referral(p)) && (!r.free || free(p)))
+                .collect();
+            if services.is_empty() {
+                continue;
+            }
+            let (path, label) = if base.kind == FilterKind::NoReferral {
+                (
+                    format!("{}gratis/", base.path),
+                    "Uten henvisning og gratis".to_string(),
+                )
+            } else {
+                let mut path = base.path.clone();
+                if r.no_referral {
+                    path.push_str("uten-henvisning/");
+                }
+                if r.free {
+                    path.push_str("gratis/");
+                }
+                (path, format!("{}, {}", base.label, r.words()))
+            };
+            out.push(Filter {
+                kind: base.kind,
+                id: base.id.clone(),
+                label,
+                path,
+                services,
+                refined: r,
+            });
+        }
+    }
+    out
+}
+
 /// Directories for every section marked `directory: true`.
 pub fn build(site: &Site) -> Vec<Directory> {
     let c = &site.config;
@@ -187,6 +296,7 @@ pub fn build(site: &Site) -> Vec<Directory> {
                 label: t.label.clone(),
                 path: format!("{base}kategori/{}/", t.id),
                 services: list,
+                refined: Refined::default(),
             });
         }
         for t in &d.audience {
@@ -197,6 +307,7 @@ pub fn build(site: &Site) -> Vec<Directory> {
                 label: t.label.clone(),
                 path: format!("{base}malgruppe/{}/", t.id),
                 services: list,
+                refined: Refined::default(),
             });
         }
         // Areas: every place a service names, plus the declared regions. A service for the
@@ -238,6 +349,7 @@ pub fn build(site: &Site) -> Vec<Directory> {
                     id: slug,
                     label: name,
                     services: list,
+                    refined: Refined::default(),
                 }
             })
             .collect();
@@ -250,6 +362,7 @@ pub fn build(site: &Site) -> Vec<Directory> {
             label: "Uten henvisning".into(),
             path: format!("{base}uten-henvisning/"),
             services: list,
+            refined: Refined::default(),
         });
         let list = pick(&|p| svc(p).and_then(|s| s.is_free()) == Some(true));
         filters.push(Filter {
@@ -258,7 +371,13 @@ pub fn build(site: &Site) -> Vec<Directory> {
             label: "Gratis".into(),
             path: format!("{base}gratis/"),
             services: list,
+            refined: Refined::default(),
         });
+        filters.extend(refinements(
+            &filters,
+            &|p| svc(p).and_then(|s| s.requires_referral()) == Some(false),
+            &|p| svc(p).and_then(|s| s.is_free()) == Some(true),
+        ));
         let related = related_all(site, &services, &area_slugs);
         out.push(Directory {
             section: s,

@@ -200,11 +200,30 @@ pub fn directory_context(
             .next()
             .map(|f| filter_link(site, f, filter))
     };
+    // A filter page's narrower and wider pages: all of the area, without referral, free, both.
+    let refine: Vec<Value> = filter
+        .map(|f| {
+            let base = dir.family(f).find(|g| g.refined.is_none()).unwrap_or(f);
+            dir.family(base)
+                .map(|g| {
+                    let label = match (g.refined.is_none(), g.refined.words()) {
+                        (true, _) => "Alle".to_string(),
+                        (false, w) => {
+                            let mut c = w.chars();
+                            c.next().map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())
+                        }
+                    };
+                    json!({"label": label, "url": c.url(&g.path), "count": g.services.len(), "current": g.path == f.path})
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     json!({
         "cards_html": cards_html,
         "count": shown.len(),
         "total": dir.services.len(),
         "groups": groups,
+        "refine": if refine.len() > 1 { refine } else { vec![] },
         "filter": filter.map(|f| filter_link(site, f, filter)),
         "filters": {
             "categories": by(FilterKind::Category),

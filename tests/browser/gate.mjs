@@ -238,6 +238,20 @@ for (const how of ["keyboard (Tab, Enter)", "Shift three times"]) {
   check("directory without JavaScript: filter links lead to real filter pages", q.url() === dir + "uten-henvisning/", q.url());
   const n = await q.locator("li.service").count();
   check("directory without JavaScript: the filter page lists services", n > 0 && n < total, `${n} of ${total}`);
+  // An area combined with "uten henvisning" and "gratis": real pages, by links, with counts.
+  await q.goto(dir + "omrade/oslo/", { waitUntil: "load" });
+  await q.locator(".dir-refine").getByRole("link", { name: "Uten henvisning", exact: true }).click();
+  // A service in two categories is listed under both: count each once.
+  const combined = await q.locator("li.service").evaluateAll((els) =>
+    [...new Map(els.map((e) => [e.dataset.id, [e.dataset.referral, e.dataset.areas]])).values()]);
+  const countText = await q.locator("#dir-count").textContent();
+  check(
+    "directory without JavaScript: area + 'uten henvisning' is a page of its own with its count",
+    q.url() === dir + "omrade/oslo/uten-henvisning/" && combined.length > 0 &&
+      combined.every(([r, a]) => r === "nei" && (a === "*" || a.split(" ").includes("oslo"))) &&
+      countText.includes(`Viser ${combined.length} av`),
+    `${q.url()} ${JSON.stringify(combined)} "${countText}"`,
+  );
   await noJs.close();
 }
 
