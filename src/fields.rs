@@ -33,6 +33,8 @@ pub struct Located<'a> {
 pub struct Grid {
     pub row: usize,
     pub cells: Vec<(String, usize, String)>,
+    /// What a header is called in messages: `column` (a spreadsheet), `HSDS field`.
+    pub unit: &'static str,
 }
 
 impl Grid {
@@ -81,7 +83,7 @@ impl Located<'_> {
         if let Some(grid) = self.grid {
             // A spreadsheet: the row, the column, and the column's name in words.
             let (col, message) = match grid.find(path) {
-                Some((col, header)) => (col, format!("{message} (column `{header}`)")),
+                Some((col, header)) => (col, format!("{message} ({} `{header}`)", grid.unit)),
                 None => (1, message),
             };
             let d = match severity {

@@ -280,3 +280,64 @@ fn new_directory_with_a_spreadsheet_writes_a_template_that_builds() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("already exists"), "{}", r.stderr);
 }
+
+#[test]
+fn an_hsds_file_imports_to_the_same_hsds() {
+    let work = tempfile::tempdir().unwrap();
+    let md = work.path().join("md");
+    copy_tree(&repo().join("content"), &md.join("content"));
+    fs::copy(repo().join("site.yaml"), md.join("site.yaml")).unwrap();
+    let out_md = work.path().join("out-md");
+    let r = build_at(&md, &out_md);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let hsds = fs::read(out_md.join("tjenester/hsds/services.json")).unwrap();
+
+    // The directory as only that HSDS file: a directory kept elsewhere, published here.
+    let dir = md.join("content/tjenester");
+    for e in fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let is_md = p.extension().is_some_and(|x| x == "md") && !p.ends_with("_index.md");
+        if is_md || p.extension().is_some_and(|x| x == "csv") {
+            fs::remove_file(p).unwrap();
+        }
+    }
+    fs::write(dir.join("fra-kommunen.json"), &hsds).unwrap();
+    let out = work.path().join("out-hsds");
+    let r = build_at(&md, &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        fs::read(out.join("tjenester/hsds/services.json")).unwrap(),
+        hsds,
+        "HSDS -> import -> HSDS is the same, byte for byte"
+    );
+
+    // A service that breaks the rules: the error is at the line its object starts, and
+    // names the HSDS field.
+    let mut list: Vec<serde_json::Value> = serde_json::from_slice(&hsds).unwrap();
+    list[1]["phones"] = serde_json::json!([{"id": "x", "number": "12"}]);
+    let text = serde_json::to_string_pretty(&list).unwrap();
+    let line = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "  {")
+        .nth(1)
+        .map(|(i, _)| i + 1)
+        .unwrap();
+    fs::write(dir.join("fra-kommunen.json"), text).unwrap();
+    let r = build_at(&md, &out);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let says = format!("error: content/tjenester/fra-kommunen.json:{line}:1: phone 1: `12` has 2 digits; a Norwegian number has eight (HSDS field `phones`)");
+    assert!(r.stderr.contains(&says), "wanted {says}\n{}", r.stderr);
+    fs::write(
+        dir.join("fra-kommunen.json"),
+        "{\"name\": \"ikke en liste\"}",
+    )
+    .unwrap();
+    let r = build_at(&md, &out);
+    assert!(
+        r.stderr
+            .contains("cannot read the HSDS file: it is not a list"),
+        "{}",
+        r.stderr
+    );
+}

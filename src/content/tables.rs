@@ -1,6 +1,7 @@
 //! Services kept in a spreadsheet: a `.csv`, `.xlsx` or `.ods` file in a directory
 //! section (`directory: true`) is read row by row, each row a service page beside the
 //! Markdown entries, checked by the same rules, with every problem at its row and column.
+//! A `.json` file there is an HSDS 3.0 list of services, read the same way.
 //! The file itself is a source and is never published. Elsewhere a spreadsheet is an
 //! ordinary file, copied next to its page.
 
@@ -22,7 +23,7 @@ use crate::fields::{Fields, Grid, Located};
 /// Whether a file name is a spreadsheet varde reads as services.
 pub(super) fn is_table(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [".csv", ".xlsx", ".xlsm", ".ods"]
+    [".csv", ".xlsx", ".xlsm", ".ods", ".json"]
         .iter()
         .any(|e| lower.ends_with(e))
 }
@@ -43,6 +44,9 @@ pub(super) fn pages(
     today: Date,
 ) -> Vec<Result<ParsedPage, Diagnostic>> {
     let rel = rel_of(&f.key);
+    if file_name(&f.key).to_ascii_lowercase().ends_with(".json") {
+        return hsds_pages(f, &rel, config, today);
+    }
     let sheet = match read(f, &rel) {
         Ok(s) => s,
         Err(d) => return vec![Err(d)],
@@ -121,14 +125,41 @@ fn row_page(
                 Some((field.to_string(), sheet.first_col + i, h.trim().to_string()))
             })
             .collect(),
+        unit: "column",
     };
+    let shown = PathBuf::from(format!("{} (row {row}, column beskrivelse)", rel.display()));
+    service_page(
+        f,
+        rel,
+        r,
+        &grid,
+        shown,
+        &cells.join("\u{1f}"),
+        config,
+        today,
+    )
+}
+
+/// A service page from one row of front matter, its problems at the row's cells.
+#[allow(clippy::too_many_arguments)]
+fn service_page(
+    f: &Found,
+    rel: &std::path::Path,
+    r: table::Row,
+    grid: &Grid,
+    shown: PathBuf,
+    source: &str,
+    config: &Config,
+    today: Date,
+) -> ParsedPage {
+    let row = grid.row;
     let at = Located {
         file: rel,
         text: "",
         yaml: "",
         first_line: 1,
         toml: false,
-        grid: Some(&grid),
+        grid: Some(grid),
     };
     let mut f_ = Fields::new(r.fields, &at);
     let service = directory::parse(&mut f_, config, today);
@@ -138,25 +169,25 @@ fn row_page(
             d.hint = Some(h.into());
         }
     }
-    let title_col = grid
-        .cells
-        .iter()
-        .find(|(k, _, _)| k == "title")
-        .map_or(1, |c| c.1);
+    let title_col = col_of(grid, "title");
     let mut meta = None;
     if r.title.is_empty() {
         diags.push(
-            Diagnostic::error("the service has no name (column `navn`)")
-                .in_file(rel)
-                .at_line(row, title_col)
-                .hint("every row is a service and needs its name"),
+            Diagnostic::error(format!(
+                "the service has no name ({} `{}`)",
+                grid.unit,
+                header_of(grid, "title")
+            ))
+            .in_file(rel)
+            .at_line(row, title_col)
+            .hint("every service needs its name"),
         );
     } else {
         let mut m = PageMeta {
             title: r.title.clone(),
             ..Default::default()
         };
-        // A row exported by varde keeps its page's address; any other row is named by
+        // A service exported by varde keeps its page's address; any other is named by
         // its title.
         let site = config.permalink("/");
         match r.url.as_deref().and_then(|u| u.strip_prefix(site.as_str())) {
@@ -164,20 +195,24 @@ fn row_page(
                 Ok(p) => m.url = Some(p),
                 Err(why) => diags.push(
                     Diagnostic::error(format!(
-                        "`{path}` is not a usable site path: {why} (column `url`)"
+                        "`{path}` is not a usable site path: {why} ({} `{}`)",
+                        grid.unit,
+                        header_of(grid, "url")
                     ))
                     .in_file(rel)
-                    .at_line(row, url_col(&grid)),
+                    .at_line(row, col_of(grid, "url")),
                 ),
             },
             None => {
                 if let Some(u) = &r.url {
                     diags.push(
                         Diagnostic::warning(format!(
-                            "the address {u} is not on this site (column `url`), so the page is named by its title"
+                            "the address {u} is not on this site ({} `{}`), so the page is named by its title",
+                            grid.unit,
+                            header_of(grid, "url")
                         ))
                         .in_file(rel)
-                        .at_line(row, url_col(&grid))
+                        .at_line(row, col_of(grid, "url"))
                         .hint(format!("leave `url` empty, or give an address under {site}")),
                     );
                 }
@@ -186,13 +221,11 @@ fn row_page(
         }
         meta = Some(m);
     }
-    let shown = PathBuf::from(format!("{} (row {row}, column beskrivelse)", rel.display()));
-    let text = r.body;
     let file = SourceFile {
         rel: shown,
         key: format!("{}#{row}", f.key),
-        hash: hash_str(&cells.join("\u{1f}")),
-        text,
+        hash: hash_str(source),
+        text: r.body,
         yaml: 0..0,
         toml: false,
         yaml_line: 1,
@@ -218,11 +251,134 @@ fn cell_hint(message: &str) -> Option<&'static str> {
     })
 }
 
-fn url_col(grid: &Grid) -> usize {
+fn col_of(grid: &Grid, field: &str) -> usize {
     grid.cells
         .iter()
-        .find(|(k, _, _)| k == "url")
+        .find(|(k, _, _)| k == field)
         .map_or(1, |c| c.1)
+}
+
+fn header_of<'g>(grid: &'g Grid, field: &'g str) -> &'g str {
+    grid.cells
+        .iter()
+        .find(|(k, _, _)| k == field)
+        .map_or(field, |c| c.2.as_str())
+}
+
+/// An HSDS 3.0 file: a list of service objects, each a service page. Problems point at the
+/// line where the service's object starts, and name the HSDS field.
+fn hsds_pages(
+    f: &Found,
+    rel: &std::path::Path,
+    config: &Config,
+    today: Date,
+) -> Vec<Result<ParsedPage, Diagnostic>> {
+    let not_hsds = |why: String| {
+        vec![Err(Diagnostic::error(format!("cannot read the HSDS file: {why}"))
+            .in_file(rel)
+            .hint("a .json file in a directory section is a list of HSDS 3.0 services, as tjenester/hsds/services.json is"))]
+    };
+    let text = match std::fs::read(&f.abs).map(String::from_utf8) {
+        Ok(Ok(t)) => t,
+        Ok(Err(_)) => return not_hsds("it is not UTF-8 text".into()),
+        Err(e) => return not_hsds(e.to_string()),
+    };
+    let list: Vec<serde_json::Value> = match serde_json::from_str(&text) {
+        Ok(serde_json::Value::Array(l)) => l,
+        Ok(_) => return not_hsds("it is not a list".into()),
+        Err(e) => {
+            return vec![Err(Diagnostic::error(format!("invalid JSON: {e}"))
+                .in_file(rel)
+                .at_line(e.line(), e.column()))]
+        }
+    };
+    let starts = object_lines(&text);
+    // Our fields and the HSDS fields they come from, for messages.
+    const FROM: &[(&str, &str)] = &[
+        ("title", "name"),
+        ("organisation", "organization"),
+        ("summary", "description"),
+        ("categories", "attributes"),
+        ("audience", "attributes"),
+        ("service_area", "service_areas"),
+        ("referral", "application_process"),
+        ("cost", "cost_options"),
+        ("contact.phones", "phones"),
+        ("contact.email", "email"),
+        ("contact.website", "url"),
+        ("contact.address", "service_at_locations"),
+        ("opening_hours", "schedules"),
+        ("languages", "languages"),
+        ("eligibility", "eligibility_description"),
+        ("how_to_apply", "application_process"),
+        ("last_reviewed", "assured_date"),
+        ("url", "url"),
+    ];
+    list.iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let row = starts.get(i).copied().unwrap_or(1);
+            if !v.is_object() {
+                return Err(
+                    Diagnostic::error(format!("item {} is not a service object", i + 1))
+                        .in_file(rel)
+                        .at_line(row, 1),
+                );
+            }
+            let r = directory::hsds_in::service(v, config);
+            let grid = Grid {
+                row,
+                cells: FROM
+                    .iter()
+                    .map(|(ours, theirs)| (ours.to_string(), 1, theirs.to_string()))
+                    .collect(),
+                unit: "HSDS field",
+            };
+            let shown = PathBuf::from(format!("{} (service {})", rel.display(), i + 1));
+            Ok(service_page(
+                f,
+                rel,
+                r,
+                &grid,
+                shown,
+                &v.to_string(),
+                config,
+                today,
+            ))
+        })
+        .collect()
+}
+
+/// The 1-based line on which each element of the top-level JSON array starts.
+fn object_lines(text: &str) -> Vec<usize> {
+    let mut out = vec![];
+    let (mut depth, mut line, mut in_str, mut escaped) = (0usize, 1usize, false, false);
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+        }
+        if in_str {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '[' | '{' => {
+                if depth == 1 && c == '{' {
+                    out.push(line);
+                }
+                depth += 1;
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn read(f: &Found, rel: &std::path::Path) -> Result<Sheet, Diagnostic> {

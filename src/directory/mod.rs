@@ -4,6 +4,7 @@
 
 pub mod contact;
 pub mod export;
+pub mod hsds_in;
 pub mod table;
 
 use serde::Serialize;
