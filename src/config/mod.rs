@@ -52,6 +52,8 @@ pub struct Config {
     pub check: CheckConfig,
     /// Build a search index (Pagefind) and the search page.
     pub search: bool,
+    /// A web editor at `/admin/` (`cms:`), or none.
+    pub cms: Option<Cms>,
     pub extra: Value,
     /// site.yaml could not be read as settings at all (a YAML syntax error, not a map):
     /// every value is a default, so content is not checked against it.
@@ -174,6 +176,17 @@ impl Permalink {
     }
 }
 
+/// `cms:` in site.yaml: Sveltia CMS, a Decap-compatible editor, at `/admin/`, working on
+/// the site's git repository through `backend`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cms {
+    /// `github`, `gitlab` or `git-gateway`, as Decap names them.
+    pub backend: String,
+    /// `owner/name` of the repository (github, gitlab).
+    pub repo: Option<String>,
+    pub branch: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct MenuItem {
     pub title: String,
@@ -236,6 +249,7 @@ const KNOWN: &[&str] = &[
     "accessibility",
     "check",
     "search",
+    "cms",
     "extra",
 ];
 
@@ -288,6 +302,7 @@ impl Default for Config {
                 sentence_max_words: 25,
             },
             search: true,
+            cms: None,
             extra: Value::Object(Default::default()),
             unreadable: false,
         }
@@ -500,6 +515,9 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
         } else {
             f.error("accessibility", "`accessibility` must be a map of keys");
         }
+    }
+    if let Some(v) = f.take("cms") {
+        cfg.cms = parts::cms(v, &at, &mut f);
     }
     if let Some(v) = f.take_bool("search") {
         cfg.search = v;

@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use super::{
-    CheckConfig, Config, DirectoryConfig, MenuItem, Permalink, QuickExit, Region, Taxonomy, Term,
-    PERMALINK_TOKENS,
+    CheckConfig, Cms, Config, DirectoryConfig, MenuItem, Permalink, QuickExit, Region, Taxonomy,
+    Term, PERMALINK_TOKENS,
 };
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::fields::{Fields, Located};
@@ -192,6 +192,65 @@ pub(super) fn taxonomies<'a>(v: Value, at: &'a Located<'a>, f: &mut Fields<'a>) 
             .extend(t.finish(&["name", "title", "slug", "paginate_by"], Severity::Error));
     }
     out
+}
+
+/// `cms:`: `sveltia` or `decap` (both give Sveltia CMS, which reads Decap's configuration),
+/// or a map with `name`, `backend`, `repo` and `branch`.
+pub(super) fn cms<'a>(v: Value, at: &'a Located<'a>, f: &mut Fields<'a>) -> Option<Cms> {
+    let name_ok = |n: &str| matches!(n, "sveltia" | "decap");
+    let bad_name = |f: &mut Fields<'a>, n: &str| {
+        f.error("cms", format!("`{n}` is not a web editor varde has"))
+            .hint = Some("write `cms: sveltia` (Decap's `cms: decap` gives the same)".into());
+    };
+    match v {
+        Value::String(n) => {
+            if !name_ok(&n) {
+                bad_name(f, &n);
+                return None;
+            }
+            f.error("cms", "the editor needs to know the site's repository")
+                .hint = Some(
+                "write `cms: {name: sveltia, backend: github, repo: eier/nettsted, branch: main}`"
+                    .into(),
+            );
+            None
+        }
+        Value::Object(map) => {
+            let mut c = Fields::new(map, at);
+            c.set_prefix(vec!["cms".into()]);
+            let name = c.take_str("name").unwrap_or_else(|| "sveltia".into());
+            if !name_ok(&name) {
+                c.error("name", format!("`{name}` is not a web editor varde has"))
+                    .hint = Some("write `name: sveltia` (or `decap`)".into());
+            }
+            let backend = c.take_str("backend").unwrap_or_else(|| "github".into());
+            if !matches!(backend.as_str(), "github" | "gitlab" | "git-gateway") {
+                c.error(
+                    "backend",
+                    format!("`{backend}` is not a backend the editor knows"),
+                )
+                .hint = Some("use `github`, `gitlab` or `git-gateway`".into());
+            }
+            let repo = c.take_str("repo");
+            if repo.is_none() && backend != "git-gateway" {
+                c.error("repo", "`cms.repo` is required").hint =
+                    Some("the repository the site lives in: `repo: eier/nettsted`".into());
+            }
+            let branch = c.take_str("branch").unwrap_or_else(|| "main".into());
+            f.diags
+                .extend(c.finish(&["name", "backend", "repo", "branch"], Severity::Error));
+            Some(Cms {
+                backend,
+                repo,
+                branch,
+            })
+        }
+        _ => {
+            f.error("cms", "`cms` is a name or a map").hint =
+                Some("write `cms: {name: sveltia, backend: github, repo: eier/nettsted}`".into());
+            None
+        }
+    }
 }
 
 /// `permalinks:`: a map from a section's folder to the pattern of its pages' paths.

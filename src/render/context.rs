@@ -39,6 +39,7 @@ pub fn site(site: &Site, build_time: &str) -> Value {
         "extra": c.extra,
         "quick_exit": c.quick_exit,
         "search": c.search,
+        "cms": c.cms.is_some(),
         "accessibility": c.accessibility,
         "build_time": build_time,
         "data": site.data,

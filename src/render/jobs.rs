@@ -29,6 +29,9 @@ pub(super) enum Job {
         p: usize,
         path: String,
     },
+    /// The web editor's page and its configuration (`cms:`).
+    CmsAdmin,
+    CmsConfig,
     /// An old address of section `s`.
     SectionAlias {
         s: usize,
@@ -61,7 +64,7 @@ pub(super) fn job_kind(job: &Job) -> &'static str {
         Job::Hsds(_) => "hsds",
         Job::Csv(_) => "csv",
         Job::Search(_) => "search",
-        Job::NotFound | Job::Sitemap | Job::Robots => "other",
+        Job::NotFound | Job::Sitemap | Job::Robots | Job::CmsAdmin | Job::CmsConfig => "other",
     }
 }
 
@@ -114,7 +117,7 @@ pub(super) fn job_template<'s>(site: &'s Site, theme: &Theme, job: &Job) -> Opti
         Job::Search(_) => "search.html",
         Job::NotFound => "404.html",
         Job::Robots => "robots.txt",
-        Job::Hsds(_) | Job::Csv(_) | Job::Sitemap => return None,
+        Job::Hsds(_) | Job::Csv(_) | Job::Sitemap | Job::CmsAdmin | Job::CmsConfig => return None,
     })
 }
 
@@ -144,6 +147,8 @@ pub(super) fn job_path(site: &Site, job: &Job) -> String {
         Job::NotFound => NOT_FOUND_PATH.into(),
         Job::Sitemap => SITEMAP_PATH.into(),
         Job::Robots => ROBOTS_PATH.into(),
+        Job::CmsAdmin => super::cms::ADMIN_PATH.into(),
+        Job::CmsConfig => super::cms::CONFIG_PATH.into(),
     }
 }
 
@@ -217,7 +222,11 @@ pub(super) fn job_print(site: &Site, theme: &Theme, prints: &Prints, job: &Job) 
                 }
             }
         }
-        Job::NotFound | Job::Robots => {}
+        Job::NotFound | Job::Robots | Job::CmsAdmin => {}
+        // The collections follow the sections.
+        Job::CmsConfig => {
+            h.add(&prints.section);
+        }
     }
     h.done()
 }
@@ -346,6 +355,9 @@ pub(super) fn plan(site: &Site) -> Vec<Job> {
         }
     }
     jobs.extend([Job::NotFound, Job::Sitemap, Job::Robots]);
+    if c.cms.is_some() {
+        jobs.extend([Job::CmsAdmin, Job::CmsConfig]);
+    }
     if c.search {
         jobs.push(Job::Search(None));
         if site.pages.len() > A_TO_Z_INLINE_MAX {
@@ -391,6 +403,14 @@ pub(super) fn render_job(
         }
         Job::NotFound => outputs::not_found(&o),
         Job::Robots => outputs::robots(&o),
+        Job::CmsAdmin => Ok(super::cms::admin_page(&site.config).into_bytes()),
+        Job::CmsConfig => Ok(site
+            .config
+            .cms
+            .as_ref()
+            .map(|cms| super::cms::config(site, cms))
+            .unwrap_or_default()
+            .into_bytes()),
         Job::Sitemap => Ok(outputs::sitemap(site).into_bytes()),
         Job::Search(letter) => outputs::search(&o, *letter),
     }

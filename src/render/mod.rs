@@ -3,6 +3,7 @@
 //! written straight into the staging folder.
 
 mod a_to_z;
+pub mod cms;
 pub mod context;
 pub mod directory;
 pub mod incremental;

@@ -153,6 +153,12 @@ impl Theme {
         tera.autoescape_on([".html", ".htm", ".xml"]);
         tera.set_escape_fn(crate::html::escape_to);
         // Functions first: Tera checks, when it compiles a template, that each one exists.
+        if config.cms.is_some() {
+            statics.insert(
+                super::cms::SCRIPT_PATH.into(),
+                Bytes::Embedded(super::cms::SCRIPT),
+            );
+        }
         let config = config.clone();
         tera.register_function(
             "get_url",
