@@ -417,3 +417,25 @@ fn shortcodes_follow_their_templates_and_the_services_they_show() {
     same(&preview, root, "body edit around shortcodes");
     assert!(shown(&preview).contains("Ring 113 ved fare."));
 }
+
+#[test]
+fn an_edit_to_the_service_sheet_renders_what_shows_it() {
+    std::env::set_var("SOURCE_DATE_EPOCH", "1795305600");
+    let dir = example_copy();
+    let root = dir.path();
+    let mut preview = preview_of(root);
+    rebuilt(&mut preview, root, "with the sheet");
+    let sheet = "content/tjenester/tjenesteliste.csv";
+    edit(
+        root,
+        sheet,
+        "Barnevernet i kommunen kan gi familien hjelp og støtte.",
+        "Barnevernet i kommunen kan gi hele familien hjelp og støtte.",
+    );
+    let r = preview.rebuild_changed(Some(&[root.join(sheet)])).unwrap();
+    assert!(!r.quick && r.rendered > 0);
+    same(&preview, root, "a cell edited");
+    let page = String::from_utf8_lossy(&preview.snapshot()["/tjenester/barnevern/index.html"])
+        .into_owned();
+    assert!(page.contains("hele familien"), "{page}");
+}

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-/// The build day of the example site's facts (its services were checked 2026-11-22).
+/// A build day after the example site's services were checked (2026-11-22).
 const EPOCH: &str = "1796083200"; // 2026-12-01
 
 fn build_at(root: &Path, out: &Path) -> Run {
@@ -50,15 +50,17 @@ fn the_csv_export_imports_to_the_same_site() {
     let sheet = work.path().join("sheet");
     copy_tree(&md, &sheet);
     let dir = sheet.join("content/tjenester");
+    // The example keeps most services in a sheet and a few as Markdown: all of them go.
     let mut removed = 0;
     for e in fs::read_dir(&dir).unwrap() {
         let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "md") && !p.ends_with("_index.md") {
+        let md = p.extension().is_some_and(|x| x == "md") && !p.ends_with("_index.md");
+        if md || p.extension().is_some_and(|x| x == "csv") {
             fs::remove_file(p).unwrap();
             removed += 1;
         }
     }
-    assert!(removed >= 10, "the example directory has its services");
+    assert!(removed >= 2, "the example directory has its services");
     fs::write(dir.join("tjenester.csv"), &export).unwrap();
     let out_sheet = work.path().join("out-sheet");
     let r = build_at(&sheet, &out_sheet);

@@ -210,7 +210,11 @@ pub(super) fn markdown_cached(
             .link_targets
             .iter()
             .all(|(k, found)| markdown::resolve(links, k) == *found);
-        if Arc::ptr_eq(&c.file, file) && same_links {
+        // A page from a spreadsheet row is made afresh on every load: the same text is
+        // the same file.
+        let same_file = Arc::ptr_eq(&c.file, file)
+            || (c.file.hash == file.hash && c.file.text == file.text && c.file.rel == file.rel);
+        if same_file && same_links {
             return (Arc::clone(&c.rendered), c.diags.clone(), false);
         }
     }

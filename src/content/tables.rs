@@ -189,8 +189,15 @@ fn service_page(
         };
         // A service exported by varde keeps its page's address; any other is named by
         // its title.
+        // The address as a site path (`/tjenester/x/`), or as a full address on this site.
         let site = config.permalink("/");
-        match r.url.as_deref().and_then(|u| u.strip_prefix(site.as_str())) {
+        let own = |u: &str| -> Option<String> {
+            if u.starts_with('/') && !u.starts_with("//") {
+                return Some(u.to_string());
+            }
+            u.strip_prefix(site.as_str()).map(str::to_string)
+        };
+        match r.url.as_deref().and_then(own).as_deref() {
             Some(path) => match crate::slug::check_path(path) {
                 Ok(p) => m.url = Some(p),
                 Err(why) => diags.push(
