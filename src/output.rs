@@ -94,6 +94,10 @@ pub struct Staging {
     committed: bool,
     /// Every file written, relative to the output folder: the manifest.
     written: Mutex<Vec<String>>,
+    /// Folders known to exist in the staging folder: each is created once, not once per
+    /// file in it (a `mkdir` that fails with EEXIST still costs a system call, and on a
+    /// slow disk or a network mount a `mkdir` can cost as much as writing a small file).
+    dirs: Mutex<std::collections::HashSet<PathBuf>>,
     /// Folders of earlier, killed builds that `new` removed.
     pub cleaned: Vec<String>,
 }
@@ -398,6 +402,7 @@ impl Staging {
             tmp,
             committed: false,
             written: Mutex::new(Vec::new()),
+            dirs: Mutex::new(std::collections::HashSet::new()),
             cleaned,
             out,
         };
@@ -419,11 +424,40 @@ impl Staging {
             .push(rel);
     }
 
+    /// Creates `dir` (and what it is in) unless this build already has.
+    fn ensure_dir(&self, dir: &Path) -> io::Result<()> {
+        let known = |d: &Path| {
+            self.dirs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(d)
+        };
+        if dir == self.tmp || known(dir) {
+            return Ok(());
+        }
+        // Parents first, each once; `create_dir_all` is safe when two threads race.
+        if let Some(parent) = dir.parent() {
+            if parent != self.tmp && !known(parent) {
+                self.ensure_dir(parent)?;
+            }
+        }
+        match fs::create_dir(dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => {}
+            Err(e) => return Err(on(dir, e)),
+        }
+        self.dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dir.to_path_buf());
+        Ok(())
+    }
+
     /// Errors name the real path on disk, so a full or failing disk can be found.
     pub fn write(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
         let file = self.file_for(site_path);
         if let Some(dir) = file.parent() {
-            fs::create_dir_all(dir).map_err(|e| on(dir, e))?;
+            self.ensure_dir(dir)?;
         }
         fs::write(&file, bytes).map_err(|e| on(&file, e))?;
         self.record(site_path);
@@ -433,7 +467,7 @@ impl Staging {
     pub fn copy(&self, source: &Path, site_path: &str) -> io::Result<()> {
         let file = self.file_for(site_path);
         if let Some(dir) = file.parent() {
-            fs::create_dir_all(dir).map_err(|e| on(dir, e))?;
+            self.ensure_dir(dir)?;
         }
         fs::copy(source, &file).map_err(|e| {
             io::Error::new(
