@@ -360,7 +360,8 @@ impl<'a> Fields<'a> {
             Some(s) if !s.trim().is_empty() => Some(s),
             Some(_) | None => {
                 let msg = format!("`{}` is required", self.name(key));
-                let d = if present {
+                // A spreadsheet has a cell for it even when it is empty: point at that.
+                let d = if present || self.at.grid.is_some() {
                     self.at.diag(Severity::Error, &self.path(key), msg)
                 } else {
                     // Point at the start of the front matter: the key is not there.

@@ -152,7 +152,17 @@ pub fn prepare(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Prepare
     }
     let mut text = body.to_string();
     for (n, span) in spans.iter().enumerate() {
-        let (placeholder, own_line) = placeholder(body, span.clone(), n);
+        // A mark carries the call's number; a call written very short (`{{a()}}`) on a
+        // page of many calls has no room for it.
+        let Some((placeholder, own_line)) = placeholder(body, span.clone(), n) else {
+            diags.push(
+                Diagnostic::error("this shortcode is written too short to be placed")
+                    .in_file(&file.rel)
+                    .at_offset(&file.text, file.body_start + span.start, span.len())
+                    .hint("write it with spaces, as `{{ name() }}`"),
+            );
+            continue;
+        };
         calls[n].own_line = own_line;
         text.replace_range(span.clone(), &placeholder);
     }
@@ -184,7 +194,7 @@ pub fn mark(n: usize) -> String {
 
 /// Same length in bytes as `span`, newlines kept. On lines of its own (then `true`): an
 /// HTML comment (an HTML block); elsewhere: `MARK` n, filler, `END` in the text.
-fn placeholder(body: &str, span: Range<usize>, n: usize) -> (String, bool) {
+fn placeholder(body: &str, span: Range<usize>, n: usize) -> Option<(String, bool)> {
     let line_start = body[..span.start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = body[span.end..]
         .find('\n')
@@ -193,30 +203,31 @@ fn placeholder(body: &str, span: Range<usize>, n: usize) -> (String, bool) {
     let before = &body[line_start..span.start];
     let alone =
         before.len() <= 3 && before.trim().is_empty() && body[span.end..line_end].trim().is_empty();
-    let original = &body[span.clone()];
-    let fill = |s: &mut String, bytes: &str| {
-        for c in bytes.bytes() {
+    // Bytes, not characters: a name may hold any letter, and the filler keeps only the
+    // newlines, each at its byte.
+    let original = body[span.clone()].as_bytes();
+    let fill = |s: &mut String, bytes: &[u8]| {
+        for &c in bytes {
             s.push(if c == b'\n' { '\n' } else { ' ' });
         }
     };
     let mut out = String::with_capacity(original.len());
     if alone {
+        // Every call is at least 7 bytes (`{{a()}}`), as `<!---->` is.
+        let inner = original.get(4..original.len().checked_sub(3)?)?;
         out.push_str("<!--");
-        fill(&mut out, &original[4..original.len() - 3]);
+        fill(&mut out, inner);
         out.push_str("-->");
     } else {
         let head = format!("{MARK}{n}");
-        let tail = END.len_utf8();
+        let rest = original.len().checked_sub(head.len() + END.len_utf8())?;
         out.push_str(&head);
-        let rest = original.len().saturating_sub(head.len() + tail);
-        // A call is at least 7 bytes (`{{a()}}`); with many calls on a page its number
-        // may not fit, and then the mark is written without filler.
         for _ in 0..rest {
             out.push('x');
         }
         out.push(END);
     }
-    (out, alone)
+    (out.len() == original.len()).then_some((out, alone))
 }
 
 /// Where the next `{{` or `{%` starts, from `at`.
@@ -595,6 +606,58 @@ mod tests {
         let p = p.unwrap();
         assert_eq!(p.calls.len(), 1);
         assert_eq!(p.calls[0].kind, Kind::Literal("{{ c(x=1) }}".into()));
+    }
+
+    #[test]
+    fn hostile_bodies_never_panic_and_keep_their_length() {
+        // Fragments that break naive scanners: multi-byte letters where byte offsets are cut,
+        // unclosed calls and strings, nesting, code, and marks of our own in the text.
+        let parts = [
+            "{{ ø() }}",
+            "{{ø()}}",
+            "{%ø()%}",
+            "{% end %}",
+            "{{a()}}",
+            "{{ a(x=\"}}\") }}",
+            "{{",
+            "{%",
+            "}}",
+            "%}",
+            "`{{ a() }}`",
+            "\n```\n{% b() %}\n```\n",
+            "{{/* ø */}}",
+            "{{< ø >}}",
+            "{{% x %}}",
+            "{{ page.ø }}",
+            "\u{E000}1\u{E001}",
+            "\n",
+            "  ",
+            "æøå ",
+            "{{ a(l=[1,[2]]) }}",
+            "{{ a(x='ø) }}",
+            "<!--",
+            "-->",
+        ];
+        let mut n = 0;
+        for a in parts {
+            for b in parts {
+                for c in ["", "\n\n", " tekst "] {
+                    let body = format!("{a}{c}{b}{c}{a}\n");
+                    let (p, _) = calls(&body);
+                    if let Some(p) = p {
+                        assert_eq!(p.text.len(), body.len(), "{body:?}");
+                    }
+                    n += 1;
+                }
+            }
+        }
+        // Many calls on one page, each as short as can be: the ones without room for their
+        // number are an error, never a shifted page.
+        let many = "{{a()}} ".repeat(15);
+        let (p, d) = calls(&many);
+        assert_eq!(p.unwrap().text.len(), many.len());
+        assert!(d.iter().any(|d| d.message.contains("too short")), "{d:?}");
+        assert!(n > 1000);
     }
 
     #[test]

@@ -198,7 +198,9 @@ fn hours(schedules: &[Value]) -> Option<Value> {
             .filter_map(|c| DAY_CODES.iter().position(|d| *d == c.trim()))
             .map(|i| DAY_NAMES_NB[i])
             .collect();
-        regular.push(json!({"days": days, "opens": &opens[..opens.len().min(5)], "closes": &closes[..closes.len().min(5)]}));
+        // `08:00:00` is `08:00`; anything else is left for the rules to refuse.
+        let hhmm = |t: &str| t.get(..5).filter(|_| t.len() > 5).unwrap_or(t).to_string();
+        regular.push(json!({"days": days, "opens": hhmm(opens), "closes": hhmm(closes)}));
         notes = notes.or(text(s, "notes"));
     }
     if regular.is_empty() {
