@@ -237,6 +237,7 @@ pub fn render_site<'s>(
     };
     let mut site = site;
     diags.extend(render::shortcodes::expand(&mut site, &theme));
+    diags.extend(render::images::responsive(&mut site, &opts.root));
     if diags.has_errors() {
         return None;
     }

@@ -178,8 +178,9 @@ impl Preview {
             }
             let new = last.site.reread(&self.opts.root, &key).ok()?;
             let (a, b) = (&new.content, &old.content);
-            // Shortcodes render against the whole site (`render::shortcodes`).
-            if !a.shortcodes.is_empty() || !b.shortcodes.is_empty() {
+            // Shortcodes render against the whole site (`render::shortcodes`), and images
+            // get their copies and `srcset` there too (`render::images`).
+            if !a.shortcodes.is_empty() || !b.shortcodes.is_empty() || a.html.contains("<img ") {
                 return None;
             }
             let same_links = a.link_targets == b.link_targets

@@ -6,6 +6,7 @@ mod a_to_z;
 pub mod cms;
 pub mod context;
 pub mod directory;
+pub mod images;
 pub mod incremental;
 pub mod index_doc;
 mod jobs;
