@@ -439,3 +439,44 @@ fn an_edit_to_the_service_sheet_renders_what_shows_it() {
         .into_owned();
     assert!(page.contains("hele familien"), "{page}");
 }
+
+#[test]
+fn pages_with_images_rebuild_to_what_a_full_build_makes() {
+    std::env::set_var("SOURCE_DATE_EPOCH", "1795305600");
+    let dir = example_copy();
+    let root = dir.path();
+    let img = image::RgbImage::from_fn(900, 600, |x, y| {
+        image::Rgb([(x / 4) as u8, (y / 3) as u8, 120])
+    });
+    let mut jpg = vec![];
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpg, 85)
+        .encode_image(&img)
+        .unwrap();
+    write(root, "content/nas/bilde/foto.jpg", &jpg);
+    let page = "content/nas/bilde/index.md";
+    write(
+        root,
+        page,
+        b"---\ntitle: Bilde\ndescription: Et bilde.\n---\nFoer.\n\n![Et barn](foto.jpg)\n\nEtter.\n",
+    );
+    let mut preview = preview_of(root);
+    rebuilt(&mut preview, root, "with an image");
+    let shown = String::from_utf8_lossy(&preview.snapshot()["/nas/bilde/index.html"]).into_owned();
+    assert!(shown.contains("foto-800w.jpg 800w"), "{shown}");
+    // A body edit on a page with an image: the copies and srcset stay.
+    edit(root, page, "Etter.", "Etter dette.");
+    let r = preview.rebuild_changed(Some(&[root.join(page)])).unwrap();
+    assert!(!r.quick);
+    same(&preview, root, "body edit around an image");
+    // A template edit themes the last model again: no copies of copies.
+    let tpl = "templates/page.html";
+    let text = fs::read_to_string(repo().join("themes/default/templates/page.html")).unwrap();
+    write(
+        root,
+        tpl,
+        text.replace("<article class=\"article\"", "<article class=\"artikkel\"")
+            .as_bytes(),
+    );
+    preview.rebuild_changed(Some(&[root.join(tpl)])).unwrap();
+    same(&preview, root, "template edit with an image");
+}
