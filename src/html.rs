@@ -37,6 +37,25 @@ pub fn escape(input: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// The writing direction of a language (a BCP 47 tag, `ar` or `ar-EG`): `rtl` for the
+/// scripts written right to left that families here read (Arabic, Persian, Urdu, Hebrew,
+/// Pashto, Sorani Kurdish), `ltr` for every other.
+pub fn direction(lang: &str) -> &'static str {
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if matches!(
+        primary.as_str(),
+        "ar" | "fa" | "ur" | "he" | "ps" | "ckb" | "yi" | "dv" | "sd"
+    ) {
+        "rtl"
+    } else {
+        "ltr"
+    }
+}
+
 /// An attribute value as a browser reads it: character references decoded (the five
 /// `escape` writes, numeric ones, and the named ones that can hide a URL scheme:
 /// `&Tab;`, `&NewLine;`, `&colon;`). Used to check the URLs a template wrote.
@@ -90,6 +109,23 @@ pub fn unescape(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn right_to_left_languages() {
+        for (lang, dir) in [
+            ("ar", "rtl"),
+            ("ar-EG", "rtl"),
+            ("fa", "rtl"),
+            ("ckb", "rtl"),
+            ("he", "rtl"),
+            ("nb", "ltr"),
+            ("so", "ltr"),
+            ("ti", "ltr"),
+            ("", "ltr"),
+        ] {
+            assert_eq!(direction(lang), dir, "{lang}");
+        }
+    }
 
     #[test]
     fn unescaping_reads_references_as_a_browser_does() {

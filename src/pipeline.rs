@@ -116,6 +116,8 @@ pub struct CheckReport {
     pub diagnostics: Diagnostics,
     pub lix: Vec<checks::editor::LixRow>,
     pub lix_max: f64,
+    /// Pages left out of LIX for their language.
+    pub lix_skipped: usize,
     /// With `--external`: how many outside URLs were asked for (the rest came from the
     /// cache).
     pub external_asked: Option<usize>,
@@ -132,6 +134,7 @@ impl CheckReport {
             "diagnostics": self.diagnostics.items,
             "lix": self.lix,
             "lix_max": self.lix_max,
+            "lix_skipped": self.lix_skipped,
             "services_by_review": self.reviews,
         });
         serde_json::to_string_pretty(&json).unwrap_or_default()
@@ -148,7 +151,7 @@ impl CheckReport {
         if self.diagnostics.items.is_empty() {
             messages.push_str("no problems found\n");
         }
-        let mut tables = checks::editor::lix_table(&self.lix, self.lix_max);
+        let mut tables = checks::editor::lix_table(&self.lix, self.lix_max, self.lix_skipped);
         tables.push_str(&checks::reviews::table(&self.reviews));
         (tables, messages)
     }
@@ -175,7 +178,7 @@ pub fn check_with(
             &render::output_paths(&site, &theme),
         ));
     }
-    let (d, lix) = checks::editor::run(&site);
+    let (d, lix, lix_skipped) = checks::editor::run(&site);
     diags.extend(d);
     let external_asked = external.map(|ext| {
         let (d, asked) = checks::external::check(&site, ext);
@@ -187,6 +190,7 @@ pub fn check_with(
         diagnostics: diags,
         lix,
         lix_max: site.config.check.lix_max,
+        lix_skipped,
         external_asked,
         reviews: checks::reviews::rows(&site),
     }

@@ -304,3 +304,48 @@ fn services_are_listed_by_last_review_with_who_is_responsible() {
     assert_eq!(list[0]["stale"], true);
     assert_eq!(list[2]["reviewed_by"], "Kari, bydelskontoret");
 }
+
+#[test]
+fn lix_is_given_only_for_scandinavian_text() {
+    let long = "Dette er en setning med mange ord som gjentas for å gi nok tekst. ".repeat(8);
+    let en = "This is a sentence with several words repeated to give enough text. ".repeat(8);
+    let (r, _) = check(
+        &[
+            ("content/_index.md", HOME),
+            (
+                "content/norsk.md",
+                &format!("---\ntitle: Norsk\ndescription: d\n---\n{long}\n"),
+            ),
+            (
+                "content/engelsk.md",
+                &format!("---\ntitle: English\ndescription: d\nlang: en\n---\n{en}\n"),
+            ),
+        ],
+        &["--format", "json"],
+    );
+    let json: Value = serde_json::from_str(&r.stdout).unwrap();
+    let files: Vec<&str> = json["lix"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["content/norsk.md"], "{}", r.stdout);
+    assert_eq!(json["lix_skipped"], 1);
+    let (r, _) = check(
+        &[
+            ("content/_index.md", HOME),
+            (
+                "content/engelsk.md",
+                &format!("---\ntitle: English\ndescription: d\nlang: en\n---\n{en}\n"),
+            ),
+        ],
+        &[],
+    );
+    assert!(
+        r.stdout
+            .contains("LIX is not given for 1 page in other languages"),
+        "{}",
+        r.stdout
+    );
+}

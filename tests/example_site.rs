@@ -64,7 +64,10 @@ fn example_site_builds_without_warnings_and_every_link_resolves() {
         }
         assert_eq!(count(&html, "<h1"), 1, "{file} must have exactly one <h1>");
         assert_eq!(count(&html, "<title>"), 1, "{file} must have a <title>");
-        assert!(html.contains("<html lang=\"nb\">"), "{file} lacks lang");
+        assert!(
+            html.contains("<html lang=\"nb\" dir=\"ltr\">"),
+            "{file} lacks lang and dir"
+        );
         assert!(html.contains("<main"), "{file} lacks <main>");
     }
     for f in [

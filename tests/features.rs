@@ -99,7 +99,7 @@ fn lang_no_stays_norwegian() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let html = read(&dir, "a/index.html");
-    assert!(html.contains("<html lang=\"no\">"), "{html}");
+    assert!(html.contains("<html lang=\"no\" dir=\"ltr\">"), "{html}");
 }
 
 #[test]

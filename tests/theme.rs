@@ -180,3 +180,35 @@ fn pages_are_light() {
         per_page.len()
     );
 }
+
+#[test]
+fn the_theme_mirrors_for_right_to_left_languages() {
+    // Logical properties only, so an Arabic page mirrors: no physical left or right.
+    let css = std::fs::read_to_string(repo().join("themes/default/static/css/varde.css")).unwrap();
+    for physical in [
+        "left:",
+        "right:",
+        "-left",
+        "-right",
+        "text-align: left",
+        "text-align: right",
+        "float:",
+    ] {
+        assert!(!css.contains(physical), "varde.css uses `{physical}`");
+    }
+    let dir = site(&[
+        (
+            "content/_index.md",
+            "---\ntitle: Hjem\n---\nTekst på norsk.\n\n<div lang=\"ar\">\n\nنص قصير.\n\n</div>\n",
+        ),
+        ("content/ar.md", "---\ntitle: صفحة\nlang: ar\n---\nنص.\n"),
+    ]);
+    let out = dir.path().join("public");
+    let r = build(dir.path(), &out, &["--no-search"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("<html lang=\"nb\" dir=\"ltr\">"), "{home}");
+    assert!(home.contains("<div lang=\"ar\" dir=\"rtl\">"), "{home}");
+    let ar = std::fs::read_to_string(out.join("ar/index.html")).unwrap();
+    assert!(ar.contains("<html lang=\"ar\" dir=\"rtl\">"), "{ar}");
+}

@@ -100,10 +100,12 @@ fn audit_file(file: &SourceFile, audit: &Audit, max_words: usize, out: &mut Vec<
 
 /// Runs every editor check on a loaded site. Returns the diagnostics and one LIX row per
 /// page with enough text to score.
-pub fn run(site: &Site) -> (Vec<Diagnostic>, Vec<LixRow>) {
+/// Also returns how many pages were left out of LIX for their language.
+pub fn run(site: &Site) -> (Vec<Diagnostic>, Vec<LixRow>, usize) {
     let c = &site.config;
     let mut diags = vec![];
     let mut rows = vec![];
+    let mut skipped = 0;
     for page in &site.pages {
         audit_file(
             &page.file,
@@ -139,7 +141,12 @@ pub fn run(site: &Site) -> (Vec<Diagnostic>, Vec<LixRow>) {
                 );
             }
         }
-        if let Some(lix) = page.content.audit.lix() {
+        // LIX was made for Swedish, and fits Norwegian and Danish; for Arabic or English it
+        // measures the wrong thing, so those pages get no score.
+        let lang = page.meta.lang.as_deref().unwrap_or(&c.language);
+        if !lix_fits(lang) {
+            skipped += 1;
+        } else if let Some(lix) = page.content.audit.lix() {
             rows.push(LixRow {
                 file: page.file.rel.display().to_string(),
                 title: page.meta.title.clone(),
@@ -185,13 +192,27 @@ pub fn run(site: &Site) -> (Vec<Diagnostic>, Vec<LixRow>) {
         }
     }
     rows.sort_by(|a, b| b.lix.total_cmp(&a.lix).then_with(|| a.file.cmp(&b.file)));
-    (diags, rows)
+    (diags, rows, skipped)
+}
+
+/// Whether LIX means something for text in `lang`: Norwegian (nb, nn, no), Swedish, Danish.
+pub fn lix_fits(lang: &str) -> bool {
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(primary.as_str(), "nb" | "nn" | "no" | "sv" | "da")
 }
 
 /// The LIX summary as a small table for the terminal.
-pub fn lix_table(rows: &[LixRow], max: f64) -> String {
+pub fn lix_table(rows: &[LixRow], max: f64, skipped: usize) -> String {
+    let note = match skipped {
+        0 => String::new(),
+        n => format!("LIX is not given for {n} page{} in other languages: it measures Norwegian, Swedish and Danish text\n", if n == 1 { "" } else { "s" }),
+    };
     if rows.is_empty() {
-        return String::new();
+        return note;
     }
     let mut out = String::from("LIX   words  page\n");
     for r in rows {
@@ -210,5 +231,6 @@ pub fn lix_table(rows: &[LixRow], max: f64) -> String {
         "mean LIX {mean:.0} over {} pages; limit {max:.0} (under 40 is easy to read)\n",
         rows.len()
     ));
+    out.push_str(&note);
     out
 }

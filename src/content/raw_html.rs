@@ -38,7 +38,27 @@ impl RawHtml {
             }
             _ => false,
         };
-        if self.allowed || lang_tag {
+        if lang_tag {
+            // A passage in a language written right to left (`<div lang="ar">`) gets its
+            // direction too, so it is laid out and read aloud the right way round.
+            if let Some(code) = trimmed
+                .strip_suffix("\">")
+                .and_then(|t| t.split_once(" lang=\""))
+                .map(|(_, c)| c)
+                .filter(|c| crate::html::direction(c) == "rtl")
+            {
+                let tag = if trimmed.starts_with("<span") {
+                    "span"
+                } else {
+                    "div"
+                };
+                let with_dir = format!("<{tag} lang=\"{code}\" dir=\"rtl\">");
+                let rest = &html[html.find('>').map_or(html.len(), |i| i + 1)..];
+                return Some(Event::Html(CowStr::from(format!("{with_dir}{rest}"))));
+            }
+            return Some(Event::Html(html));
+        }
+        if self.allowed {
             return Some(Event::Html(html));
         }
         if trimmed.starts_with("<!--") && trimmed.ends_with("-->") {

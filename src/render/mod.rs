@@ -549,6 +549,7 @@ fn base_context(site_value: &tera::Value, site: &Site, path: &str, lang: &str) -
     ctx.put("current_path", path);
     ctx.put("current_url", site.config.url(path));
     ctx.put("lang", lang);
+    ctx.put("dir", crate::html::direction(lang));
     ctx
 }
 

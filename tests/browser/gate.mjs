@@ -308,6 +308,28 @@ if (fixture) {
     }
     await ctx.close();
   }
+  // A page in Arabic: right to left, axe-clean in light and dark, no overflow at 320 px.
+  {
+    const ctx = await browser.newContext({ viewport: { width: 320, height: 640 } });
+    const p = await ctx.newPage();
+    await p.goto(fixture + "rtl/", { waitUntil: "load" });
+    const [lang, dir] = await p.evaluate(() => [document.documentElement.lang, document.documentElement.dir]);
+    const problems = [...(await axe(p))];
+    const over = await overflow(p);
+    await p.emulateMedia({ colorScheme: "dark" });
+    problems.push(...(await axe(p)));
+    // The quote's bar stands on the right, where an Arabic line starts.
+    const bar = await p.evaluate(() => {
+      const s = getComputedStyle(document.querySelector(".prose blockquote"));
+      return [s.borderRightWidth, s.borderLeftWidth];
+    });
+    check(
+      "right to left: an Arabic page is lang=ar dir=rtl, mirrored, axe-clean, no overflow at 320px",
+      lang === "ar" && dir === "rtl" && problems.length === 0 && over <= 0 && bar[0] === "4px" && bar[1] === "0px",
+      `lang ${lang} dir ${dir}, overflow ${over}, quote borders ${bar}, ${problems.join("; ")}`,
+    );
+    await ctx.close();
+  }
   const noJs = await browser.newContext({ javaScriptEnabled: false });
   const q = await noJs.newPage();
   await q.goto(fixture + "tjenester/dagtid/", { waitUntil: "load" });
