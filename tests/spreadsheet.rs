@@ -34,16 +34,21 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-#[test]
-fn the_csv_export_imports_to_the_same_site() {
-    // The example site, built as it is.
-    let work = tempfile::tempdir().unwrap();
-    let md = work.path().join("md");
+/// A copy of the example site in `work/md`, built as it is into `work/out-md`.
+fn example_built(work: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let md = work.join("md");
     copy_tree(&repo().join("content"), &md.join("content"));
     fs::copy(repo().join("site.yaml"), md.join("site.yaml")).unwrap();
-    let out_md = work.path().join("out-md");
+    let out_md = work.join("out-md");
     let r = build_at(&md, &out_md);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    (md, out_md)
+}
+
+#[test]
+fn the_csv_export_imports_to_the_same_site() {
+    let work = tempfile::tempdir().unwrap();
+    let (md, out_md) = example_built(work.path());
     let export = fs::read(out_md.join("tjenester/tjenester.csv")).unwrap();
 
     // The same site with every service in that export instead of in Markdown files.
@@ -286,12 +291,7 @@ fn new_directory_with_a_spreadsheet_writes_a_template_that_builds() {
 #[test]
 fn an_hsds_file_imports_to_the_same_hsds() {
     let work = tempfile::tempdir().unwrap();
-    let md = work.path().join("md");
-    copy_tree(&repo().join("content"), &md.join("content"));
-    fs::copy(repo().join("site.yaml"), md.join("site.yaml")).unwrap();
-    let out_md = work.path().join("out-md");
-    let r = build_at(&md, &out_md);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (md, out_md) = example_built(work.path());
     let hsds = fs::read(out_md.join("tjenester/hsds/services.json")).unwrap();
 
     // The directory as only that HSDS file: a directory kept elsewhere, published here.

@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod meta;
 mod parse;
 mod raw_html;
+mod shortcode_syntax;
 pub mod shortcodes;
 pub mod source;
 mod tables;
