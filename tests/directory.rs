@@ -98,6 +98,11 @@ fn service_page_has_a_contact_card_with_tap_targets() {
     );
     assert!(html.contains(r#"href="tel:113">113</a>"#));
     assert!(html.contains(r#"href="mailto:post@example.no""#));
+    // Languages by name, as readers say them, not as codes.
+    assert!(
+        html.contains("<p>Språk: norsk bokmål, engelsk.</p>"),
+        "{html}"
+    );
     // The address opens in the phone's own map app: a `geo:` link, no map of ours.
     assert!(
         html.contains(r#"href="geo:0,0?q=Storgata+1,+4611+Kristiansand,+Norge">"#),

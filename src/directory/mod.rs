@@ -124,6 +124,59 @@ pub struct Hours {
     pub closes: String,
 }
 
+/// A language as readers here name it (`ar` is "arabisk"), from a BCP 47 tag; a tag
+/// not in the list, or a name already written out, stays as written.
+pub fn language_name(tag: &str) -> String {
+    let primary = tag
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(tag)
+        .to_ascii_lowercase();
+    let name = match primary.as_str() {
+        "nb" => "norsk bokmål",
+        "nn" => "nynorsk",
+        "no" => "norsk",
+        "se" => "nordsamisk",
+        "sma" => "sørsamisk",
+        "smj" => "lulesamisk",
+        "en" => "engelsk",
+        "ar" => "arabisk",
+        "so" => "somali",
+        "ti" => "tigrinja",
+        "pl" => "polsk",
+        "uk" => "ukrainsk",
+        "ru" => "russisk",
+        "lt" => "litauisk",
+        "fa" => "persisk",
+        "prs" => "dari",
+        "ps" => "pashto",
+        "ur" => "urdu",
+        "ckb" => "sorani",
+        "ku" | "kmr" => "kurdisk",
+        "tr" => "tyrkisk",
+        "ta" => "tamil",
+        "vi" => "vietnamesisk",
+        "th" => "thai",
+        "tl" => "tagalog",
+        "am" => "amharisk",
+        "sw" => "swahili",
+        "sq" => "albansk",
+        "bs" => "bosnisk",
+        "hr" => "kroatisk",
+        "sr" => "serbisk",
+        "ro" => "rumensk",
+        "es" => "spansk",
+        "fr" => "fransk",
+        "de" => "tysk",
+        "sv" => "svensk",
+        "da" => "dansk",
+        "fi" => "finsk",
+        "zh" => "kinesisk",
+        _ => return tag.to_string(),
+    };
+    name.to_string()
+}
+
 impl Service {
     pub fn requires_referral(&self) -> Option<bool> {
         self.referral.as_ref().map(|r| r.required)

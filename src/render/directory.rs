@@ -63,6 +63,12 @@ pub fn service_full(site: &Site, dir: &Directory, p: usize) -> Value {
         m.insert("cost".into(), json!(s.cost));
         m.insert("eligibility".into(), json!(s.eligibility));
         m.insert("languages".into(), json!(s.languages));
+        let names: Vec<String> = s
+            .languages
+            .iter()
+            .map(|l| crate::directory::language_name(l))
+            .collect();
+        m.insert("language_names".into(), json!(names));
         m.insert("address".into(), json!(s.contact.address));
         // The phone's own map app, by a `geo:` link with the address as its query: no
         // map of ours, no request to anyone.
