@@ -79,15 +79,8 @@ fn truncate(s: &str, n: usize) -> String {
 /// The list as CSV (UTF-8 with a BOM, so spreadsheets read the letters right), with the
 /// same Norwegian headers as the directory's own export.
 pub fn csv(rows: &[ReviewRow]) -> String {
-    let field = |s: &str| {
-        // A cell a spreadsheet would run as a formula is defused, as in the export.
-        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
-        format!("\"{}\"", s.replace('"', "\"\""))
-    };
+    // Quoted, and a cell a spreadsheet would run as a formula defused, as in the export.
+    let field = crate::directory::export::csv_field;
     let mut out =
         String::from("\u{feff}sist_kontrollert,dager_siden,ansvarlig,utdatert,navn,fil\r\n");
     for r in rows {

@@ -249,13 +249,13 @@ pub fn render(
                 Event::Start(tag)
             }
             Event::Html(ref h) | Event::InlineHtml(ref h)
-                if !calls.is_empty()
-                    && is_placeholder(h)
-                    && call_in(calls, start..base + range.end).is_some() =>
+                if super::shortcodes::placeholder_of(calls, h, start..base + range.end)
+                    .is_some() =>
             {
                 // A shortcode's placeholder: its mark, once (a call on several lines is
                 // several events of one HTML block).
-                let n = call_in(calls, start..base + range.end).unwrap_or(0);
+                let n = super::shortcodes::placeholder_of(calls, h, start..base + range.end)
+                    .unwrap_or(0);
                 if std::mem::replace(&mut marked[n], true) {
                     continue;
                 }
@@ -303,21 +303,6 @@ pub fn render(
         super::source::hash_str(&out.html) ^ super::source::hash_str(&out.summary).rotate_left(1);
     out.audit = observer.map(|o| o.finish()).unwrap_or_default();
     (out, ctx.diags)
-}
-
-/// Whether raw HTML is (a line of) a shortcode's placeholder: a comment of spaces only.
-fn is_placeholder(html: &str) -> bool {
-    html.trim()
-        .trim_start_matches("<!--")
-        .trim_end_matches("-->")
-        .trim()
-        .is_empty()
-}
-
-/// The shortcode whose placeholder overlaps `range` (offsets in the file).
-fn call_in(calls: &[super::shortcodes::Call], range: std::ops::Range<usize>) -> Option<usize> {
-    let i = calls.partition_point(|c| c.offset + c.len <= range.start);
-    (i < calls.len() && calls[i].offset < range.end).then_some(i)
 }
 
 /// Heading ids: the one given (`{#id}`) or made from the text, unique on the page.

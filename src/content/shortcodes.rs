@@ -188,6 +188,22 @@ fn call(
     }
 }
 
+/// The call whose placeholder raw HTML is (a line of), if it is one: a comment of spaces
+/// only, overlapping the call's bytes (`range`, offsets in the file).
+pub fn placeholder_of(calls: &[Call], html: &str, range: Range<usize>) -> Option<usize> {
+    let blank = html
+        .trim()
+        .trim_start_matches("<!--")
+        .trim_end_matches("-->")
+        .trim()
+        .is_empty();
+    if calls.is_empty() || !blank {
+        return None;
+    }
+    let i = calls.partition_point(|c| c.offset + c.len <= range.start);
+    (i < calls.len() && calls[i].offset < range.end).then_some(i)
+}
+
 /// The mark rendered HTML carries for call `n`.
 pub fn mark(n: usize) -> String {
     format!("{MARK}{n}{END}")

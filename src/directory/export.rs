@@ -462,7 +462,7 @@ pub const CSV_HEADER: &[&str] = &[
 
 /// One CSV field, quoted (RFC 4180). A cell a spreadsheet would run as a formula gets a `'`
 /// in front; our normalised phone numbers (`+47 ...`) are safe and left as they are.
-fn csv_field(s: &str) -> String {
+pub fn csv_field(s: &str) -> String {
     let is_phone = s.starts_with('+')
         && s[1..]
             .chars()
