@@ -23,6 +23,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod directory;
+pub mod i18n;
 pub mod output;
 pub mod pipeline;
 pub mod render;

@@ -180,6 +180,7 @@ pub fn check_with(
     }
     let (d, lix, lix_skipped) = checks::editor::run(&site);
     diags.extend(d);
+    diags.extend(checks::languages::run(&site));
     let external_asked = external.map(|ext| {
         let (d, asked) = checks::external::check(&site, ext);
         diags.extend(d);
@@ -332,12 +333,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         return Err(fail(diags));
     };
     let (pages, sections, left_out) = (site.pages.len(), site.sections.len(), site.left_out);
-    let language = site.config.language.clone();
+    // One language for every page, or each page's own `<html lang>` (one index per language).
+    let language = (site.config.languages.len() == 1).then(|| site.config.language.clone());
     // The search index is where a build's memory peaks: the model goes first.
     later::drop_later(site);
     let mut files_written = written.files;
     if let Some(docs) = written.to_index {
-        match index_search(docs, &language, &staging) {
+        match index_search(docs, language.as_deref(), &staging) {
             Ok(n) => files_written += n,
             Err(d) => {
                 diags.push(d);
@@ -376,7 +378,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 /// Returns how many files it wrote.
 fn index_search(
     docs: Vec<render::Doc>,
-    language: &str,
+    language: Option<&str>,
     staging: &output::Staging,
 ) -> Result<usize, Diagnostic> {
     let mut t = timing::Timer::new();

@@ -236,9 +236,12 @@ impl Preview {
     /// Renders the last build's site again with the templates as they are now, without
     /// loading the content: for edits to templates and theme files only.
     fn retheme(&mut self, edited: &[PathBuf]) -> Option<Result<Rebuilt, Diagnostics>> {
+        // A theme's catalogue (`themes/x/i18n/`) is read with the content, into the model.
         let theme_file = |p: &PathBuf| {
-            self.site_relative(p)
-                .is_some_and(|r| r.starts_with("templates") || r.starts_with("themes"))
+            self.site_relative(p).is_some_and(|r| {
+                (r.starts_with("templates") || r.starts_with("themes"))
+                    && !r.components().any(|c| c.as_os_str() == "i18n")
+            })
         };
         if edited.is_empty() || !edited.iter().all(theme_file) {
             return None;

@@ -25,6 +25,7 @@ const LAYERS: &[(&str, u32)] = &[
     // The pipeline, in the order data flows.
     ("config", 3),
     ("directory", 4),
+    ("i18n", 4),
     ("content", 5),
     ("check", 6),
     ("render", 7),

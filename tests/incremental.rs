@@ -186,17 +186,33 @@ fn incremental_rebuilds_equal_full_builds_byte_for_byte() {
     edit(
         root,
         "themes/default/templates/components.html",
-        "aria-label=\"Brødsmulesti\"",
+        "aria-label=\"{{ t.breadcrumbs }}\"",
         "aria-label=\"Du er her\"",
     );
     rebuilt(&mut preview, root, "component edit");
+
+    // The theme's words are read with the content: an edit reaches every page of its
+    // language, and a translation's switcher follows a new translation.
+    edit(
+        root,
+        "themes/default/i18n/en.yaml",
+        "skip_link: Skip to content",
+        "skip_link: Skip to the text",
+    );
+    rebuilt(&mut preview, root, "catalogue edit");
+    fs::write(
+        root.join("content/nas/kunnskap.en.md"),
+        "---\ntitle: Knowledge about NAS\ndescription: x\n---\nText.\n",
+    )
+    .unwrap();
+    rebuilt(&mut preview, root, "a new translation");
 
     // Every HTML page extends base.html.
     edit(
         root,
         "themes/default/templates/base.html",
-        "Hopp til innholdet",
-        "Gå til innholdet",
+        "{{ t.skip_link }}</a>",
+        "Gå til innholdet</a>",
     );
     let base_edit = rebuilt(&mut preview, root, "base template edit").rendered;
     // No other template uses page.html, so its edit left the lists and tag pages alone.
@@ -325,6 +341,19 @@ fn quick_rebuilds_of_edited_bodies_equal_full_builds() {
     write(root, tpl, page.as_bytes());
     preview.rebuild_changed(Some(&edited(tpl))).unwrap();
     same(&preview, root, "template fixed");
+
+    // A theme's catalogue is under themes/ but is read with the content: not the
+    // template-only path, or the pages would keep the old words.
+    let words = "themes/default/i18n/nb.yaml";
+    edit(
+        root,
+        words,
+        "skip_link: Hopp til innholdet",
+        "skip_link: Til innholdet",
+    );
+    let r = preview.rebuild_changed(Some(&edited(words))).unwrap();
+    assert!(!r.quick && r.rendered > 0, "the pages get the new word");
+    same(&preview, root, "catalogue edit");
 
     // Back to the very first text through a full rebuild: what the quick path rendered must
     // not be mistaken for up to date.

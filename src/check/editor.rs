@@ -143,7 +143,11 @@ pub fn run(site: &Site) -> (Vec<Diagnostic>, Vec<LixRow>, usize) {
         }
         // LIX was made for Swedish, and fits Norwegian and Danish; for Arabic or English it
         // measures the wrong thing, so those pages get no score.
-        let lang = page.meta.lang.as_deref().unwrap_or(&c.language);
+        let lang = page
+            .meta
+            .lang
+            .as_deref()
+            .unwrap_or(&c.languages[page.lang].code);
         if !lix_fits(lang) {
             skipped += 1;
         } else if let Some(lix) = page.content.audit.lix() {

@@ -4,6 +4,7 @@
 
 pub mod editor;
 pub mod external;
+pub mod languages;
 pub mod reviews;
 
 use std::collections::{HashMap, HashSet};
@@ -72,11 +73,7 @@ fn anchors(site: &Site) -> Vec<Diagnostic> {
         .iter()
         .filter_map(|s| {
             let f = s.file.as_ref()?;
-            let key = if s.dir.is_empty() {
-                "_index.md".to_string()
-            } else {
-                format!("{}/_index.md", s.dir)
-            };
+            let key = s.index_key(&site.config);
             Some((key, &s.content.anchors)).filter(|(k, _)| *k != f.key)
         })
         .collect();

@@ -10,8 +10,10 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::fields::{Fields, Located};
 use crate::slug;
 
+mod languages;
 mod parts;
 use crate::yaml;
+pub use languages::{check_tag, Language};
 use parts::{check, directory, menu, permalinks, quick_exit, taxonomies};
 
 pub const FILE: &str = crate::diagnostics::SETTINGS_FILE;
@@ -26,7 +28,11 @@ pub struct Config {
     pub base_path: String,
     /// Scheme and host of `base_url` (`https://example.org`), empty for a relative base_url.
     pub origin: String,
+    /// The default language (`languages[0].code`).
     pub language: String,
+    /// Every language of the site, the default first (`languages:`; only `language:` when
+    /// the site has one).
+    pub languages: Vec<Language>,
     /// Where front-matter times without a zone are read (`timezone: Europe/Oslo`).
     #[serde(serialize_with = "tz_name")]
     pub timezone: crate::date::Tz,
@@ -234,6 +240,7 @@ const KNOWN: &[&str] = &[
     "description",
     "base_url",
     "language",
+    "languages",
     "timezone",
     "theme",
     "raw_html",
@@ -262,6 +269,7 @@ impl Default for Config {
             base_path: "/".into(),
             origin: String::new(),
             language: "nb".into(),
+            languages: vec![Language::plain("nb")],
             timezone: crate::date::DEFAULT_TIMEZONE,
             theme: "default".into(),
             raw_html: false,
@@ -361,6 +369,25 @@ impl Config {
         .concat()
     }
 
+    /// The index in `languages` of a language code.
+    pub fn lang_index(&self, code: &str) -> Option<usize> {
+        self.languages.iter().position(|l| l.code == code)
+    }
+
+    /// Where a language's pages live: `""` for the default language, `/en` for English.
+    pub fn lang_prefix(&self, lang: usize) -> String {
+        if lang == 0 {
+            String::new()
+        } else {
+            format!("/{}", self.languages[lang].code)
+        }
+    }
+
+    /// A site path of the default language in language `lang` (`/sok/` -> `/en/sok/`).
+    pub fn in_lang(&self, lang: usize, path: &str) -> String {
+        [self.lang_prefix(lang).as_str(), path].concat()
+    }
+
     pub fn taxonomy(&self, name: &str) -> Option<&Taxonomy> {
         self.taxonomies.iter().find(|t| t.name == name)
     }
@@ -445,8 +472,14 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
                 Some("for example `base_url: https://example.org/smil/`".into());
         }
     }
-    if let Some(v) = f.take_str("language") {
-        cfg.language = v;
+    let default_language = f.take_str("language");
+    if let Some(v) = &default_language {
+        cfg.language = v.clone();
+        cfg.languages = vec![Language::plain(v)];
+    }
+    if let Some(l) = f.take_map("languages") {
+        cfg.languages = languages::languages(l, &at, default_language.as_deref(), &mut f);
+        cfg.language = cfg.languages[0].code.clone();
     }
     if let Some(v) = f.take_str("timezone") {
         match v.parse() {
@@ -558,6 +591,29 @@ mod tests {
         assert!(d[0].is_error());
         assert_eq!(d[0].line, 2);
         assert!(d[0].hint.as_deref().unwrap_or("").contains("base_url"));
+    }
+
+    #[test]
+    fn languages_keep_their_order_with_the_default_first() {
+        let (c, d) = parse("language: nn\nlanguages:\n  nb: Norsk bokmål\n  nn: Norsk nynorsk\n  en:\n    name: English\n    title: SMIL\n  ar: العربية\n");
+        assert!(d.is_empty(), "{d:?}");
+        let codes: Vec<&str> = c.languages.iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["nn", "nb", "en", "ar"]);
+        assert_eq!(c.language, "nn");
+        assert_eq!(c.languages[2].title.as_deref(), Some("SMIL"));
+        assert_eq!(c.in_lang(2, "/sok/"), "/en/sok/");
+        assert_eq!(c.in_lang(0, "/sok/"), "/sok/");
+    }
+
+    #[test]
+    fn a_bad_language_is_an_error_at_its_line() {
+        let (_, d) = parse("languages:\n  nb: Norsk\n  EN: English\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, 3);
+        assert!(d[0].message.contains("write `en`"), "{}", d[0].message);
+        let (_, d) = parse("language: de\nlanguages:\n  nb: Norsk\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].hint.as_deref().unwrap_or("").contains("nb"), "{d:?}");
     }
 
     #[test]

@@ -304,8 +304,10 @@ pub(super) fn menu<'a>(v: Value, at: &'a Located<'a>, f: &mut Fields<'a>) -> Vec
             "each menu item needs `url:` (a site path such as `/smil/`)",
         );
         let weight = m.take_int("weight").unwrap_or(i as i64);
-        let idx = i.to_string();
-        let line = yaml::locate(at.text, &["menu", &idx, "url"]).map_or(0, |(l, _)| l);
+        let mut key_path = f.key_path("menu");
+        key_path.extend([i.to_string(), "url".to_string()]);
+        let key_path: Vec<&str> = key_path.iter().map(String::as_str).collect();
+        let line = yaml::locate(at.text, &key_path).map_or(0, |(l, _)| l);
         let url = url.filter(|u| match crate::safe_url::check(u, false) {
             Ok(()) => true,
             Err(why) => {

@@ -8,6 +8,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 use super::CONTENT_DIR;
+use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 
 /// A file found by the walk, before it is read.
@@ -17,6 +18,9 @@ pub(super) struct Found {
     pub key: String,
     /// Modification time and size: a file whose stamp is unchanged is not read again.
     pub stamp: Stamp,
+    /// The key without its language (`nas/tegn.en.md` -> `nas/tegn.md`): what the file's
+    /// name means to the site (`_index.md`, `index.md`), and what ties translations.
+    pub base: String,
 }
 
 pub(super) type Stamp = (Option<SystemTime>, u64);
@@ -58,12 +62,18 @@ pub(super) fn dated(stem: &str) -> Option<(&str, &str)> {
 }
 
 /// The key up to and including its first part that starts with `_` (`_posts/a.md` ->
-/// `_posts`), leaving `_index.md` itself out: such names are another generator's sources.
+/// `_posts`), leaving `_index.md` itself out (and its translations, `_index.en.md`): such
+/// names are another generator's sources.
 fn private_part(key: &str) -> Option<&str> {
+    let index = |seg: &str| {
+        seg.strip_prefix("_index")
+            .and_then(|r| r.strip_suffix(".md"))
+            .is_some_and(|code| code.is_empty() || code.len() > 1 && code.starts_with('.'))
+    };
     let mut end = 0;
     for seg in key.split('/') {
         end += seg.len();
-        if seg.starts_with('_') && !(seg == "_index.md" && end == key.len()) {
+        if seg.starts_with('_') && !(index(seg) && end == key.len()) {
             return Some(&key[..end]);
         }
         end += 1;
@@ -168,7 +178,7 @@ pub(super) fn bundle_folders(files: &[Found]) -> HashSet<String> {
     let mut has_other_md: HashSet<&str> = HashSet::new();
     for f in files.iter().filter(|f| is_markdown(file_name(&f.key))) {
         let mut dir = parent_key(&f.key);
-        let mut own_index = file_name(&f.key) == "index.md";
+        let mut own_index = file_name(&f.base) == "index.md";
         loop {
             if !own_index {
                 has_other_md.insert(dir);
@@ -182,7 +192,7 @@ pub(super) fn bundle_folders(files: &[Found]) -> HashSet<String> {
     }
     files
         .iter()
-        .filter(|f| file_name(&f.key) == "index.md" && !parent_key(&f.key).is_empty())
+        .filter(|f| file_name(&f.base) == "index.md" && !parent_key(&f.key).is_empty())
         .map(|f| parent_key(&f.key))
         .filter(|d| !has_other_md.contains(d))
         .map(str::to_string)
@@ -248,7 +258,7 @@ pub(super) fn classify<'f>(
 ) -> Classified<'f> {
     let section_index: HashSet<&str> = files
         .iter()
-        .filter(|f| file_name(&f.key) == "_index.md")
+        .filter(|f| f.base == f.key && file_name(&f.key) == "_index.md")
         .map(|f| parent_key(&f.key))
         .collect();
     let mut out = Classified {
@@ -257,13 +267,13 @@ pub(super) fn classify<'f>(
         assets: vec![],
     };
     for f in files {
-        let name = file_name(&f.key);
+        let name = file_name(&f.base);
         match (bundles.of(&f.key), is_markdown(name)) {
-            (Some(b), true) if f.key == format!("{b}/index.md") => out.pages.push(f),
+            (Some(b), true) if f.base == format!("{b}/index.md") => out.pages.push(f),
             (None, true) if name == "_index.md" => out.sections.push(f),
             // index.md beside other pages is the folder's own page, as in Jekyll.
             (None, true) if name == "index.md" => {
-                if section_index.contains(parent_key(&f.key)) {
+                if f.base == f.key && section_index.contains(parent_key(&f.key)) {
                     diags.push(
                         Diagnostic::error("this folder has both _index.md and index.md, and only one can be its page")
                             .in_file(rel_of(&f.key))
@@ -306,6 +316,7 @@ pub(super) fn walk(
         } else {
             files.push(Found {
                 abs: e.abs,
+                base: e.rel.clone(),
                 key: e.rel,
                 stamp: (None, 0),
             });
@@ -320,6 +331,72 @@ pub(super) fn walk(
         });
     }
     (files, dirs)
+}
+
+/// The language of a Markdown source by its name (`tegn.en.md` is English when the site
+/// lists `en`), as an index into `config.languages`, and its key without the language.
+/// Other files, and names whose last part is no language of the site, are the default's.
+pub(super) fn lang_of(key: &str, config: &Config) -> (usize, String) {
+    let name = file_name(key);
+    if config.languages.len() < 2 || !is_markdown(name) {
+        return (0, key.to_string());
+    }
+    let st = stem(name);
+    let ext = &name[st.len()..];
+    if let Some((rest, code)) = st.rsplit_once('.') {
+        if let Some(i) = config.lang_index(code) {
+            let dir = &key[..key.len() - name.len()];
+            return (i, format!("{dir}{rest}{ext}"));
+        }
+    }
+    (0, key.to_string())
+}
+
+/// Sets each Markdown file's `base` (its key without the language). A name that ends in a
+/// language tag the site does not list (`side.de.md` on a site in nb and en) is an error,
+/// so a translation is never published as a page of its own.
+pub(super) fn set_languages(files: &mut [Found], config: &Config, diags: &mut Vec<Diagnostic>) {
+    for f in files.iter_mut() {
+        let (lang, base) = lang_of(&f.key, config);
+        if lang > 0 {
+            f.base = base;
+            continue;
+        }
+        let name = file_name(&f.key);
+        if !is_markdown(name) {
+            continue;
+        }
+        let Some((rest, code)) = stem(name).rsplit_once('.') else {
+            continue;
+        };
+        let tag_like = code.split('-').next().is_some_and(|p| {
+            (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase())
+        });
+        if !tag_like || crate::config::check_tag(code).is_err() {
+            continue;
+        }
+        if code == config.language {
+            f.base = format!(
+                "{}{rest}{}",
+                &f.key[..f.key.len() - name.len()],
+                &name[stem(name).len()..]
+            );
+            continue;
+        }
+        let listed: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+        diags.push(
+            Diagnostic::error(format!(
+                "this file is in `{code}`, which is not a language of the site ({})",
+                listed.join(", ")
+            ))
+            .in_file(rel_of(&f.key))
+            .hint(format!(
+                "add `{code}` to `languages:` in site.yaml; if `{code}` is not a language, write the name with `-` instead of `.`: {rest}-{code}.md"
+            )),
+        );
+        // Left out of the build as any other source with an error in its name.
+        f.base = String::new();
+    }
 }
 
 /// `content/<key>`: a content key as the editor sees the file.

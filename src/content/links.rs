@@ -54,6 +54,17 @@ pub(super) struct Ctx<'a> {
     pub link_targets: Vec<(String, Option<String>)>,
 }
 
+/// The language code of a translation's file name (`side.en.md` -> `en`), not the default's.
+fn own_language<'l>(key: &str, languages: &'l [crate::config::Language]) -> Option<&'l str> {
+    let stem = key.strip_suffix(".md")?;
+    let (_, code) = stem.rsplit_once('.')?;
+    languages
+        .iter()
+        .skip(1)
+        .find(|l| l.code == code)
+        .map(|l| l.code.as_str())
+}
+
 /// What a content key resolves to: its site path, a marker for a draft, or nothing.
 pub fn resolve(links: &Links<'_>, key: &str) -> Option<String> {
     match links.paths.get(key) {
@@ -63,6 +74,23 @@ pub fn resolve(links: &Links<'_>, key: &str) -> Option<String> {
 }
 
 impl Ctx<'_> {
+    /// `key` in this file's language, when this file is a translation (`side.en.md`) and the
+    /// target has one (`tegn.md` -> `tegn.en.md`); `key` itself otherwise.
+    fn in_my_language(&mut self, key: String) -> String {
+        let Some(code) = own_language(&self.file.key, self.links.languages) else {
+            return key;
+        };
+        let Some(stem) = key.strip_suffix(".md") else {
+            return key;
+        };
+        let translated = format!("{stem}.{code}.md");
+        if self.lookup(&translated).is_some() {
+            translated
+        } else {
+            key
+        }
+    }
+
     /// Looks a content key up, remembering the answer for cache validation.
     fn lookup(&mut self, key: &str) -> Option<String> {
         let found = resolve(self.links, key);
@@ -143,6 +171,7 @@ impl Ctx<'_> {
             );
             return None;
         };
+        let key = self.in_my_language(key);
         let mut target = self.lookup(&key);
         if target.is_none() && decoded.ends_with('/') {
             // `[tekst](../nas/)` may name a section folder.
@@ -151,6 +180,7 @@ impl Ctx<'_> {
             } else {
                 format!("{key}/_index.md")
             };
+            let idx = self.in_my_language(idx);
             target = self.lookup(&idx);
         }
         match target {

@@ -81,6 +81,9 @@ pub struct Links<'a> {
     pub unpublished: &'a HashMap<String, super::Unpublished>,
     /// Collect the facts `varde check` reads (`Rendered::audit`); a build skips that work.
     pub audit: bool,
+    /// The site's languages: a link from `side.en.md` to `tegn.md` leads to `tegn.en.md`
+    /// when there is one.
+    pub languages: &'a [crate::config::Language],
 }
 
 fn options() -> Options {
@@ -416,6 +419,7 @@ mod tests {
             unpublished: &unpublished,
             anchors: crate::slug::Anchors::Ascii,
             audit: true,
+            languages: &[],
         };
         render(&file, &links, false)
     }

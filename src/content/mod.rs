@@ -59,6 +59,11 @@ pub struct Page {
     pub content: Arc<Rendered>,
     /// The service entry, for pages in a directory section.
     pub service: Option<Service>,
+    /// Index into `config.languages`: 0 for the default, else from the file name.
+    pub lang: usize,
+    /// This page in every language it is written in (itself included), by language
+    /// order: `side.md`, `side.en.md`, ... are one page's translations.
+    pub translations: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -77,9 +82,28 @@ pub struct Section {
     /// Non-Markdown files in the folder, copied next to the section page.
     pub assets: Vec<Asset>,
     pub content: Arc<Rendered>,
+    /// Index into `config.languages`. A folder is a section in each language it has
+    /// pages or a section page in (`_index.en.md`), and in the default language always.
+    pub lang: usize,
+    /// The same folder's section in every language (itself included), by language order.
+    pub translations: Vec<usize>,
 }
 
 impl Section {
+    /// The content key links use for this section's page (`nas/_index.md`,
+    /// `nas/_index.en.md`), whatever its file is called (`index.md` beside pages).
+    pub fn index_key(&self, config: &Config) -> String {
+        let name = match self.lang {
+            0 => "_index.md".to_string(),
+            l => format!("_index.{}.md", config.languages[l].code),
+        };
+        if self.dir.is_empty() {
+            name
+        } else {
+            format!("{}/{name}", self.dir)
+        }
+    }
+
     /// Site path of the section's Atom feed (`/nytt/atom.xml`), written when `feed: true`.
     pub fn feed_path(&self) -> String {
         format!("{}atom.xml", self.path)
@@ -112,6 +136,11 @@ pub struct Term {
 pub struct TaxonomyTerms {
     /// The taxonomy's name in `site.yaml` (`tags`).
     pub name: String,
+    /// Index into `config.taxonomies`.
+    pub taxonomy: usize,
+    /// The language whose pages it lists: each language has its own terms and pages
+    /// (`/emner/`, `/en/emner/`).
+    pub lang: usize,
     /// Site path of the list of its terms (`/emner/`).
     pub path: String,
     /// Pages on one page of a term's list.
@@ -144,6 +173,8 @@ pub struct Site {
     pub left_out: LeftOut,
     /// The files of `data/`, for templates (`site.data`, `load_data`).
     pub data: serde_json::Value,
+    /// The theme's words in each language (`i18n/<code>.yaml`).
+    pub i18n: crate::i18n::Catalogues,
 }
 
 /// Markdown sources a build did not publish, by reason (those under `_` names also have a
@@ -197,6 +228,7 @@ impl LinkIndex {
             unpublished: &self.unpublished,
             anchors: config.anchors,
             audit,
+            languages: &config.languages,
         }
     }
 }
@@ -212,8 +244,9 @@ pub struct Reread {
 /// Which letters begin page titles (in Norwegian order), and each page's letter.
 #[derive(Debug)]
 pub struct AToZ {
-    pub letters: Vec<String>,
-    /// Index into `letters`, by page index.
+    /// By language.
+    pub letters: Vec<Vec<String>>,
+    /// Index into its language's `letters`, by page index.
     pub of_page: Vec<usize>,
 }
 
@@ -232,6 +265,7 @@ impl Site {
             links: LinkIndex::default(),
             left_out: LeftOut::default(),
             data: serde_json::Value::Null,
+            i18n: crate::i18n::Catalogues::default(),
         }
     }
 
@@ -266,6 +300,12 @@ impl Site {
     /// Site path of page `n` (1-based) of a listing at `base`.
     pub fn pager_path(&self, base: &str, n: usize) -> String {
         pager_path(&self.config, base, n)
+    }
+
+    /// The taxonomies of one language, in `config.taxonomies` order.
+    pub fn taxonomies_of(&self, lang: usize) -> &[TaxonomyTerms] {
+        let n = self.config.taxonomies.len();
+        self.taxonomies.get(lang * n..(lang + 1) * n).unwrap_or(&[])
     }
 
     /// Ancestor sections of a section, from the home section down (excluding itself).
@@ -313,7 +353,9 @@ pub fn load_cached(
     let (files, mut dirs) = files::walk(root, cache.is_some(), &mut diags);
     t.lap("  load: walk");
     // Jekyll's `_config.yml`, `_layouts/`, `_posts/` and other sources never reach the site.
-    let (files, skipped) = files::leave_out_sources(files, &mut dirs, &mut diags);
+    let (mut files, skipped) = files::leave_out_sources(files, &mut dirs, &mut diags);
+    files::set_languages(&mut files, &config, &mut diags);
+    files.retain(|f| !f.base.is_empty());
     let bundles = files::Bundles::new(&files);
     let classified = files::classify(&files, &bundles, &mut diags);
     t.lap("  load: classify");
@@ -369,12 +411,7 @@ pub fn load_cached(
     // Markdown, now that every source file has its URL.
     let mut paths: HashMap<String, String> = HashMap::new();
     for s in &tree.sections {
-        let key = if s.dir.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{}/_index.md", s.dir)
-        };
-        paths.insert(key, s.path.clone());
+        paths.insert(s.index_key(&config), s.path.clone());
         // A folder's own page may be `index.md` (see `bundle_folders`).
         if let Some(f) = &s.file {
             paths.insert(f.key.clone(), s.path.clone());
@@ -394,6 +431,7 @@ pub fn load_cached(
     render_markdown(&mut tree, &index.links(&config, audit), cache, &mut diags);
     t.lap("  load: markdown");
     let data = data::load(root, &mut diags);
+    let i18n = crate::i18n::load(root, &config, &mut diags);
     let site = Site {
         config,
         sections: tree.sections,
@@ -408,6 +446,7 @@ pub fn load_cached(
         },
         links: index,
         data,
+        i18n,
     };
     (site, diags)
 }

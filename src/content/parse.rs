@@ -161,7 +161,11 @@ pub(super) fn parse_all(
         |f, file, _| {
             let (meta, diags) = meta::section(
                 &file,
-                &super::tree::default_title(parent_key(&f.key), config),
+                &super::tree::default_title(
+                    parent_key(&f.key),
+                    super::files::lang_of(&f.key, config).0,
+                    config,
+                ),
             );
             ParsedSection { file, meta, diags }
         },

@@ -1,10 +1,10 @@
 //! The model's tree: sections from folders, pages in them, every page's and section's
 //! path, assets placed next to their page or section, and the sort orders.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use super::files::{dated, file_name, parent_key, rel_of, stem, Bundles, Found};
+use super::files::{dated, file_name, lang_of, parent_key, rel_of, stem, Bundles, Found};
 use super::meta::PageMeta;
 use super::meta::{self, SortBy};
 use super::parse::{Parsed, ParsedPage, ParsedSection};
@@ -17,8 +17,8 @@ use crate::slug::slugify;
 pub(super) struct Tree {
     pub sections: Vec<Section>,
     pub pages: Vec<Page>,
-    /// Folder (relative to `content/`) -> its section.
-    pub section_of_dir: HashMap<String, usize>,
+    /// Folder (relative to `content/`) and language -> its section.
+    pub section_of_dir: HashMap<(String, usize), usize>,
     /// Content keys of the pages left out of this build, and why.
     pub unpublished: HashMap<String, Unpublished>,
     /// How many were left out, by reason.
@@ -37,24 +37,60 @@ impl Tree {
         config: &Config,
         diags: &mut Vec<Diagnostic>,
     ) -> Tree {
-        let mut sections: Vec<Section> = Vec::new();
-        let mut section_of_dir: HashMap<String, usize> = HashMap::new();
-        for dir in dirs {
-            if bundles.contains(dir) || bundles.of(&format!("{dir}/x")).is_some() {
+        // A folder is a section in the default language, and in each other language that
+        // has a section page or a page in it (and its parent folders, so every language's
+        // sections form one tree from its own home).
+        let mut wanted: HashSet<(String, usize)> = HashSet::new();
+        let keys = section_files
+            .iter()
+            .flatten()
+            .map(|p| (&p.file.key, true))
+            .chain(page_files.iter().flatten().map(|p| (&p.file.key, false)));
+        for (key, is_section) in keys {
+            let (lang, _) = lang_of(key, config);
+            if lang == 0 {
                 continue;
             }
-            section_of_dir.insert(dir.clone(), sections.len());
-            sections.push(Section {
-                file: None,
-                dir: dir.clone(),
-                meta: meta::section_defaults(&default_title(dir, config)),
-                path: String::new(),
-                parent: None,
-                children: vec![],
-                pages: vec![],
-                assets: vec![],
-                content: Arc::default(),
-            });
+            let mut dir = if is_section {
+                parent_key(key).to_string()
+            } else {
+                bundles.section_dir(key)
+            };
+            loop {
+                let up = parent_key(&dir).to_string();
+                let done = dir.is_empty();
+                wanted.insert((dir, lang));
+                if done {
+                    break;
+                }
+                dir = up;
+            }
+        }
+        let mut sections: Vec<Section> = Vec::new();
+        let mut section_of_dir: HashMap<(String, usize), usize> = HashMap::new();
+        for lang in 0..config.languages.len() {
+            for dir in dirs {
+                if bundles.contains(dir) || bundles.of(&format!("{dir}/x")).is_some() {
+                    continue;
+                }
+                if lang > 0 && !wanted.contains(&(dir.clone(), lang)) {
+                    continue;
+                }
+                section_of_dir.insert((dir.clone(), lang), sections.len());
+                sections.push(Section {
+                    file: None,
+                    dir: dir.clone(),
+                    meta: meta::section_defaults(&default_title(dir, lang, config)),
+                    path: String::new(),
+                    parent: None,
+                    children: vec![],
+                    pages: vec![],
+                    assets: vec![],
+                    content: Arc::default(),
+                    lang,
+                    translations: vec![],
+                });
+            }
         }
         let mut pages: Vec<Page> = Vec::with_capacity(page_files.len());
         let mut unpublished: HashMap<String, Unpublished> = HashMap::new();
@@ -69,7 +105,9 @@ impl Tree {
                     diags: d,
                 }) => {
                     diags.extend(d);
-                    if let Some(&s) = section_of_dir.get(parent_key(&file.key)) {
+                    let (lang, _) = lang_of(&file.key, config);
+                    let dir = parent_key(&file.key).to_string();
+                    if let Some(&s) = section_of_dir.get(&(dir, lang)) {
                         sections[s].meta = meta;
                         sections[s].file = Some(file);
                     }
@@ -101,7 +139,8 @@ impl Tree {
                         continue;
                     }
                     let dir = bundles.section_dir(&file.key);
-                    let section = section_of_dir.get(&dir).copied().unwrap_or(0);
+                    let (lang, _) = lang_of(&file.key, config);
+                    let section = section_of_dir.get(&(dir, lang)).copied().unwrap_or(0);
                     pages.push(Page {
                         file,
                         meta: m,
@@ -110,19 +149,25 @@ impl Tree {
                         assets: vec![],
                         content: Arc::default(),
                         service,
+                        lang,
+                        translations: vec![],
                     });
                 }
             }
         }
         for s in &sections {
             if s.file.is_none() && !s.dir.is_empty() {
+                let index = match s.lang {
+                    0 => "_index.md".to_string(),
+                    l => format!("_index.{}.md", config.languages[l].code),
+                };
                 diags.push(
-                    Diagnostic::warning(
-                        "this folder has no _index.md, so its section has no title of its own",
-                    )
+                    Diagnostic::warning(format!(
+                        "this folder has no {index}, so its section has no title of its own"
+                    ))
                     .in_file(rel_of(&s.dir))
                     .hint(format!(
-                        "add content/{}/_index.md with `title: ...` in its front matter",
+                        "add content/{}/{index} with `title: ...` in its front matter",
                         s.dir
                     )),
                 );
@@ -147,13 +192,14 @@ impl Tree {
     ) {
         for i in 0..self.sections.len() {
             let dir = self.sections[i].dir.clone();
+            let lang = self.sections[i].lang;
             if dir.is_empty() {
-                self.sections[i].path = "/".into();
+                self.sections[i].path = format!("{}/", config.lang_prefix(lang));
                 continue;
             }
             let parent = self
                 .section_of_dir
-                .get(parent_key(&dir))
+                .get(&(parent_key(&dir).to_string(), lang))
                 .copied()
                 .unwrap_or(0);
             self.sections[i].parent = Some(parent);
@@ -183,7 +229,7 @@ impl Tree {
         for (i, page) in self.pages.iter_mut().enumerate() {
             let stem = match bundles.of(&page.file.key) {
                 Some(b) => file_name(&b).to_string(),
-                None => stem(file_name(&page.file.key)).to_string(),
+                None => stem(file_name(&lang_of(&page.file.key, config).1)).to_string(),
             };
             // `2015-11-17-welcome.md` is `welcome` (its date is read in `meta`).
             let stem = dated(&stem)
@@ -206,7 +252,7 @@ impl Tree {
             page.path = match (&page.meta.url, permalink_for(config, &section.dir)) {
                 (Some(url), _) => url.clone(),
                 (None, Some(p)) => match fill_permalink(&p.pattern, page, &slug, &stem, section) {
-                    Ok(path) => path,
+                    Ok(path) => config.in_lang(page.lang, &path),
                     Err(why) => {
                         diags.push(
                             Diagnostic::error(format!(
@@ -224,6 +270,45 @@ impl Tree {
             };
             drop_own_alias(&page.file, &page.path, &mut page.meta.aliases, diags);
             self.sections[page.section].pages.push(i);
+        }
+        self.link_translations(config);
+    }
+
+    /// Ties each page to its translations (the same key but for the language) and each
+    /// section to the same folder's section in the other languages.
+    fn link_translations(&mut self, config: &Config) {
+        if config.languages.len() < 2 {
+            for (i, p) in self.pages.iter_mut().enumerate() {
+                p.translations = vec![i];
+            }
+            for (i, s) in self.sections.iter_mut().enumerate() {
+                s.translations = vec![i];
+            }
+            return;
+        }
+        let mut pages: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            pages
+                .entry(lang_of(&p.file.key, config).1)
+                .or_default()
+                .push(i);
+        }
+        for mut list in pages.into_values() {
+            list.sort_by_key(|&i| self.pages[i].lang);
+            for &i in &list {
+                self.pages[i].translations.clone_from(&list);
+            }
+        }
+        let mut sections: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, s) in self.sections.iter().enumerate() {
+            sections.entry(s.dir.as_str()).or_default().push(i);
+        }
+        let lists: Vec<Vec<usize>> = sections.into_values().collect();
+        for mut list in lists {
+            list.sort_by_key(|&i| self.sections[i].lang);
+            for &i in &list {
+                self.sections[i].translations.clone_from(&list);
+            }
         }
     }
 
@@ -254,7 +339,10 @@ impl Tree {
                 }
                 continue;
             }
-            if let Some(&s) = self.section_of_dir.get(parent_key(&f.key)) {
+            if let Some(&s) = self
+                .section_of_dir
+                .get(&(parent_key(&f.key).to_string(), 0))
+            {
                 let path = format!("{}{}", self.sections[s].path, file_name(&f.key));
                 asset_paths.push((f.key.clone(), path.clone()));
                 self.sections[s].assets.push(Asset {
@@ -302,9 +390,12 @@ fn left_out_now(
     None
 }
 
-pub(super) fn default_title(dir: &str, config: &Config) -> String {
+pub(super) fn default_title(dir: &str, lang: usize, config: &Config) -> String {
     if dir.is_empty() {
-        return config.title.clone();
+        return config.languages[lang]
+            .title
+            .clone()
+            .unwrap_or_else(|| config.title.clone());
     }
     let name = file_name(dir).replace(['-', '_'], " ");
     let mut c = name.chars();
@@ -339,18 +430,20 @@ fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
         .then_with(|| a.meta.title.cmp(&b.meta.title))
 }
 
+/// Every taxonomy in every language (language by language, in `config.taxonomies`
+/// order; see `Site::taxonomies_of`): a language's terms list only its own pages.
 pub(super) fn collect_taxonomies(config: &Config, pages: &[Page]) -> Vec<TaxonomyTerms> {
-    config
-        .taxonomies
-        .iter()
-        .map(|t| {
+    let mut out = vec![];
+    for lang in 0..config.languages.len() {
+        for (ti, t) in config.taxonomies.iter().enumerate() {
+            let base = config.in_lang(lang, &format!("/{}/", t.slug));
             let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
-            for (i, p) in pages.iter().enumerate() {
+            for (i, p) in pages.iter().enumerate().filter(|(_, p)| p.lang == lang) {
                 for name in p.meta.taxonomies.get(&t.name).into_iter().flatten() {
                     let slug = slugify(name);
                     let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
                         name: name.clone(),
-                        path: format!("/{}/{slug}/", t.slug),
+                        path: format!("{base}{slug}/"),
                         slug,
                         pages: vec![],
                     });
@@ -365,14 +458,17 @@ pub(super) fn collect_taxonomies(config: &Config, pages: &[Page]) -> Vec<Taxonom
                     .sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
             }
             terms.sort_by_key(|t| t.name.to_lowercase());
-            TaxonomyTerms {
+            out.push(TaxonomyTerms {
                 name: t.name.clone(),
-                path: format!("/{}/", t.slug),
+                taxonomy: ti,
+                lang,
+                path: base,
                 paginate_by: t.paginate_by.unwrap_or(config.paginate_by),
                 terms,
-            }
-        })
-        .collect()
+            });
+        }
+    }
+    out
 }
 
 /// The `permalinks:` entry for a section's folder: its own, or its nearest parent's.

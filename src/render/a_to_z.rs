@@ -6,9 +6,16 @@ use serde_json::{json, Value};
 
 use crate::content::{Site, SEARCH_PATH};
 
-/// Site path of a letter's page of the A-Z list (`/sok/b/`), on a large site.
-pub(super) fn letter_path(letter: &str) -> String {
-    format!("{SEARCH_PATH}{}/", letter_id(letter))
+/// Site path of a letter's page of language `lang`'s A-Z list (`/sok/b/`, `/en/sok/b/`),
+/// on a large site.
+pub(super) fn letter_path(site: &Site, lang: usize, letter: &str) -> String {
+    site.config
+        .in_lang(lang, &format!("{SEARCH_PATH}{}/", letter_id(letter)))
+}
+
+/// Whether language `lang`'s A-Z list has a page per letter.
+pub(super) fn a_to_z_split(site: &Site, lang: usize) -> bool {
+    site.pages.iter().filter(|p| p.lang == lang).count() > A_TO_Z_INLINE_MAX
 }
 
 /// Above this many pages the A-Z list gets a page per letter: one list of every page would
@@ -52,8 +59,8 @@ pub(super) fn letter_id(letter: &str) -> String {
     }
 }
 
-/// The letters that begin page titles, in Norwegian order, and each page's letter; worked
-/// out once per build however many letter pages ask.
+/// The letters that begin page titles in each language, in Norwegian order, and each
+/// page's letter; worked out once per build however many letter pages ask.
 pub(super) fn a_to_z_index(site: &Site) -> &crate::content::AToZ {
     site.a_to_z.get_or_init(|| {
         let firsts: Vec<String> = site
@@ -61,32 +68,47 @@ pub(super) fn a_to_z_index(site: &Site) -> &crate::content::AToZ {
             .iter()
             .map(|p| first_letter(&p.meta.title))
             .collect();
-        let mut letters = firsts.clone();
-        letters.sort_by_key(|l| nb_key(l));
-        letters.dedup();
+        let letters: Vec<Vec<String>> = (0..site.config.languages.len())
+            .map(|lang| {
+                let mut letters: Vec<String> = firsts
+                    .iter()
+                    .zip(&site.pages)
+                    .filter(|(_, p)| p.lang == lang)
+                    .map(|(f, _)| f.clone())
+                    .collect();
+                letters.sort_by_key(|l| nb_key(l));
+                letters.dedup();
+                letters
+            })
+            .collect();
         let of_page = firsts
             .iter()
-            .map(|f| letters.iter().position(|l| l == f).unwrap_or(0))
+            .zip(&site.pages)
+            .map(|(f, p)| letters[p.lang].iter().position(|l| l == f).unwrap_or(0))
             .collect();
         crate::content::AToZ { letters, of_page }
     })
 }
 
-pub(super) fn a_to_z_letters(site: &Site) -> &[String] {
-    &a_to_z_index(site).letters
+pub(super) fn a_to_z_letters(site: &Site, lang: usize) -> &[String] {
+    a_to_z_index(site)
+        .letters
+        .get(lang)
+        .map_or(&[][..], Vec::as_slice)
 }
 
 /// The A-Z list on the search page: every page and service by title, grouped by first letter
 /// in Norwegian order. On a large site (`A_TO_Z_INLINE_MAX`) the search page gets only the
 /// letters, and each letter's page (`only`) its own entries.
-pub(super) fn a_to_z(site: &Site, only: Option<usize>) -> Value {
-    let split = site.pages.len() > A_TO_Z_INLINE_MAX;
+pub(super) fn a_to_z(site: &Site, lang: usize, only: Option<usize>) -> Value {
+    let split = a_to_z_split(site, lang);
     let index = a_to_z_index(site);
-    let letters = &index.letters;
+    let letters = a_to_z_letters(site, lang);
     let mut entries: Vec<(String, &crate::content::Page)> = site
         .pages
         .iter()
         .enumerate()
+        .filter(|(_, p)| p.lang == lang)
         .filter(|(i, _)| !split || Some(index.of_page[*i]) == only)
         .map(|(_, p)| (nb_key(&p.meta.title), p))
         .collect();
@@ -108,7 +130,7 @@ pub(super) fn a_to_z(site: &Site, only: Option<usize>) -> Value {
                 .collect();
             let id = letter_id(letter);
             let url = if split {
-                site.config.url(&letter_path(letter))
+                site.config.url(&letter_path(site, lang, letter))
             } else {
                 format!("#bokstav-{id}")
             };

@@ -5,11 +5,15 @@ use serde_json::{json, Map, Value};
 
 use crate::content::{Page, Section, Site};
 
-/// `site` in every template.
-pub fn site(site: &Site, build_time: &str) -> Value {
+/// `site` in every template of language `lang`: the site's title, menu and taxonomies in
+/// that language, and every language's home (for a list of languages).
+pub fn site(site: &Site, build_time: &str, lang: usize) -> Value {
     let c = &site.config;
-    let menu: Vec<Value> = c
+    let language = &c.languages[lang];
+    let menu: Vec<Value> = language
         .menu
+        .as_ref()
+        .unwrap_or(&c.menu)
         .iter()
         .map(|m| {
             let external = m.is_external();
@@ -25,19 +29,41 @@ pub fn site(site: &Site, build_time: &str) -> Value {
     let taxonomies: Vec<Value> = c
         .taxonomies
         .iter()
-        .zip(&site.taxonomies)
-        .map(|(t, terms)| json!({"name": t.name, "title": t.title, "url": c.url(&terms.path)}))
+        .zip(site.taxonomies_of(lang))
+        .map(|(t, terms)| {
+            json!({"name": t.name, "title": taxonomy_title(site, t, lang), "url": c.url(&terms.path)})
+        })
         .collect();
+    let languages: Vec<Value> = c
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            json!({"code": l.code, "name": l.name, "url": c.url(&c.in_lang(i, "/")),
+                   "dir": crate::html::direction(&l.code), "current": i == lang})
+        })
+        .collect();
+    let mut quick_exit = serde_json::to_value(&c.quick_exit).unwrap_or_default();
+    if lang > 0 {
+        // site.yaml's label is in the default language.
+        quick_exit["label"] = site.i18n.word(lang, "quick_exit").into();
+    }
+    let home = c.in_lang(lang, "/");
     json!({
-        "title": c.title,
-        "description": c.description,
+        "title": language.title.as_ref().unwrap_or(&c.title),
+        "description": language.description.as_ref().unwrap_or(&c.description),
         "base_url": c.base_url,
         "base_path": c.base_path,
-        "language": c.language,
+        "home_path": home,
+        "home_url": c.url(&home),
+        "search_url": c.url(&c.in_lang(lang, crate::content::SEARCH_PATH)),
+        "language": language.code,
+        "default_language": c.language,
+        "languages": languages,
         "menu": menu,
         "taxonomies": taxonomies,
         "extra": c.extra,
-        "quick_exit": c.quick_exit,
+        "quick_exit": quick_exit,
         "search": c.search,
         "cms": c.cms.is_some(),
         "accessibility": c.accessibility,
@@ -46,13 +72,43 @@ pub fn site(site: &Site, build_time: &str) -> Value {
     })
 }
 
+/// A taxonomy's title in language `lang`: the language's own (`languages:` in site.yaml),
+/// or the one in `taxonomies:`.
+pub fn taxonomy_title<'a>(site: &'a Site, t: &'a crate::config::Taxonomy, lang: usize) -> &'a str {
+    site.config.languages[lang]
+        .taxonomy_titles
+        .iter()
+        .find(|(name, _)| *name == t.name)
+        .map_or(t.title.as_str(), |(_, title)| title.as_str())
+}
+
+/// The same page in each language it is written in, for the language switcher and the
+/// `hreflang` links: `translations` in page and section templates (`current` marks this one).
+pub fn translations(site: &Site, list: &[(usize, &str)], current: usize) -> Value {
+    let c = &site.config;
+    let out: Vec<Value> = list
+        .iter()
+        .map(|&(lang, path)| {
+            let l = &c.languages[lang];
+            json!({"code": l.code, "name": l.name, "url": c.url(path), "permalink": c.permalink(path),
+                   "dir": crate::html::direction(&l.code), "current": lang == current, "default": lang == 0})
+        })
+        .collect();
+    Value::Array(out)
+}
+
 fn link(site: &Site, title: &str, path: &str) -> Value {
     json!({"title": title, "url": site.config.url(path), "path": path})
 }
 
 fn terms_of(site: &Site, page: &Page) -> Value {
     let mut out = Map::new();
-    for (t, tax) in site.config.taxonomies.iter().zip(&site.taxonomies) {
+    for (t, tax) in site
+        .config
+        .taxonomies
+        .iter()
+        .zip(site.taxonomies_of(page.lang))
+    {
         let list: Vec<Value> = page
             .meta
             .taxonomies
@@ -81,8 +137,8 @@ pub fn description(page: &Page) -> String {
 /// What a listing shows of a page: everything but the body.
 pub fn page_summary(site: &Site, page: &Page) -> Value {
     let c = &site.config;
-    let lang = page.meta.lang.as_deref().unwrap_or(&c.language);
     let description = description(page);
+    let date = |d: Option<crate::date::Date>| d.map(|d| site.i18n.date(page.lang, &d));
     json!({
         "title": page.meta.title,
         "description": description,
@@ -90,9 +146,9 @@ pub fn page_summary(site: &Site, page: &Page) -> Value {
         "url": c.url(&page.path),
         "permalink": c.permalink(&page.path),
         "date": page.meta.date.map(|d| d.iso()),
-        "date_display": page.meta.date.map(|d| d.display(lang)),
+        "date_display": date(page.meta.date),
         "updated": page.meta.updated.map(|d| d.iso()),
-        "updated_display": page.meta.updated.map(|d| d.display(lang)),
+        "updated_display": date(page.meta.updated),
         "summary": page.content.summary,
         "word_count": page.content.word_count,
         "reading_time": reading_time(page.content.word_count),

@@ -32,7 +32,8 @@ pub struct RenderCache {
 
 /// `render::Shared`, owned.
 pub(super) struct SharedData {
-    pub site_value: tera::Value,
+    pub site_values: Vec<tera::Value>,
+    pub words: Vec<tera::Value>,
     pub summaries: Vec<Arc<Value>>,
     pub listed: Vec<tera::Value>,
     pub services: Vec<Value>,
@@ -79,8 +80,9 @@ impl Prints {
         let config = serde_json::to_string(&site.config).unwrap_or_default();
         let settings = H::new("settings")
             .add(&config)
-            // Every template may read `site.data`.
+            // Every template may read `site.data`, and the theme's words (`t`).
             .add(&site.data.to_string())
+            .add(&serde_json::to_string(&site.i18n.merged).unwrap_or_default())
             .add(&site.today.iso())
             .done();
         let global = H::new("global").add(&settings).add(&theme_print).done();
@@ -93,6 +95,10 @@ impl Prints {
                     .add(&p.path)
                     .add(&site.sections[p.section].path)
                     .add(&p.content.hash);
+                // The language switcher links the page's translations.
+                for &t in &p.translations {
+                    h.add(&site.pages[t].path);
+                }
                 for a in &p.assets {
                     h.add(&a.path);
                 }
@@ -108,6 +114,9 @@ impl Prints {
                     .add(&sec.path)
                     .add(&sec.content.hash)
                     .add(&sec.pages.len());
+                for &t in &sec.translations {
+                    h.add(&site.sections[t].path);
+                }
                 for &c in &sec.children {
                     h.add(&file_hash(c))
                         .add(&site.sections[c].path)
@@ -212,7 +221,8 @@ pub fn again(
     }
     let shared = cache.shared.as_ref()?;
     let data = Shared {
-        site_value: &shared.site_value,
+        site_values: &shared.site_values,
+        words: &shared.words,
         listed: &shared.listed,
         services: &shared.services,
         sections: &shared.sections,

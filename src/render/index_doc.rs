@@ -9,16 +9,30 @@ pub struct Doc {
 
 /// The part of a page Pagefind reads: its `<main>` element (where the theme marks the body,
 /// the metadata and the filters), without the head, menu and footer it would parse and
-/// ignore. A page without `<main>` is passed whole.
-pub fn indexable(html: &str) -> String {
+/// ignore. A page without `<main>` is passed whole. `lang` keeps the page's `<html lang>`,
+/// by which Pagefind gives each language an index of its own (a site in one language
+/// names its language once, for every page).
+pub fn indexable(html: &str, lang: bool) -> String {
     let start = html.find("<main");
     let end = html.rfind("</main>").map(|i| i + "</main>".len());
     match (start, end) {
         (Some(s), Some(e)) if s < e => {
-            format!("<!doctype html><html><body>{}</body></html>", &html[s..e])
+            let open = match lang.then(|| html_lang(html)).flatten() {
+                Some(code) => format!("<html lang=\"{code}\">"),
+                None => "<html>".to_string(),
+            };
+            format!("<!doctype html>{open}<body>{}</body></html>", &html[s..e])
         }
         _ => html.to_string(),
     }
+}
+
+/// The `lang` of a page's `<html>` element, as the theme wrote it.
+fn html_lang(html: &str) -> Option<&str> {
+    let head = &html[html.find("<html")?..];
+    let tag = &head[..head.find('>')?];
+    let value = &tag[tag.find(" lang=\"")? + " lang=\"".len()..];
+    Some(&value[..value.find('"')?])
 }
 
 #[cfg(test)]
@@ -28,11 +42,14 @@ mod tests {
     #[test]
     fn only_main_is_indexed() {
         let page = r#"<html lang="nb"><head><title>T</title></head><body><nav>Meny</nav><main id="innhold" data-pagefind-body><h1>Tittel</h1><p>Tekst</p></main><footer>Bunn</footer></body></html>"#;
-        let out = indexable(page);
+        let out = indexable(page, false);
         assert!(out.contains(
             "<main id=\"innhold\" data-pagefind-body><h1>Tittel</h1><p>Tekst</p></main>"
         ));
         assert!(!out.contains("Meny") && !out.contains("Bunn") && !out.contains("<title>"));
-        assert_eq!(indexable("<p>uten main</p>"), "<p>uten main</p>");
+        assert_eq!(indexable("<p>uten main</p>", false), "<p>uten main</p>");
+        assert!(indexable(page, true).starts_with("<!doctype html><html lang=\"nb\"><body><main"));
+        let rtl = r#"<!doctype html><html lang="ar" dir="rtl"><body><main>م</main></body></html>"#;
+        assert!(indexable(rtl, true).contains("<html lang=\"ar\">"));
     }
 }

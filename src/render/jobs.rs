@@ -3,7 +3,7 @@
 //! (`job_print`) and how it renders (`render_job`, through one function per kind in
 //! `outputs`). A new kind of output is a new `Job` variant here and a function there.
 
-use super::a_to_z::{a_to_z_index, a_to_z_letters, letter_path, A_TO_Z_INLINE_MAX};
+use super::a_to_z::{a_to_z_index, a_to_z_letters, a_to_z_split, letter_path};
 use super::incremental::{Prints, H};
 use super::outputs::{self, Out};
 use super::theme::{check_template, SERVICE_CARD};
@@ -44,9 +44,13 @@ pub(super) enum Job {
     },
     Hsds(usize),
     Csv(usize),
-    /// `/sok/`: the search page, with an A-Z list of every page for readers without JavaScript;
-    /// on a large site, `Some(i)` is the A-Z list's page for letter `i` (`/sok/b/`).
-    Search(Option<usize>),
+    /// `/sok/`: language `lang`'s search page, with an A-Z list of its pages for readers
+    /// without JavaScript; on a large site, `letter: Some(i)` is the A-Z list's page for
+    /// letter `i` (`/sok/b/`).
+    Search {
+        lang: usize,
+        letter: Option<usize>,
+    },
     NotFound,
     Sitemap,
     Robots,
@@ -63,7 +67,7 @@ pub(super) fn job_kind(job: &Job) -> &'static str {
         Job::Directory { .. } => "directory",
         Job::Hsds(_) => "hsds",
         Job::Csv(_) => "csv",
-        Job::Search(_) => "search",
+        Job::Search { .. } => "search",
         Job::NotFound | Job::Sitemap | Job::Robots | Job::CmsAdmin | Job::CmsConfig => "other",
     }
 }
@@ -114,7 +118,7 @@ pub(super) fn job_template<'s>(site: &'s Site, theme: &Theme, job: &Job) -> Opti
         Job::Term { .. } => "taxonomy_term.html",
         Job::Feed(_) => "atom.xml",
         Job::Alias { .. } | Job::SectionAlias { .. } => "alias.html",
-        Job::Search(_) => "search.html",
+        Job::Search { .. } => "search.html",
         Job::NotFound => "404.html",
         Job::Robots => "robots.txt",
         Job::Hsds(_) | Job::Csv(_) | Job::Sitemap | Job::CmsAdmin | Job::CmsConfig => return None,
@@ -142,8 +146,11 @@ pub(super) fn job_path(site: &Site, job: &Job) -> String {
         }
         Job::Hsds(d) => site.directories[*d].hsds_path.clone(),
         Job::Csv(d) => site.directories[*d].csv_path.clone(),
-        Job::Search(None) => SEARCH_PATH.into(),
-        Job::Search(Some(i)) => letter_path(&a_to_z_letters(site)[*i]),
+        Job::Search { lang, letter: None } => site.config.in_lang(*lang, SEARCH_PATH),
+        Job::Search {
+            lang,
+            letter: Some(i),
+        } => letter_path(site, *lang, &a_to_z_letters(site, *lang)[*i]),
         Job::NotFound => NOT_FOUND_PATH.into(),
         Job::Sitemap => SITEMAP_PATH.into(),
         Job::Robots => ROBOTS_PATH.into(),
@@ -209,12 +216,12 @@ pub(super) fn job_print(site: &Site, theme: &Theme, prints: &Prints, job: &Job) 
                 }
             }
         }
-        Job::Search(letter) => {
+        Job::Search { lang, letter } => {
             // Only what the A-Z list shows: titles, addresses and sections of its pages.
             let index = a_to_z_index(site);
-            h.add(letter).add(&index.letters);
+            h.add(lang).add(letter).add(&index.letters);
             for (i, p) in site.pages.iter().enumerate() {
-                if letter.is_none_or(|l| index.of_page[i] == l) {
+                if p.lang == *lang && letter.is_none_or(|l| index.of_page[i] == l) {
                     h.add(&p.meta.title)
                         .add(&p.path)
                         .add(&site.sections[p.section].meta.title)
@@ -359,9 +366,15 @@ pub(super) fn plan(site: &Site) -> Vec<Job> {
         jobs.extend([Job::CmsAdmin, Job::CmsConfig]);
     }
     if c.search {
-        jobs.push(Job::Search(None));
-        if site.pages.len() > A_TO_Z_INLINE_MAX {
-            jobs.extend((0..a_to_z_letters(site).len()).map(|i| Job::Search(Some(i))));
+        for lang in 0..c.languages.len() {
+            jobs.push(Job::Search { lang, letter: None });
+            if a_to_z_split(site, lang) {
+                let letters = a_to_z_letters(site, lang).len();
+                jobs.extend((0..letters).map(|i| Job::Search {
+                    lang,
+                    letter: Some(i),
+                }));
+            }
         }
     }
     jobs
@@ -395,11 +408,11 @@ pub(super) fn render_job(
         Job::Term { t, term, n } => outputs::term(&o, *t, *term, *n),
         Job::Alias { p, .. } => {
             let page = &site.pages[*p];
-            outputs::alias(&o, &page.path, &page.meta.title)
+            outputs::alias(&o, &page.path, &page.meta.title, page.lang)
         }
         Job::SectionAlias { s, .. } => {
             let sec = &site.sections[*s];
-            outputs::alias(&o, &sec.path, &sec.meta.title)
+            outputs::alias(&o, &sec.path, &sec.meta.title, sec.lang)
         }
         Job::NotFound => outputs::not_found(&o),
         Job::Robots => outputs::robots(&o),
@@ -412,6 +425,6 @@ pub(super) fn render_job(
             .unwrap_or_default()
             .into_bytes()),
         Job::Sitemap => Ok(outputs::sitemap(site).into_bytes()),
-        Job::Search(letter) => outputs::search(&o, *letter),
+        Job::Search { lang, letter } => outputs::search(&o, *lang, *letter),
     }
 }

@@ -99,7 +99,15 @@ pub fn write_site_cached(
 
     t.lap("  render: templates, jobs");
     let build_time = chrono::Utc::now().to_rfc3339();
-    let site_value = tv(&context::site(site, &build_time));
+    let site_values: Vec<tera::Value> = (0..site.config.languages.len())
+        .map(|l| tv(&context::site(site, &build_time, l)))
+        .collect();
+    let words: Vec<tera::Value> = site
+        .i18n
+        .merged
+        .iter()
+        .map(|m| tv(&Value::Object(m.clone())))
+        .collect();
     let mut prints = cache.as_ref().map(|_| Prints::new(site, theme.fingerprint));
     let old = cache.as_deref();
     let (summaries, listing, listed) = summaries(site, old, prints.as_ref());
@@ -132,7 +140,8 @@ pub fn write_site_cached(
 
     t.lap("  render: services, sections");
     let data = Shared {
-        site_value: &site_value,
+        site_values: &site_values,
+        words: &words,
         listed: &listed,
         services: &services,
         sections: &sections,
@@ -166,7 +175,8 @@ pub fn write_site_cached(
     // The template data is kept only for the preview's next quick rebuild: a build frees it
     // before the search index, which is where a build's memory peaks.
     let data = incremental::SharedData {
-        site_value,
+        site_values,
+        words,
         summaries,
         listed,
         services,
@@ -305,6 +315,9 @@ fn service_data(site: &Site, theme: &Theme) -> Result<Vec<Value>, Vec<Diagnostic
         .map(|&p| {
             let mut ctx = Context::new();
             ctx.insert("s", &services[p]);
+            if let Some(words) = site.i18n.merged.get(site.pages[p].lang) {
+                ctx.insert("t", words);
+            }
             (p, theme.render(SERVICE_CARD, &ctx, "a service card"))
         })
         .collect();
@@ -433,7 +446,10 @@ fn render_and_write(
                     // lives) in front, so the base path must not be added twice.
                     d.push(Doc {
                         url: path.clone(),
-                        html: index_doc::indexable(&String::from_utf8_lossy(&bytes)),
+                        html: index_doc::indexable(
+                            &String::from_utf8_lossy(&bytes),
+                            site.config.languages.len() > 1,
+                        ),
                     });
                 }
             }
@@ -543,19 +559,36 @@ impl Vars {
     }
 }
 
-fn base_context(site_value: &tera::Value, site: &Site, path: &str, lang: &str) -> Vars {
+/// What every template sees: `site` and `t` (the theme's words) in language `lang`, where
+/// the output is, and `lang`/`dir` for `<html>` (`html_lang`: a page's own `lang:` when it
+/// sets one, else the language's code).
+fn base_context(
+    data: &Shared<'_>,
+    site: &Site,
+    path: &str,
+    lang: usize,
+    html_lang: Option<&str>,
+) -> Vars {
+    let code = html_lang.unwrap_or(&site.config.languages[lang].code);
     let mut ctx = Vars::default();
-    ctx.put("site", site_value.clone());
+    ctx.put("site", data.site_values[lang].clone());
+    if let Some(words) = data.words.get(lang) {
+        ctx.put("t", words.clone());
+    }
     ctx.put("current_path", path);
     ctx.put("current_url", site.config.url(path));
-    ctx.put("lang", lang);
-    ctx.put("dir", crate::html::direction(lang));
+    ctx.put("lang", code);
+    ctx.put("dir", crate::html::direction(code));
+    ctx.put("translations", tera::Value::from(Vec::<tera::Value>::new()));
     ctx
 }
 
 /// Data built once per build and shared by every job.
 struct Shared<'a> {
-    site_value: &'a tera::Value,
+    /// `site`, by language.
+    site_values: &'a [tera::Value],
+    /// `t`, the theme's words, by language.
+    words: &'a [tera::Value],
     /// The same summaries as template values, for listings.
     listed: &'a [tera::Value],
     /// Service summaries, by page index (`Null` for pages that are not services).

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::a_to_z::{a_to_z, a_to_z_letters, A_TO_Z_INLINE_MAX};
+use super::a_to_z::{a_to_z, a_to_z_letters, a_to_z_split};
 use super::jobs::pager_count;
 use super::{base_context, context, directory, pager_slice, Shared, Theme};
 use crate::content::Site;
@@ -33,12 +33,9 @@ pub(super) fn directory(
         template,
         data,
     } = *o;
-    let c = &site.config;
-    let site_value = data.site_value;
     let dir = &site.directories[d];
     let sec = &site.sections[dir.section];
-    let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
-    let mut ctx = base_context(site_value, site, path, lang);
+    let mut ctx = base_context(data, site, path, sec.lang, sec.meta.lang.as_deref());
     let f = filter.map(|f| &dir.filters[f]);
     ctx.put("section", data.sections[dir.section].clone());
     ctx.set(
@@ -110,12 +107,20 @@ pub(super) fn page(o: &Out<'_>, p: usize) -> Result<Vec<u8>, Diagnostic> {
         template,
         data,
     } = *o;
-    let c = &site.config;
-    let site_value = data.site_value;
     let page = &site.pages[p];
-    let lang = page.meta.lang.as_deref().unwrap_or(&c.language);
-    let mut ctx = base_context(site_value, site, path, lang);
+    let mut ctx = base_context(data, site, path, page.lang, page.meta.lang.as_deref());
     ctx.put("page", context::page_full(site, page, &data.listed[p]));
+    if page.translations.len() > 1 {
+        let list: Vec<(usize, &str)> = page
+            .translations
+            .iter()
+            .map(|&t| (site.pages[t].lang, site.pages[t].path.as_str()))
+            .collect();
+        ctx.set(
+            "translations",
+            context::translations(site, &list, page.lang),
+        );
+    }
     ctx.put("section", data.sections[page.section].clone());
     if page.service.is_some() {
         if let Some(dir) = site.directories.iter().find(|d| d.section == page.section) {
@@ -134,12 +139,17 @@ pub(super) fn section(o: &Out<'_>, s: usize, n: usize) -> Result<Vec<u8>, Diagno
         template,
         data,
     } = *o;
-    let c = &site.config;
-    let site_value = data.site_value;
     let sec = &site.sections[s];
     let per = site.paginate_by(s);
-    let lang = sec.meta.lang.as_deref().unwrap_or(&c.language);
-    let mut ctx = base_context(site_value, site, path, lang);
+    let mut ctx = base_context(data, site, path, sec.lang, sec.meta.lang.as_deref());
+    if sec.translations.len() > 1 && n == 1 {
+        let list: Vec<(usize, &str)> = sec
+            .translations
+            .iter()
+            .map(|&t| (site.sections[t].lang, site.sections[t].path.as_str()))
+            .collect();
+        ctx.set("translations", context::translations(site, &list, sec.lang));
+    }
     let slice = pager_slice(&sec.pages, n, per, data.listed);
     ctx.put("section", data.sections[s].clone());
     ctx.put("pages", slice);
@@ -171,7 +181,6 @@ pub(super) fn feed(o: &Out<'_>, s: usize) -> Result<Vec<u8>, Diagnostic> {
         data,
     } = *o;
     let c = &site.config;
-    let site_value = data.site_value;
     let sec = &site.sections[s];
     let mut dated: Vec<usize> = sec.pages.clone();
     dated.sort_by(|&a, &b| site.pages[b].meta.date.cmp(&site.pages[a].meta.date));
@@ -196,7 +205,7 @@ pub(super) fn feed(o: &Out<'_>, s: usize) -> Result<Vec<u8>, Diagnostic> {
         .filter_map(|&p| site.pages[p].meta.updated.or(site.pages[p].meta.date))
         .max()
         .map(|d| d.rfc3339());
-    let mut ctx = base_context(site_value, site, path, &c.language);
+    let mut ctx = base_context(data, site, path, sec.lang, sec.meta.lang.as_deref());
     ctx.put("section", data.sections[s].clone());
     ctx.set("entries", entries);
     ctx.put("feed_permalink", c.permalink(path));
@@ -214,8 +223,9 @@ pub(super) fn taxonomy_list(o: &Out<'_>, t: usize) -> Result<Vec<u8>, Diagnostic
         data,
     } = *o;
     let c = &site.config;
-    let site_value = data.site_value;
-    let tax = &c.taxonomies[t];
+    let lang = site.taxonomies[t].lang;
+    let tax = &c.taxonomies[site.taxonomies[t].taxonomy];
+    let title = context::taxonomy_title(site, tax, lang);
     let terms: Vec<Value> = site.taxonomies[t]
         .terms
         .iter()
@@ -224,10 +234,10 @@ pub(super) fn taxonomy_list(o: &Out<'_>, t: usize) -> Result<Vec<u8>, Diagnostic
                        "url": c.url(&term.path)})
         })
         .collect();
-    let mut ctx = base_context(site_value, site, path, &c.language);
+    let mut ctx = base_context(data, site, path, lang, None);
     ctx.set(
         "taxonomy",
-        json!({"name": tax.name, "title": tax.title, "url": c.url(path)}),
+        json!({"name": tax.name, "title": title, "url": c.url(path)}),
     );
     ctx.set("terms", terms);
     theme.render_vars(template, ctx, &format!("the list {path}"))
@@ -243,17 +253,17 @@ pub(super) fn term(o: &Out<'_>, t: usize, term: usize, n: usize) -> Result<Vec<u
         data,
     } = *o;
     let c = &site.config;
-    let site_value = data.site_value;
-    let tax = &c.taxonomies[t];
     let terms = &site.taxonomies[t];
+    let tax = &c.taxonomies[terms.taxonomy];
+    let title = context::taxonomy_title(site, tax, terms.lang);
     let tm = &terms.terms[term];
     let per = terms.paginate_by;
     let base = &tm.path;
     let slice = pager_slice(&tm.pages, n, per, data.listed);
-    let mut ctx = base_context(site_value, site, path, &c.language);
+    let mut ctx = base_context(data, site, path, terms.lang, None);
     ctx.set(
         "taxonomy",
-        json!({"name": tax.name, "title": tax.title, "url": c.url(&terms.path)}),
+        json!({"name": tax.name, "title": title, "url": c.url(&terms.path)}),
     );
     ctx.set(
         "term",
@@ -275,7 +285,12 @@ pub(super) fn term(o: &Out<'_>, t: usize, term: usize, n: usize) -> Result<Vec<u
 }
 
 /// An old address that sends the reader on to page `p`.
-pub(super) fn alias(o: &Out<'_>, target: &str, title: &str) -> Result<Vec<u8>, Diagnostic> {
+pub(super) fn alias(
+    o: &Out<'_>,
+    target: &str,
+    title: &str,
+    lang: usize,
+) -> Result<Vec<u8>, Diagnostic> {
     let Out {
         site,
         theme,
@@ -284,8 +299,7 @@ pub(super) fn alias(o: &Out<'_>, target: &str, title: &str) -> Result<Vec<u8>, D
         data,
     } = *o;
     let c = &site.config;
-    let site_value = data.site_value;
-    let mut ctx = base_context(site_value, site, path, &c.language);
+    let mut ctx = base_context(data, site, path, lang, None);
     ctx.put("target_url", c.url(target));
     ctx.put("target_permalink", c.permalink(target));
     ctx.put("title", title);
@@ -301,9 +315,7 @@ pub(super) fn not_found(o: &Out<'_>) -> Result<Vec<u8>, Diagnostic> {
         template,
         data,
     } = *o;
-    let c = &site.config;
-    let site_value = data.site_value;
-    let ctx = base_context(site_value, site, path, &c.language);
+    let ctx = base_context(data, site, path, 0, None);
     theme.render_vars(template, ctx, "404.html")
 }
 
@@ -317,8 +329,7 @@ pub(super) fn robots(o: &Out<'_>) -> Result<Vec<u8>, Diagnostic> {
         data,
     } = *o;
     let c = &site.config;
-    let site_value = data.site_value;
-    let mut ctx = base_context(site_value, site, path, &c.language);
+    let mut ctx = base_context(data, site, path, 0, None);
     ctx.put(
         "sitemap_permalink",
         c.permalink(crate::content::SITEMAP_PATH),
@@ -327,7 +338,11 @@ pub(super) fn robots(o: &Out<'_>) -> Result<Vec<u8>, Diagnostic> {
 }
 
 /// The search page, or one letter's page of its A–Z list.
-pub(super) fn search(o: &Out<'_>, letter: Option<usize>) -> Result<Vec<u8>, Diagnostic> {
+pub(super) fn search(
+    o: &Out<'_>,
+    lang: usize,
+    letter: Option<usize>,
+) -> Result<Vec<u8>, Diagnostic> {
     let Out {
         site,
         theme,
@@ -336,23 +351,39 @@ pub(super) fn search(o: &Out<'_>, letter: Option<usize>) -> Result<Vec<u8>, Diag
         data,
     } = *o;
     let c = &site.config;
-    let site_value = data.site_value;
-    let mut ctx = base_context(site_value, site, path, &c.language);
-    ctx.set("a_to_z", a_to_z(site, letter));
-    ctx.put("a_to_z_split", site.pages.len() > A_TO_Z_INLINE_MAX);
-    ctx.put("letter", letter.map(|i| a_to_z_letters(site)[i].clone()));
+    let mut ctx = base_context(data, site, path, lang, None);
+    ctx.set("a_to_z", a_to_z(site, lang, letter));
+    ctx.put("a_to_z_split", a_to_z_split(site, lang));
+    ctx.put(
+        "letter",
+        letter.map(|i| a_to_z_letters(site, lang)[i].clone()),
+    );
+    let searches: Vec<(usize, String)> = (0..c.languages.len())
+        .map(|l| (l, c.in_lang(l, crate::content::SEARCH_PATH)))
+        .collect();
+    if letter.is_none() && searches.len() > 1 {
+        let list: Vec<(usize, &str)> = searches.iter().map(|(l, p)| (*l, p.as_str())).collect();
+        ctx.set("translations", context::translations(site, &list, lang));
+    }
     ctx.put("bundle_url", c.url(crate::content::SEARCH_BUNDLE));
     theme.render_vars(template, ctx, "the search page")
 }
 
 /// `sitemap.xml`, written directly: it is a fixed format with one entry per page, where a
-/// template loop would cost more than everything else the sitemap needs.
+/// template loop would cost more than everything else the sitemap needs. A page or section
+/// with translations lists every version of itself as an `xhtml:link` alternate (itself
+/// included), as Google reads them.
 pub(super) fn sitemap(site: &Site) -> String {
     use std::fmt::Write as _;
     let c = &site.config;
+    let multilingual = c.languages.len() > 1;
     let mut out = String::with_capacity(120 * (site.pages.len() + site.sections.len()) + 200);
-    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let mut entry = |path: &str, lastmod: Option<String>| {
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"");
+    if multilingual {
+        out.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    out.push_str(">\n");
+    let mut entry = |path: &str, lastmod: Option<String>, alternates: &[(usize, &str)]| {
         let _ = write!(
             out,
             "  <url><loc>{}</loc>",
@@ -361,27 +392,48 @@ pub(super) fn sitemap(site: &Site) -> String {
         if let Some(d) = lastmod {
             let _ = write!(out, "<lastmod>{d}</lastmod>");
         }
+        if alternates.len() > 1 {
+            for &(lang, alt) in alternates {
+                let _ = write!(
+                    out,
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    crate::html::escape(&c.languages[lang].code),
+                    crate::html::escape(&c.permalink(alt))
+                );
+            }
+        }
         out.push_str("</url>\n");
     };
     for sec in &site.sections {
-        entry(&sec.path, None);
+        let alternates: Vec<(usize, &str)> = sec
+            .translations
+            .iter()
+            .map(|&t| (site.sections[t].lang, site.sections[t].path.as_str()))
+            .collect();
+        entry(&sec.path, None, &alternates);
     }
     for page in &site.pages {
+        let alternates: Vec<(usize, &str)> = page
+            .translations
+            .iter()
+            .map(|&t| (site.pages[t].lang, site.pages[t].path.as_str()))
+            .collect();
         entry(
             &page.path,
             page.meta
                 .updated
                 .or(page.meta.date)
                 .map(|d| d.day.to_string()),
+            &alternates,
         );
     }
     for tax in &site.taxonomies {
         if tax.terms.is_empty() {
             continue;
         }
-        entry(&tax.path, None);
+        entry(&tax.path, None, &[]);
         for term in &tax.terms {
-            entry(&term.path, None);
+            entry(&term.path, None, &[]);
         }
     }
     out.push_str("</urlset>\n");

@@ -51,7 +51,13 @@ pub fn expand(site: &mut Site, theme: &Theme) -> Vec<Diagnostic> {
             let page = &site_ref.pages[p];
             (
                 p,
-                expand_one(site_ref, theme, &page.file, &page.path, &page.content),
+                expand_one(
+                    site_ref,
+                    theme,
+                    (&page.file, page.lang),
+                    &page.path,
+                    &page.content,
+                ),
             )
         })
         .collect();
@@ -62,7 +68,7 @@ pub fn expand(site: &mut Site, theme: &Theme) -> Vec<Diagnostic> {
             let file = sec.file.as_ref()?;
             Some((
                 s,
-                expand_one(site_ref, theme, file, &sec.path, &sec.content),
+                expand_one(site_ref, theme, (file, sec.lang), &sec.path, &sec.content),
             ))
         })
         .collect();
@@ -102,7 +108,7 @@ fn fill_services(site: &Site, theme: &Theme) {
 fn expand_one(
     site: &Site,
     theme: &Theme,
-    file: &SourceFile,
+    (file, lang): (&SourceFile, usize),
     path: &str,
     content: &Rendered,
 ) -> Result<Rendered, Vec<Diagnostic>> {
@@ -113,7 +119,7 @@ fn expand_one(
         match &call.kind {
             Kind::Literal(text) => pieces[n] = crate::html::escape(text),
             Kind::Close { .. } => {}
-            Kind::Inline | Kind::Open => match render_call(site, theme, file, call) {
+            Kind::Inline | Kind::Open => match render_call(site, theme, (file, lang), call) {
                 Ok(html) => pieces[n] = html,
                 Err(d) => diags.push(d),
             },
@@ -208,7 +214,7 @@ fn at_call(file: &SourceFile, call: &Call, message: String) -> Diagnostic {
 fn render_call(
     site: &Site,
     theme: &Theme,
-    file: &SourceFile,
+    (file, lang): (&SourceFile, usize),
     call: &Call,
 ) -> Result<String, Diagnostic> {
     let name = format!("shortcodes/{}.html", call.name);
@@ -241,7 +247,10 @@ fn render_call(
     if call.kind == Kind::Open {
         ctx.insert("body", BODY);
     }
-    ctx.insert("lang", &site.config.language);
+    ctx.insert("lang", &site.config.languages[lang].code);
+    if let Some(words) = site.i18n.merged.get(lang) {
+        ctx.insert("t", words);
+    }
     theme.tera.render(&name, &ctx).map_err(|e| {
         // Our own functions' messages (a missing service) are what the editor needs.
         let mut msg = e.to_string();

@@ -35,7 +35,7 @@ fn language(site_language: &str) -> String {
 /// so Pagefind's directory walk, and with it the bundle, come out the same on every build.
 pub fn index(
     mut docs: Vec<crate::render::Doc>,
-    site_language: &str,
+    site_language: Option<&str>,
     scratch: &Path,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let mut t = crate::timing::Timer::new();
@@ -61,9 +61,12 @@ pub fn index(
         .map_err(|e| Diagnostic::error(format!("cannot start the search indexer: {e}")))?;
     let files = runtime
         .block_on(async {
-            let options = PagefindServiceConfig::builder()
-                .force_language(language(site_language))
-                .build();
+            let options = match site_language {
+                Some(l) => PagefindServiceConfig::builder()
+                    .force_language(language(l))
+                    .build(),
+                None => PagefindServiceConfig::builder().build(),
+            };
             let mut index = PagefindIndex::new(Some(options))
                 .map_err(|e| format!("cannot create the search index: {e}"))?;
             let added = index

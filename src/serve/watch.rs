@@ -12,7 +12,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 const QUIET: Duration = Duration::from_millis(20);
 
 /// The folders under the site root that hold sources.
-const SOURCES: [&str; 5] = ["content", "themes", "templates", "static", "data"];
+const SOURCES: [&str; 6] = ["content", "themes", "templates", "static", "data", "i18n"];
 
 pub struct Watch {
     watcher: RecommendedWatcher,

@@ -339,6 +339,64 @@ if (fixture) {
   await noJs.close();
 }
 
+// ---- languages -------------------------------------------------------------------------------
+// From the Norwegian home page to its English and Arabic versions by the language switcher:
+// each is in its language and direction, names every version with hreflang, and passes axe
+// and the 320 px reflow. Then English search finds the English page and no Norwegian one.
+{
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p = await ctx.newPage();
+  const basePath = base.replace(origin, "");
+  for (const [code, dir] of [["en", "ltr"], ["ar", "rtl"], ["nn", "ltr"]]) {
+    await p.setViewportSize({ width: 1280, height: 900 });
+    await p.emulateMedia({ colorScheme: "light" });
+    await p.goto(base, { waitUntil: "load" });
+    const link = p.locator(`nav.languages a[hreflang="${code}"]`);
+    const linkLang = await link.getAttribute("lang");
+    await Promise.all([p.waitForURL(origin + basePath + code + "/"), link.click()]);
+    const html = await p.evaluate(() => [document.documentElement.lang, document.documentElement.dir]);
+    const alternates = await p.locator("link[rel=alternate][hreflang]").evaluateAll((ls) => ls.map((l) => l.hreflang).sort());
+    const current = await p.locator("nav.languages a[aria-current=page]").getAttribute("hreflang");
+    const problems = [...(await axe(p))];
+    await p.emulateMedia({ colorScheme: "dark" });
+    problems.push(...(await axe(p)));
+    await p.setViewportSize({ width: 320, height: 640 });
+    const over = await overflow(p);
+    check(
+      `languages: the switcher leads from the Norwegian home page to ${code} (lang=${html[0]} dir=${html[1]}), hreflang alternates ${alternates.join(" ")}, axe-clean, no overflow at 320px`,
+      linkLang === code && html[0] === code && html[1] === dir && current === code &&
+        JSON.stringify(alternates) === JSON.stringify(["ar", "en", "nb", "nn", "x-default"]) &&
+        problems.length === 0 && over <= 0,
+      `${linkLang} ${html} ${current} ${alternates} ${problems.join("; ")} overflow ${over}`,
+    );
+  }
+  // Back from Arabic to bokmål, the way a reader who chose the wrong language goes.
+  await p.setViewportSize({ width: 1280, height: 900 });
+  await p.goto(base + "ar/hjelp/hvor-far-jeg-hjelp/", { waitUntil: "load" });
+  await Promise.all([p.waitForURL(origin + basePath + "hjelp/hvor-far-jeg-hjelp/"), p.locator('nav.languages a[hreflang="nb"]').click()]);
+  check("languages: the Arabic help page leads back to its bokmål original", (await p.evaluate(() => document.documentElement.lang)) === "nb", p.url());
+
+  const results = async (path, q) => {
+    await p.goto(base + path + "?q=" + encodeURIComponent(q), { waitUntil: "load" });
+    await p.waitForFunction(() => document.getElementById("sok-status").textContent.trim() !== "");
+    return p.locator("#sok-resultater a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  };
+  const en = await results("en/sok/", "withdrawal");
+  const status = await p.locator("#sok-status").textContent();
+  check(
+    "languages: English search finds the English page and no page in another language",
+    en.includes(basePath + "en/nas/what-is-nas/") && en.every((u) => u.startsWith(basePath + "en/")) && /results? for/.test(status),
+    `${JSON.stringify(en)} "${status}"`,
+  );
+  const nb = await results("sok/", "abstinens");
+  check(
+    "languages: Norwegian search finds no page in another language",
+    nb.length > 0 && nb.every((u) => !/^\/(en|ar|nn)\//.test(u.slice(basePath.length - 1))),
+    JSON.stringify(nb),
+  );
+  await ctx.close();
+}
+
 // ---- search ----------------------------------------------------------------------------------
 {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 800 } });

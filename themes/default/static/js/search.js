@@ -1,5 +1,9 @@
 // Search page: our own accessible results on top of Pagefind's JS API, served from this site.
 //
+// Pagefind keeps one index per language (by <html lang>), so this page searches its own
+// language's pages. Its words come from the page (data-* on the script, from the theme's
+// catalogue).
+//
 // Norwegian on top of Pagefind (which stems Norwegian and folds å to a): a query is also run
 // with æ and ø restored where a reader typed "ae" and "o" (stotte -> støtte), and with
 // neighbouring words joined (rus behandling -> rusbehandling). Results of all variants are
@@ -16,6 +20,12 @@
   var noJs = document.getElementById("sok-uten-js");
   if (!bundle || !form || !input || !status || !list) return;
   noJs.hidden = true;
+  function word(name, values) {
+    var text = script.getAttribute("data-" + name) || "";
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(values[k]); });
+    return text;
+  }
+  var NORWEGIAN = /^(nb|nn|no)(-|$)/i.test(document.documentElement.lang);
 
   var STOP = ("og i på en et ei den det de som er til av for med at å om har fra kan jeg du vi " +
     "seg ikke så men eller hva hvor hvordan når meg deg oss dem han hun var vil skal må blir the a").split(" ");
@@ -40,9 +50,11 @@
 
   function variants(query) {
     var words = query.toLowerCase().split(/[^\p{L}\p{N}-]+/u).filter(Boolean);
-    var content = words.filter(function (w) { return STOP.indexOf(w) === -1; });
+    var content = NORWEGIAN ? words.filter(function (w) { return STOP.indexOf(w) === -1; }) : words;
     if (content.length === 0) return [];
     var out = [content.join(" ")];
+    // The fallbacks below are for Norwegian spelling and compounds only.
+    if (!NORWEGIAN) return out;
     // æ/ø restored: one word at a time, to keep the number of searches small.
     content.forEach(function (w, i) {
       spellings(w).slice(1).forEach(function (s) {
@@ -93,7 +105,7 @@
     }
     if (vs.length === 0) {
       section.hidden = true;
-      status.textContent = "Skriv et mer presist søkeord, for eksempel «abstinens» eller «henvisning».";
+      status.textContent = word("vague");
       return Promise.resolve();
     }
     return engine()
@@ -121,7 +133,7 @@
         if (n !== latest) return;
         section.hidden = true;
         noJs.hidden = false;
-        status.textContent = "Søket er ikke tilgjengelig her. Bruk listen fra A til Å under.";
+        status.textContent = word("unavailable");
       });
   }
 
@@ -143,8 +155,8 @@
       p.innerHTML = d.excerpt;
       li.appendChild(p);
       var badges = [];
-      if (d.meta && d.meta.no_referral) badges.push("Uten henvisning");
-      if (d.meta && d.meta.free) badges.push("Gratis");
+      if (d.meta && d.meta.no_referral) badges.push(word("no-referral"));
+      if (d.meta && d.meta.free) badges.push(word("free"));
       if (badges.length) {
         var ul = el("ul", "badges");
         badges.forEach(function (b) { ul.appendChild(el("li", "badge", b)); });
@@ -154,8 +166,8 @@
     });
     section.hidden = results.length === 0;
     status.textContent = total === 0
-      ? "Ingen treff for «" + query + "». Prøv et annet ord, eller se listen fra A til Å."
-      : total + (total === 1 ? " treff" : " treff") + " for «" + query + "»" + (total > SHOWN ? ", viser de " + SHOWN + " beste." : ".");
+      ? word("none", { q: query })
+      : word(total === 1 ? "count-one" : "count", { n: total, q: query }) + (total > SHOWN ? word("shown", { n: SHOWN }) : ".");
   }
 
   // Searches start from three letters (shorter prefixes match too much and each fetches index
