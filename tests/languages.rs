@@ -320,3 +320,39 @@ fn search_has_an_index_and_a_page_per_language() {
         "{nb}"
     );
 }
+
+#[test]
+fn what_cannot_be_a_translation_is_one_clear_error() {
+    let service = "---\ntitle: Tjeneste\norganisation: X\nsummary: Y\ncategories: [kurs]\nservice_area: [Oslo]\nlast_reviewed: 2026-11-01\n---\n";
+    let yaml = format!("{SITE_YAML}directory:\n  categories:\n    - {{ id: kurs, label: Kurs }}\n");
+    // (extra files, what the error says)
+    let table: &[(&[(&str, &str)], &str)] = &[
+        // The directory is in the default language only.
+        (
+            &[
+                ("content/tjenester/_index.md", "---\ntitle: Tjenester\ndirectory: true\n---\n"),
+                ("content/tjenester/en.md", service),
+                ("content/tjenester/en.en.md", "---\ntitle: Service\n---\nText.\n"),
+            ],
+            "error: content/tjenester/en.en.md: a service in `en`: the service directory is in the site's default language only",
+        ),
+        // A folder named like a language takes that language's home.
+        (
+            &[("content/en/_index.md", "---\ntitle: En mappe\n---\n")],
+            "two sources claim the URL /en/",
+        ),
+    ];
+    for (files, says) in table {
+        let mut all: Vec<(&str, &str)> = vec![
+            ("site.yaml", yaml.as_str()),
+            ("content/_index.md", "---\ntitle: Hjem\n---\n"),
+            ("content/_index.en.md", "---\ntitle: Home\n---\n"),
+        ];
+        all.extend(files.iter().copied());
+        let dir = site(&all);
+        let r = build(dir.path(), &dir.path().join("public"), &["--no-search"]);
+        assert_eq!(r.code, 1, "{says}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{says}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    }
+}

@@ -123,6 +123,16 @@ impl Tree {
                     service,
                     diags: d,
                 }) => {
+                    let in_directory = section_of_dir
+                        .get(&(bundles.section_dir(&file.key), 0))
+                        .is_some_and(|&s| sections[s].meta.directory);
+                    if let Some(e) = in_directory
+                        .then(|| translated_service(&file, config))
+                        .flatten()
+                    {
+                        diags.push(e);
+                        continue;
+                    }
                     diags.extend(d);
                     let Some(m) = meta else { continue };
                     if let Some(why) = left_out_now(&m, include, config.timezone, now) {
@@ -368,6 +378,22 @@ impl Tree {
             self.sections[s].children = kids;
         }
     }
+}
+
+/// A translation of a service (`oslohjelpa.en.md` in a directory section): the directory
+/// is in the default language only, so it is one error rather than a page with no place.
+fn translated_service(file: &super::source::SourceFile, config: &Config) -> Option<Diagnostic> {
+    let (lang, base) = lang_of(&file.key, config);
+    (lang > 0).then(|| {
+        Diagnostic::error(format!(
+            "a service in `{}`: the service directory is in the site's default language only",
+            config.languages[lang].code
+        ))
+        .in_file(&file.rel)
+        .hint(format!(
+            "keep the service in content/{base}, and write what readers of other languages need on a translated page that links to it"
+        ))
+    })
 }
 
 /// Why a page is left out of a build that takes in `include`, if it is: a draft, a

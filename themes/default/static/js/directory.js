@@ -58,9 +58,10 @@
       g.hidden = !g.querySelector("li.service:not([hidden])");
     });
     var n = Object.keys(seen).length;
+    // The words are the theme's, in the page's language (data-* from its catalogue).
     status.textContent = n === 0
-      ? "Ingen tjenester passer. Prøv å fjerne et valg."
-      : "Viser " + n + " av " + total + " tjenester.";
+      ? status.getAttribute("data-none")
+      : status.getAttribute("data-count").split("{count}").join(n).split("{total}").join(total);
     if (updateUrl) {
       var q = new URLSearchParams();
       cats.forEach(function (c) { q.append("kategori", c); });

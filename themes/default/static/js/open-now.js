@@ -11,7 +11,9 @@
   } catch (e) {
     return;
   }
-  var DAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"];
+  // The words, in the page's language, from the theme's catalogue (data-* on the element).
+  function word(name) { return el.getAttribute("data-" + name) || ""; }
+  var DAYS = word("days").split(",");
   var WEEKDAY = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
   // The date, ISO weekday and minutes since midnight in Oslo, `days` days from now.
@@ -40,24 +42,24 @@
 
   var text;
   if (data.always) {
-    text = "Åpent hele døgnet";
+    text = word("always");
   } else {
     var now = oslo(0);
     var today = hoursOn(now);
     var open = today.filter(function (h) { return minutes(h.o) <= now.minutes && now.minutes < minutes(h.c); })[0];
     if (open) {
-      text = "Åpent nå – stenger " + open.c;
+      text = word("open").split("{time}").join(open.c);
     } else {
       var later = today.filter(function (h) { return minutes(h.o) > now.minutes; })[0];
       if (later) {
-        text = "Stengt nå – åpner " + later.o;
+        text = word("opens").split("{day} ").join("").split("{time}").join(later.o);
       } else {
         for (var i = 1; i <= 14 && !text; i++) {
           var day = oslo(i);
           var first = hoursOn(day)[0];
-          if (first) text = "Stengt nå – åpner " + (i === 1 ? "i morgen" : DAYS[day.weekday - 1]) + " " + first.o;
+          if (first) text = word("opens").split("{day}").join(i === 1 ? word("tomorrow") : DAYS[day.weekday - 1]).split("{time}").join(first.o);
         }
-        text = text || "Stengt nå";
+        text = text || word("closed");
       }
     }
   }
