@@ -119,6 +119,8 @@ fn each_language_gets_its_pages_under_its_code_with_a_switcher() {
     );
     assert!(!topics.contains("Helse"), "{topics}");
     assert!(read(&out, "emner/helse/index.html").contains("/nytt/hei/"));
+    // Without `list_untranslated`, a language's list names only its own pages.
+    assert!(!news.contains("Bare norsk"), "{news}");
     // The menu and title of each language.
     let home = read(&out, "en/index.html");
     assert!(home.contains("<title>Website</title>"), "{home}");
@@ -355,4 +357,33 @@ fn what_cannot_be_a_translation_is_one_clear_error() {
         assert!(r.stderr.contains(says), "{says}: {}", r.stderr);
         assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
     }
+}
+
+#[test]
+fn a_language_can_list_what_is_only_in_the_default_language() {
+    let dir = four_pages();
+    let yaml = SITE_YAML.replace(
+        "    title: Website\n",
+        "    title: Website\n    list_untranslated: true\n",
+    );
+    write(dir.path(), "site.yaml", yaml.as_bytes());
+    let out = dir.path().join("public");
+    let r = build(dir.path(), &out, &["--no-search"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let news = read(&out, "en/nytt/index.html");
+    // hei and andre are in English; bare-norsk is not, and is named in its own language.
+    assert!(news.contains("<h2>Only in Norsk bokmål</h2>"), "{news}");
+    assert!(
+        news.contains(
+            "<a href=\"/nytt/bare-norsk/\" lang=\"nb\" hreflang=\"nb\" dir=\"ltr\">Bare norsk</a>"
+        ),
+        "{news}"
+    );
+    assert_eq!(
+        news.matches("lang=\"nb\" hreflang").count() - 1,
+        1,
+        "only bare-norsk (and the switcher):\n{news}"
+    );
+    // Arabic did not opt in.
+    assert!(!read(&out, "ar/nytt/index.html").contains("Bare norsk"));
 }

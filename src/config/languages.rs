@@ -24,6 +24,9 @@ pub struct Language {
     pub menu: Option<Vec<MenuItem>>,
     /// Taxonomy titles in this language, by taxonomy name (`tags: Topics`).
     pub taxonomy_titles: Vec<(String, String)>,
+    /// A section's list in this language also names the pages of the same folder that
+    /// exist only in the default language (`list_untranslated: true`).
+    pub list_untranslated: bool,
 }
 
 impl Language {
@@ -36,6 +39,7 @@ impl Language {
             description: None,
             menu: None,
             taxonomy_titles: vec![],
+            list_untranslated: false,
         }
     }
 }
@@ -82,7 +86,7 @@ pub fn check_tag(tag: &str) -> Result<(), String> {
 }
 
 /// `languages:`, a map from each tag to its name (or to a map with `name`, `title`,
-/// `description`, `menu`, `taxonomies`), in the order written. The default language
+/// `description`, `menu`, `taxonomies`, `list_untranslated`), in the order written. The default language
 /// (`language:`, or the first listed) is moved first.
 pub(super) fn languages<'a>(
     mut l: Fields<'a>,
@@ -127,6 +131,7 @@ pub(super) fn languages<'a>(
                         .unwrap_or(lang.name);
                     lang.title = m.take_str("title");
                     lang.description = m.take_str("description");
+                    lang.list_untranslated = m.take_bool("list_untranslated").unwrap_or(false);
                     if let Some(v) = m.take("menu") {
                         lang.menu = Some(parts::menu(v, at, &mut m));
                     }
@@ -139,7 +144,14 @@ pub(super) fn languages<'a>(
                         m.absorb(t);
                     }
                     let nested = m.finish(
-                        &["name", "title", "description", "menu", "taxonomies"],
+                        &[
+                            "name",
+                            "title",
+                            "description",
+                            "menu",
+                            "taxonomies",
+                            "list_untranslated",
+                        ],
                         Severity::Error,
                     );
                     l.diags.extend(nested);

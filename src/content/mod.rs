@@ -302,6 +302,32 @@ impl Site {
         pager_path(&self.config, base, n)
     }
 
+    /// The pages of section `s`'s folder that are written only in the default language,
+    /// when `s` is in a language that lists them (`list_untranslated`); none otherwise.
+    pub fn untranslated(&self, s: usize) -> Vec<usize> {
+        let sec = &self.sections[s];
+        if sec.lang == 0 || !self.config.languages[sec.lang].list_untranslated {
+            return vec![];
+        }
+        let Some(&original) = sec.translations.first() else {
+            return vec![];
+        };
+        if self.sections[original].lang != 0 {
+            return vec![];
+        }
+        self.sections[original]
+            .pages
+            .iter()
+            .copied()
+            .filter(|&p| {
+                !self.pages[p]
+                    .translations
+                    .iter()
+                    .any(|&t| self.pages[t].lang == sec.lang)
+            })
+            .collect()
+    }
+
     /// The taxonomies of one language, in `config.taxonomies` order.
     pub fn taxonomies_of(&self, lang: usize) -> &[TaxonomyTerms] {
         let n = self.config.taxonomies.len();

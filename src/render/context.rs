@@ -202,6 +202,16 @@ pub fn page_full(site: &Site, page: &Page, listed: &tera::Value) -> tera::Value 
 pub fn section(site: &Site, idx: usize) -> Value {
     let s: &Section = &site.sections[idx];
     let c = &site.config;
+    let default = &c.languages[0];
+    let untranslated: Vec<Value> = site
+        .untranslated(idx)
+        .into_iter()
+        .map(|p| {
+            let page = &site.pages[p];
+            json!({"title": page.meta.title, "url": c.url(&page.path), "lang": default.code,
+                   "dir": crate::html::direction(&default.code)})
+        })
+        .collect();
     let subsections: Vec<Value> = s
         .children
         .iter()
@@ -233,6 +243,7 @@ pub fn section(site: &Site, idx: usize) -> Value {
         "page_count": s.pages.len(),
         "ancestors": ancestors(site, idx, false),
         "feed_url": if s.meta.feed { Value::String(c.url(&s.feed_path())) } else { Value::Null },
+        "untranslated": untranslated,
         "is_home": s.parent.is_none(),
     })
 }

@@ -117,6 +117,9 @@ impl Prints {
                 for &t in &sec.translations {
                     h.add(&site.sections[t].path);
                 }
+                for p in site.untranslated(s) {
+                    h.add(&site.pages[p].path).add(&site.pages[p].meta.title);
+                }
                 for &c in &sec.children {
                     h.add(&file_hash(c))
                         .add(&site.sections[c].path)
