@@ -79,6 +79,9 @@ enum Command {
         /// Open the preview in the default browser
         #[arg(long)]
         open: bool,
+        /// No search index in the preview (it is built in the background after each save)
+        #[arg(long)]
+        no_search: bool,
     },
     /// Check the content for editors: accessibility, readability (LIX), outdated services
     #[command(
@@ -211,6 +214,7 @@ fn main() -> ExitCode {
             future,
             expired,
             open,
+            no_search,
         } => match varde::serve::run(varde::serve::ServeOptions {
             root: root_or_found(root),
             port,
@@ -219,6 +223,7 @@ fn main() -> ExitCode {
             future,
             expired,
             open,
+            search: !no_search,
         }) {
             Ok(()) => ExitCode::SUCCESS,
             Err(msg) => {

@@ -333,6 +333,14 @@ impl Preview {
         })
     }
 
+    /// Whether the site being served has search, and in which language Pagefind indexes it
+    /// (`Some(None)`: several, each page by its own `<html lang>`).
+    pub fn search_language(&self) -> Option<Option<String>> {
+        let c = &self.last.as_ref()?.site.config;
+        c.search
+            .then(|| (c.languages.len() == 1).then(|| c.language.clone()))
+    }
+
     /// Every file of the current site, by path (`/nas/index.html`), for tests.
     pub fn snapshot(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
         self.files

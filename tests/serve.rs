@@ -474,3 +474,85 @@ fn fifty_connections_for_ten_seconds_while_rebuilding() {
     assert!(total > 1000, "only {total} requests answered");
     eprintln!("load: {total} requests from 50 connections in 10 s during {edits} edits, 0 errors");
 }
+
+/// Every fragment of the preview's search bundle (Pagefind's gzipped, signed JSON), as text:
+/// what a search shows of each page.
+fn fragments(port: u16) -> Vec<String> {
+    let entry = http_get(port, "/pagefind/pagefind-entry.json").text();
+    let entry: serde_json::Value = serde_json::from_str(&entry).unwrap();
+    let hash = entry["languages"]["nb"]["hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let meta = http_get(port, &format!("/pagefind/pagefind.{hash}.pf_meta"));
+    assert_eq!(meta.status, 200, "the meta file of {hash}");
+    // The meta file lists each page's fragment hash (`nb_` and seven hex digits) as CBOR
+    // text, readable in the raw bytes.
+    let raw = unpack(&meta.body);
+    let mut out = vec![];
+    for (i, _) in raw.windows(3).enumerate().filter(|(_, w)| *w == b"nb_") {
+        let Some(hex) = raw.get(i + 3..i + 10) else {
+            continue;
+        };
+        if !hex.iter().all(u8::is_ascii_hexdigit) {
+            continue;
+        }
+        let name = format!("nb_{}", String::from_utf8_lossy(hex));
+        let f = http_get(port, &format!("/pagefind/fragment/{name}.pf_fragment"));
+        if f.status == 200 {
+            out.push(String::from_utf8_lossy(&unpack(&f.body)).into_owned());
+        }
+    }
+    out
+}
+
+fn unpack(gz: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = vec![];
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut out)
+        .unwrap();
+    out.strip_prefix(b"pagefind_dcd".as_slice())
+        .map(<[u8]>::to_vec)
+        .unwrap_or(out)
+}
+
+/// Polls until `ok` holds (the index is built on a thread of its own), for up to 30 s.
+fn eventually(what: &str, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(start.elapsed() < Duration::from_secs(30), "never: {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn the_preview_search_follows_edits() {
+    let dir = site(&[
+        ("content/_index.md", HOME),
+        ("content/a.md", "---\ntitle: A\n---\nOm abstinens.\n"),
+    ]);
+    let s = serve(dir.path(), &[]);
+    eventually("the search bundle is served", || {
+        http_get(s.port, "/pagefind/pagefind.js").status == 200
+    });
+    assert!(fragments(s.port).iter().any(|f| f.contains("abstinens")));
+    assert!(!fragments(s.port)
+        .iter()
+        .any(|f| f.contains("skjoldbruskkjertel")));
+    // A new page with a word nobody else uses: the preview's index finds it after the save.
+    write(
+        dir.path(),
+        "content/b.md",
+        "---\ntitle: B\n---\nOm skjoldbruskkjertel.\n".as_bytes(),
+    );
+    eventually("the new page's word is in the index", || {
+        fragments(s.port)
+            .iter()
+            .any(|f| f.contains("skjoldbruskkjertel") && f.contains("\"/b/\""))
+    });
+    // Search files are the preview's own: a page of the site never shadows them, and the
+    // search page finds its bundle where the built site has it.
+    let page = http_get(s.port, "/sok/").text();
+    assert!(page.contains("data-bundle=\"/pagefind/\""), "{page}");
+}

@@ -5,6 +5,7 @@
 
 pub mod http;
 pub mod live;
+mod search;
 pub mod watch;
 
 use std::io::Write;
@@ -28,11 +29,15 @@ pub struct ServeOptions {
     pub future: bool,
     pub expired: bool,
     pub open: bool,
+    /// Build a search index in the background after each rebuild (`--no-search`: none).
+    pub search: bool,
 }
 
 /// What the server threads share with the rebuild loop.
 struct Shared {
     files: RwLock<Arc<Files>>,
+    /// The search index's bundle (`/pagefind/…`), from the last finished run.
+    search: Arc<RwLock<Arc<Files>>>,
     /// The diagnostics of the last rebuild, when it failed.
     errors: RwLock<Option<Arc<String>>>,
     listeners: Mutex<Vec<Sender<&'static str>>>,
@@ -101,8 +106,8 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         future: opts.future,
         expired: opts.expired,
         base_url: Some(base_url.clone()),
-        // Pagefind has no incremental API: indexing every page on every save would undo the
-        // point of the preview. `varde build` builds the index.
+        // Pagefind has no incremental API: the preview's index is built apart, on a thread
+        // of its own after each rebuild (`search::Indexer`), so a save never waits for it.
         no_search_index: true,
     };
 
@@ -123,8 +128,10 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         eprintln!("warning: use the default --bind 127.0.0.1 unless you really mean to share it");
     }
 
+    let search_files: Arc<RwLock<Arc<Files>>> = Arc::default();
     let shared = Arc::new(Shared {
         files: RwLock::new(Arc::new(Files::new())),
+        search: Arc::clone(&search_files),
         errors: RwLock::new(None),
         listeners: Mutex::new(Vec::new()),
         builds: AtomicU64::new(0),
@@ -134,8 +141,14 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let started = Instant::now();
     let mut preview = Preview::new(build_opts);
+    let indexer = opts.search.then(|| {
+        search::Indexer::start(search_files, |pages| {
+            eprintln!("search index ready: {pages} pages");
+        })
+    });
     let result = preview.rebuild();
     apply(&shared, &preview, result, color, started);
+    index(&indexer, &preview);
     let mut watch = watch::Watch::new(&opts.root)
         .map_err(|e| format!("cannot watch {}: {e}", opts.root.display()))?;
 
@@ -163,8 +176,16 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     while let Some(change) = watch.next_change() {
         let result = preview.rebuild_changed(change.edited.as_deref());
         apply(&shared, &preview, result, color, change.first);
+        index(&indexer, &preview);
     }
     Ok(())
+}
+
+/// Hands the site being served to the search indexer, when the site has search.
+fn index(indexer: &Option<search::Indexer>, preview: &Preview) {
+    if let (Some(indexer), Some(language)) = (indexer, preview.search_language()) {
+        indexer.update(Arc::clone(&preview.files), language);
+    }
 }
 
 /// Installs a rebuild's result and tells the open pages.
@@ -308,6 +329,17 @@ fn handle(req: Request, shared: &Arc<Shared>) {
         .unwrap_or_default();
     let errors = shared.errors.read().ok().and_then(|e| e.clone());
     let key = file_key(&path);
+    if let Some(file) = key
+        .starts_with(crate::content::SEARCH_BUNDLE)
+        .then(|| shared.search.read().ok()?.get(&key).cloned())
+        .flatten()
+    {
+        let resp = Response::from_data(file.bytes.as_ref().clone())
+            .with_header(header("Content-Type", http::content_type(&key)))
+            .with_header(header("Cache-Control", "no-cache"))
+            .with_header(header("ETag", &file.etag));
+        return respond(req, resp);
+    }
     let (status, key) = if files.contains_key(&key) {
         (200, key)
     } else if !path.ends_with('/') && files.contains_key(&format!("{path}/index.html")) {
