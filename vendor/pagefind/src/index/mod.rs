@@ -660,13 +660,22 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
     let mut index_chunk = Vec::new();
     let mut index_chunk_size = 0;
     for word in words.into_iter() {
-        index_chunk_size += word
+        let word_size = word
             .pages
             .iter()
             .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
             .map(|p| p.locs.len() + p.meta_locs.len() + 1)
             .sum::<usize>()
             + word.additional_variants.len();
+        // varde patch: a word as big as a chunk gets a chunk of its own. Upstream closes a
+        // chunk after the word that fills it, so the rarer words before a very common one
+        // came in its chunk, and a search for them downloaded it: "stotte familie" on the
+        // 12 000-page corpus fetched 495 KB on a cold load, 355 KB with this.
+        if word_size >= chunk_size && !index_chunk.is_empty() {
+            index_chunks.push(std::mem::take(&mut index_chunk));
+            index_chunk_size = 0;
+        }
+        index_chunk_size += word_size;
         index_chunk.push(word);
         if index_chunk_size >= chunk_size {
             index_chunks.push(index_chunk.clone());
