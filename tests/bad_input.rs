@@ -76,6 +76,37 @@ fn one_bad_file_gives_one_clear_error() {
 }
 
 #[test]
+fn a_link_to_a_page_whose_front_matter_is_broken_is_not_a_second_error() {
+    // The page's own error says what is wrong; the links to it do not add "missing file"
+    // errors that would send the editor looking for a file that is there.
+    let dir = site(&[
+        ("content/_index.md", OK_PAGE),
+        ("content/a.md", "---\ntitle: \"A\" x\n---\nTekst.\n"),
+        ("content/b.md", "---\ntitle: B\n---\nSe [A](a.md).\n"),
+        (
+            "content/c.md",
+            "---\ntitle: C\n---\nSe [A](a.md) og [D](d.md).\n",
+        ),
+    ]);
+    let r = build(dir.path(), &dir.path().join("public"), &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("error: content/a.md:2:"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("points to a missing file (content/a.md)"),
+        "{}",
+        r.stderr
+    );
+    // A link to a file that truly is not there is still an error.
+    assert!(
+        r.stderr
+            .contains("the link `d.md` points to a missing file"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("2 errors"), "{}", r.stderr);
+}
+
+#[test]
 fn two_files_claiming_one_url() {
     let dir = site(&[
         ("content/_index.md", OK_PAGE),

@@ -208,6 +208,7 @@ impl Ctx<'_> {
             }
             None if self.links.unpublished.contains_key(&key) => {
                 let (what, hint) = match self.links.unpublished[&key] {
+                    Unpublished::Broken => return None,
                     Unpublished::Draft => ("a draft page", "publish the page (remove `draft: true`), remove the link, or build with --drafts"),
                     Unpublished::Future => ("a page not published yet (its `publish_date` is to come)", "remove the link until then, or build with --future"),
                     Unpublished::Expired => ("a page whose `expiry_date` has passed", "remove the link, or build with --expired"),

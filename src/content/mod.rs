@@ -209,6 +209,9 @@ pub enum Unpublished {
     Draft,
     Future,
     Expired,
+    /// Its front matter cannot be read: the file's own error says so, and a link to it is
+    /// not a second error.
+    Broken,
 }
 
 /// Content key -> site path for every page, section and asset, and the pages left out.

@@ -134,7 +134,10 @@ impl Tree {
                         continue;
                     }
                     diags.extend(d);
-                    let Some(m) = meta else { continue };
+                    let Some(m) = meta else {
+                        unpublished.insert(file.key.clone(), Unpublished::Broken);
+                        continue;
+                    };
                     if let Some(why) = left_out_now(&m, include, config.timezone, now) {
                         if why == Unpublished::Future {
                             left_out.next_due =
@@ -144,6 +147,7 @@ impl Tree {
                             Unpublished::Draft => left_out.drafts += 1,
                             Unpublished::Future => left_out.future += 1,
                             Unpublished::Expired => left_out.expired += 1,
+                            Unpublished::Broken => {}
                         }
                         unpublished.insert(file.key.clone(), why);
                         continue;
