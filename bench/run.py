@@ -11,6 +11,11 @@ Pagefind CLI is installed, e.g. `npm install --prefix target/bench pagefind`). I
 median wall time, CPU time and peak memory of each, and the ratios the performance issue asks
 for. Timings come from /usr/bin/time; nothing here is a timed test.
 
+Then, at the largest size, it prints each goal of the performance issue (#19) with what it
+measured: the ratios to Hugo, peak memory, a second build after one page changed, the search
+budgets (`bench/search_budget.mjs` on the built site) and the preview
+(`bench/serve_latency.py`); `--no-goals` skips them.
+
 Every build is cold: its output folder is removed before it starts (outside the timing), for
 varde as for Hugo. --out puts the output folders elsewhere, e.g. on tmpfs (/dev/shm) to take
 the disk out of the comparison.
@@ -18,10 +23,13 @@ the disk out of the comparison.
 
 import argparse
 import os
+import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -56,6 +64,7 @@ def main():
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "bench"))
     ap.add_argument("--varde", default=os.path.join(ROOT, "target", "release", "varde"))
     ap.add_argument("--out", help="where the output folders go (default: --work)")
+    ap.add_argument("--no-goals", action="store_true", help="only the build table: skip the second build, search and preview goals")
     a = ap.parse_args()
     if a.varde == ap.get_default("varde"):
         # From a clean clone: build the binary this measures (a no-op when it is current).
@@ -100,6 +109,80 @@ def main():
     if len(sizes) >= 2:
         lo, hi = sizes[0], sizes[-1]
         print(f"\nscaling: time per page at {hi} / at {lo} = {per_page[hi] / per_page[lo]:.2f} (goal <= 1.3)")
+    if not a.no_goals:
+        n = sizes[-1]
+        goals(a, n, corpus(a.work, n, "md"), os.path.join(a.out or a.work, f"out-{n}"), {k: (w, c, m) for (m_n, k, w, c, m) in rows if m_n == n})
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def line(goal, measured, verdict):
+    print(f"| {goal} | {measured} | {verdict} |")
+
+
+def goals(a, n, site, out, med):
+    """The performance issue's goals at the largest size, each with what was measured here."""
+    print(f"\ngoals at {n} pages (#19):\n")
+    print("| goal | measured | met? |")
+    print("| --- | --- | --- |")
+    v, vs = med["varde (no search)"], med["varde (with search)"]
+    if "hugo" in med:
+        r = v[0] / med["hugo"][0]
+        line("cold build without search <= 0.10 x Hugo", f"{r:.2f} x", "yes" if r <= 0.10 else "no")
+    else:
+        line("cold build without search <= 0.10 x Hugo", f"{v[0]:.2f} s; Hugo not found", "not measured")
+    if "hugo + pagefind CLI" in med:
+        r = vs[0] / med["hugo + pagefind CLI"][0]
+        line("cold build with search <= 0.25 x (Hugo + Pagefind CLI)", f"{r:.2f} x", "yes" if r <= 0.25 else "no")
+    else:
+        line("cold build with search <= 0.25 x (Hugo + Pagefind CLI)", f"{vs[0]:.2f} s; Hugo or Pagefind CLI not found", "not measured")
+    line("peak memory with search < 1 GiB", f"{vs[2]:.0f} MiB", "yes" if vs[2] < 1024 else "no")
+    # The second build: one page's text changed, the same output folder, search included.
+    copy = site + "-edit"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy)
+    second_out = out + "-second"
+    shutil.rmtree(second_out, ignore_errors=True)
+    cold = timed([a.varde, "build", "--root", copy, "--out", second_out])
+    page = next(os.path.join(d, f) for d, _, fs in sorted(os.walk(os.path.join(copy, "content"))) for f in sorted(fs) if f.endswith(".md") and f != "_index.md")
+    text = open(page, encoding="utf-8").read()
+    open(page, "w", encoding="utf-8").write(text + "\nEn setning til.\n")
+    second = timed([a.varde, "build", "--root", copy, "--out", second_out])
+    r = second[0] / cold[0]
+    line("second build after one page changed <= 10 % of a cold build (search included)", f"{second[0]:.2f} s after {cold[0]:.2f} s cold = {r * 100:.0f} %", "yes" if r <= 0.10 else "no")
+    shutil.rmtree(copy, ignore_errors=True)
+    # Search budgets on the built site, served on 127.0.0.1.
+    node = shutil.which("node")
+    if node and os.path.isdir(os.path.join(ROOT, "tests", "browser", "node_modules", "playwright-core")):
+        port = free_port()
+        srv = subprocess.Popen([sys.executable, "-m", "http.server", "-d", out + "-vs", str(port), "--bind", "127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(1)
+            r = subprocess.run([node, os.path.join(HERE, "search_budget.mjs"), f"http://127.0.0.1:{port}/"], capture_output=True, text=True, timeout=600)
+            for m in re.finditer(r'"(.*?)": (\d+) bytes on a cold load, ([\d.]+) ms', r.stdout):
+                q, b, ms = m.group(1), int(m.group(2)), float(m.group(3))
+                line(f"search \"{q}\": first query <= 150 KB", f"{b:,} B", "yes" if b <= 150_000 else "no")
+                line(f"search \"{q}\": results <= 300 ms after the last key (first query)", f"{ms:.0f} ms", "yes" if ms <= 300 else "no")
+        finally:
+            srv.terminate()
+            srv.wait()
+    else:
+        line("search budgets", "node or tests/browser/node_modules missing", "not measured")
+    # The preview, on a copy of the corpus (the script edits it and puts it back).
+    r = subprocess.run([sys.executable, os.path.join(HERE, "serve_latency.py"), site, "--runs", "3", "--varde", a.varde], capture_output=True, text=True, timeout=1200)
+    for name, goal in [("first page served", 3000), ("save one page", 50), ("save page.html", 200), ("save base.html", 400)]:
+        m = re.search(re.escape(name) + r".*?median\s+([\d.]+) ms", r.stdout) or re.search(re.escape(name) + r"\s+([\d.]+) ms", r.stdout)
+        if m:
+            ms = float(m.group(1))
+            line(f"preview: {name} <= {goal} ms", f"{ms:.0f} ms (median)" if "median" in m.group(0) else f"{ms:.0f} ms", "yes" if ms <= goal else "no")
+        else:
+            line(f"preview: {name}", "no figure (see bench/serve_latency.py)", "not measured")
 
 
 if __name__ == "__main__":
