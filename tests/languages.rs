@@ -387,3 +387,89 @@ fn a_language_can_list_what_is_only_in_the_default_language() {
     // Arabic did not opt in.
     assert!(!read(&out, "ar/nytt/index.html").contains("Bare norsk"));
 }
+
+#[test]
+fn a_directory_is_listed_in_every_language_of_its_section() {
+    let yaml = format!(
+        "{SITE_YAML}directory:\n  categories:\n    - id: kurs\n      label: {{ nb: Kurs, en: Courses }}\n    - id: helse\n      label: Helsehjelp\n"
+    );
+    let service = |title: &str, cat: &str| {
+        format!("---\ntitle: {title}\norganisation: Org\nsummary: Et tilbud.\ncategories: [{cat}]\nservice_area: [Oslo]\nlast_reviewed: 2026-11-01\nreferral:\n  required: false\ncost:\n  free: true\n---\n")
+    };
+    let (a, b) = (service("Alfa", "kurs"), service("Beta", "helse"));
+    let dir = site(&[
+        ("site.yaml", yaml.as_str()),
+        ("content/_index.md", "---\ntitle: Hjem\n---\n"),
+        ("content/_index.en.md", "---\ntitle: Home\n---\n"),
+        (
+            "content/tjenester/_index.md",
+            "---\ntitle: Tjenester\ndirectory: true\n---\n",
+        ),
+        (
+            "content/tjenester/_index.en.md",
+            "---\ntitle: Services\n---\nIn Norwegian.\n",
+        ),
+        ("content/tjenester/alfa.md", a.as_str()),
+        ("content/tjenester/beta.md", b.as_str()),
+    ]);
+    let out = dir.path().join("public");
+    let r = build(dir.path(), &out, &["--no-search"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let en = read(&out, "en/tjenester/index.html");
+    // The same services, in English words, with their Norwegian text marked as such.
+    assert!(en.contains("<html lang=\"en\""), "{en}");
+    assert!(
+        en.contains("<a href=\"/tjenester/alfa/\" lang=\"nb\" hreflang=\"nb\">Alfa</a>"),
+        "{en}"
+    );
+    assert!(en.contains("<p lang=\"nb\">Et tilbud.</p>"), "{en}");
+    assert!(
+        en.contains(">Courses</a> (1)"),
+        "a category in English:\n{en}"
+    );
+    assert!(
+        en.contains(">Helsehjelp</a> (1)"),
+        "no English label: the default's\n{en}"
+    );
+    assert!(en.contains("No referral needed</li>"), "{en}");
+    assert!(en.contains("Showing 2 of 2 services."), "{en}");
+    // Filter pages under the language's own address, linked to their Norwegian version.
+    let kurs = read(&out, "en/tjenester/kategori/kurs/index.html");
+    assert!(kurs.contains("<h1>Services: Courses</h1>"), "{kurs}");
+    assert!(
+        kurs.contains("hreflang=\"nb\" href=\"https://example.org/tjenester/kategori/kurs/\""),
+        "{kurs}"
+    );
+    assert!(read(&out, "en/tjenester/gratis/index.html").contains("Alfa"));
+    // The open data is written once, by the default language's directory, and linked.
+    assert!(out.join("tjenester/tjenester.csv").is_file());
+    assert!(!out.join("en/tjenester/tjenester.csv").exists());
+    assert!(en.contains("href=\"/tjenester/tjenester.csv\""), "{en}");
+    // The Norwegian directory is as before.
+    let nb = read(&out, "tjenester/index.html");
+    assert!(
+        nb.contains(">Kurs</a> (1)") && nb.contains("Viser 2 av 2 tjenester."),
+        "{nb}"
+    );
+    assert!(!nb.contains("lang=\"nb\" hreflang=\"nb\">Alfa"), "{nb}");
+}
+
+#[test]
+fn a_vocabulary_label_per_language_needs_the_default_language() {
+    let yaml = format!(
+        "{SITE_YAML}directory:\n  categories:\n    - id: kurs\n      label: {{ en: Courses }}\n"
+    );
+    let dir = site(&[
+        ("site.yaml", yaml.as_str()),
+        ("content/_index.md", "---\ntitle: Hjem\n---\n"),
+    ]);
+    let r = build(dir.path(), &dir.path().join("public"), &["--no-search"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the label is missing in the site's default language"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("give it as `nb: ...`"), "{}", r.stderr);
+}

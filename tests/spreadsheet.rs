@@ -59,7 +59,11 @@ fn the_csv_export_imports_to_the_same_site() {
     let mut removed = 0;
     for e in fs::read_dir(&dir).unwrap() {
         let p = e.unwrap().path();
-        let md = p.extension().is_some_and(|x| x == "md") && !p.ends_with("_index.md");
+        // The section's own pages stay (`_index.md` and its translations).
+        let section_page = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("_index"));
+        let md = p.extension().is_some_and(|x| x == "md") && !section_page;
         if md || p.extension().is_some_and(|x| x == "csv") {
             fs::remove_file(p).unwrap();
             removed += 1;

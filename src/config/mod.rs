@@ -103,7 +103,20 @@ pub struct DirectoryConfig {
 #[derive(Debug, Clone, Serialize)]
 pub struct Term {
     pub id: String,
+    /// In the default language.
     pub label: String,
+    /// In the site's other languages, by code (`label: {nb: Kurs, en: Course}`).
+    pub labels: Vec<(String, String)>,
+}
+
+impl Term {
+    /// The label in language `code`, or the default language's.
+    pub fn label_in(&self, code: &str) -> &str {
+        self.labels
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or(self.label.as_str(), |(_, l)| l.as_str())
+    }
 }
 
 /// The label of a vocabulary id (`kurs` -> `Kurs`), or the id itself if it is not declared.
@@ -112,6 +125,14 @@ pub fn label<'a>(terms: &'a [Term], id: &'a str) -> &'a str {
         .iter()
         .find(|t| t.id == id)
         .map_or(id, |t| t.label.as_str())
+}
+
+/// The label of a vocabulary id in language `code` (see `Term::label_in`).
+pub fn label_in<'a>(terms: &'a [Term], id: &'a str, code: &str) -> &'a str {
+    terms
+        .iter()
+        .find(|t| t.id == id)
+        .map_or(id, |t| t.label_in(code))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -537,7 +558,8 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
         cfg.menu = menu(v, &at, &mut f);
     }
     if let Some(d) = f.take_map("directory") {
-        cfg.directory = directory(d, &at, &mut f);
+        let default_language = cfg.language.clone();
+        cfg.directory = directory(d, &at, &mut f, &default_language);
     }
     if let Some(q) = f.take_map("quick_exit") {
         cfg.quick_exit = quick_exit(q, &mut f);

@@ -16,12 +16,13 @@ pub(super) fn directory<'a>(
     mut d: Fields<'a>,
     at: &'a Located<'a>,
     f: &mut Fields<'a>,
+    default_language: &str,
 ) -> DirectoryConfig {
     let mut out = Config::default().directory;
     for key in ["categories", "audience"] {
         if let Some(v) = d.take(key) {
             let errors = d.diags.len();
-            let list = terms(v, key, at, &mut d);
+            let list = terms(v, key, at, &mut d, default_language);
             if d.diags[errors..].iter().any(Diagnostic::is_error) {
                 out.incomplete.push(key);
             }
@@ -134,14 +135,48 @@ fn list_items<'a>(
 }
 
 /// A vocabulary: a list of `{id, label}`.
-fn terms<'a>(v: Value, key: &str, at: &'a Located<'a>, f: &mut Fields<'a>) -> Vec<Term> {
+fn terms<'a>(
+    v: Value,
+    key: &str,
+    at: &'a Located<'a>,
+    f: &mut Fields<'a>,
+    default: &str,
+) -> Vec<Term> {
     let mut out: Vec<Term> = vec![];
     for (_, mut t) in list_items(v, key, at, f) {
         let id = t.require_str(
             "id",
             "each entry needs `id:` (used in front matter) and `label:` (shown to readers)",
         );
-        let label = t.require_str("label", "each entry needs `label:`, the text readers see");
+        // `label: Kurs`, or one per language: `label: {nb: Kurs, en: Course}`.
+        let mut labels: Vec<(String, String)> = vec![];
+        let label = if t.peek("label").is_some_and(Value::is_object) {
+            let mut m = t.take_map("label");
+            let mut in_default = None;
+            if let Some(m) = m.as_mut() {
+                for code in m.keys() {
+                    if let Some(l) = m.take_str(&code) {
+                        if code == default {
+                            in_default = Some(l.clone());
+                        }
+                        labels.push((code, l));
+                    }
+                }
+            }
+            if let Some(m) = m {
+                t.absorb(m);
+            }
+            if in_default.is_none() {
+                t.error(
+                    "label",
+                    "the label is missing in the site's default language",
+                )
+                .hint = Some(format!("give it as `{default}: ...` in `label:`"));
+            }
+            in_default
+        } else {
+            t.require_str("label", "each entry needs `label:`, the text readers see")
+        };
         if let (Some(id), Some(label)) = (id, label) {
             if !slug::is_valid_slug(&id) {
                 t.error("id", format!("`{id}` is not a valid id")).hint = Some(format!(
@@ -151,7 +186,7 @@ fn terms<'a>(v: Value, key: &str, at: &'a Located<'a>, f: &mut Fields<'a>) -> Ve
             } else if out.iter().any(|o| o.id == id) {
                 t.error("id", format!("`{id}` is listed twice"));
             } else {
-                out.push(Term { id, label });
+                out.push(Term { id, label, labels });
             }
         }
         f.diags.extend(t.finish(&["id", "label"], Severity::Error));

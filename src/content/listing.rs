@@ -76,14 +76,15 @@ impl Refined {
         self == Refined::default()
     }
 
-    /// `uten henvisning og gratis`, for labels.
-    pub fn words(self) -> &'static str {
-        match (self.no_referral, self.free) {
-            (true, true) => "uten henvisning og gratis",
-            (true, false) => "uten henvisning",
-            (false, true) => "gratis",
-            (false, false) => "",
-        }
+    /// `uten henvisning og gratis`, for labels, in language `lang` (the theme's words).
+    pub fn words(self, site: &Site, lang: usize) -> String {
+        let key = match (self.no_referral, self.free) {
+            (true, true) => "dir_refined_both",
+            (true, false) => "dir_refined_no_referral",
+            (false, true) => "dir_refined_free",
+            (false, false) => return String::new(),
+        };
+        site.i18n.word(lang, key)
     }
 }
 
@@ -210,6 +211,7 @@ fn related_all(
 /// the page of services without referral also free. Only those that list a service are
 /// made, so a directory has at most 3 × (areas + categories) + 1 of them.
 fn refinements(
+    (site, lang): (&Site, usize),
     filters: &[Filter],
     no_referral: &dyn Fn(usize) -> bool,
     free: &dyn Fn(usize) -> bool,
@@ -237,7 +239,7 @@ fn refinements(
             let (path, label) = if base.kind == FilterKind::NoReferral {
                 (
                     format!("{}gratis/", base.path),
-                    "Uten henvisning og gratis".to_string(),
+                    site.i18n.word(lang, "dir_no_referral_and_free"),
                 )
             } else {
                 let mut path = base.path.clone();
@@ -247,7 +249,7 @@ fn refinements(
                 if r.free {
                     path.push_str("gratis/");
                 }
-                (path, format!("{}, {}", base.label, r.words()))
+                (path, format!("{}, {}", base.label, r.words(site, lang)))
             };
             out.push(Filter {
                 kind: base.kind,
@@ -271,7 +273,17 @@ pub fn build(site: &Site) -> Vec<Directory> {
         if !sec.meta.directory {
             continue;
         }
-        let mut services: Vec<usize> = sec
+        // A directory in another language lists the default language's services (the
+        // services are written in it only), under its own filter pages and in its words.
+        let lang = sec.lang;
+        let code = c.languages[lang].code.as_str();
+        let original = sec
+            .translations
+            .first()
+            .copied()
+            .filter(|&o| site.sections[o].lang == 0)
+            .unwrap_or(s);
+        let mut services: Vec<usize> = site.sections[original]
             .pages
             .iter()
             .copied()
@@ -293,7 +305,7 @@ pub fn build(site: &Site) -> Vec<Directory> {
             filters.push(Filter {
                 kind: FilterKind::Category,
                 id: t.id.clone(),
-                label: t.label.clone(),
+                label: t.label_in(code).to_string(),
                 path: format!("{base}kategori/{}/", t.id),
                 services: list,
                 refined: Refined::default(),
@@ -304,7 +316,7 @@ pub fn build(site: &Site) -> Vec<Directory> {
             filters.push(Filter {
                 kind: FilterKind::Audience,
                 id: t.id.clone(),
-                label: t.label.clone(),
+                label: t.label_in(code).to_string(),
                 path: format!("{base}malgruppe/{}/", t.id),
                 services: list,
                 refined: Refined::default(),
@@ -359,7 +371,7 @@ pub fn build(site: &Site) -> Vec<Directory> {
         filters.push(Filter {
             kind: FilterKind::NoReferral,
             id: "nei".into(),
-            label: "Uten henvisning".into(),
+            label: site.i18n.word(lang, "no_referral"),
             path: format!("{base}uten-henvisning/"),
             services: list,
             refined: Refined::default(),
@@ -368,23 +380,26 @@ pub fn build(site: &Site) -> Vec<Directory> {
         filters.push(Filter {
             kind: FilterKind::Free,
             id: "gratis".into(),
-            label: "Gratis".into(),
+            label: site.i18n.word(lang, "free"),
             path: format!("{base}gratis/"),
             services: list,
             refined: Refined::default(),
         });
         filters.extend(refinements(
+            (site, lang),
             &filters,
             &|p| svc(p).and_then(|s| s.requires_referral()) == Some(false),
             &|p| svc(p).and_then(|s| s.is_free()) == Some(true),
         ));
         let related = related_all(site, &services, &area_slugs);
+        // The open data is the default language's, written once.
+        let data = &site.sections[original].path;
         out.push(Directory {
             section: s,
             services,
             filters,
-            hsds_path: format!("{base}hsds/services.json"),
-            csv_path: format!("{base}tjenester.csv"),
+            hsds_path: format!("{data}hsds/services.json"),
+            csv_path: format!("{data}tjenester.csv"),
             area_slugs,
             related,
         });

@@ -114,6 +114,16 @@ impl Tree {
                 }
             }
         }
+        // A folder that is a directory in the default language is one in every language: a
+        // translation of its section page lists the same services, in its own words.
+        for i in 0..sections.len() {
+            if sections[i].lang > 0 {
+                let original = section_of_dir.get(&(sections[i].dir.clone(), 0)).copied();
+                if original.is_some_and(|o| sections[o].meta.directory) {
+                    sections[i].meta.directory = true;
+                }
+            }
+        }
         for p in page_files {
             match p {
                 Err(d) => diags.push(d),

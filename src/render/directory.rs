@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::config::label;
+use crate::config::label_in;
 use crate::content::listing::{Directory, Filter, FilterKind};
 use crate::content::Site;
 use crate::directory::export;
@@ -24,17 +24,22 @@ pub fn service_summary(site: &Site, dir: &Directory, p: usize) -> Value {
     let c = &site.config;
     let d = &c.directory;
     let stale = s.is_stale(c, site.today);
+    // A directory in another language shows the services as written, in the default
+    // language: their text is marked so (`lang`), the rest is in the directory's words.
+    let lang = site.sections[dir.section].lang;
+    let code = c.languages[lang].code.as_str();
+    let text_lang = (lang != page.lang).then(|| c.languages[page.lang].code.clone());
     json!({
         "id": crate::slug::slugify(&page.meta.title),
         "title": page.meta.title,
         "url": c.url(&page.path),
         "organisation": s.organisation,
         "summary": s.summary,
-        "categories": s.categories.iter().map(|id| json!({"id": id, "label": label(&d.categories, id), "url": filter_url(site, dir, FilterKind::Category, id)})).collect::<Vec<_>>(),
-        "audience": s.audience.iter().map(|id| json!({"id": id, "label": label(&d.audience, id), "url": filter_url(site, dir, FilterKind::Audience, id)})).collect::<Vec<_>>(),
+        "categories": s.categories.iter().map(|id| json!({"id": id, "label": label_in(&d.categories, id, code), "url": filter_url(site, dir, FilterKind::Category, id)})).collect::<Vec<_>>(),
+        "audience": s.audience.iter().map(|id| json!({"id": id, "label": label_in(&d.audience, id, code), "url": filter_url(site, dir, FilterKind::Audience, id)})).collect::<Vec<_>>(),
         "areas": s.service_area.iter().map(|a| {
             let whole = a == WHOLE_COUNTRY;
-            json!({"name": if whole { "Hele landet".to_string() } else { a.clone() }, "slug": crate::slug::slugify(a),
+            json!({"name": if whole { site.i18n.word(lang, "dir_whole_country") } else { a.clone() }, "slug": crate::slug::slugify(a),
                    "url": if whole { None } else { filter_url(site, dir, FilterKind::Area, &crate::slug::slugify(a)) }})
         }).collect::<Vec<_>>(),
         "area_slugs": if s.service_area.iter().any(|a| a == WHOLE_COUNTRY) { vec!["*".to_string()] } else { dir.area_slugs.get(&p).cloned().unwrap_or_default() },
@@ -45,8 +50,9 @@ pub fn service_summary(site: &Site, dir: &Directory, p: usize) -> Value {
         "email": s.contact.email,
         "website": s.contact.website,
         "last_reviewed": s.last_reviewed.iso(),
-        "last_reviewed_display": s.last_reviewed.display(&c.language),
+        "last_reviewed_display": site.i18n.date(lang, &s.last_reviewed),
         "stale": stale,
+        "text_lang": text_lang,
     })
 }
 
@@ -173,6 +179,8 @@ pub fn directory_context(
     summaries: &[Value],
 ) -> Value {
     let c = &site.config;
+    let lang = site.sections[dir.section].lang;
+    let code = c.languages[lang].code.as_str();
     let shown: &[usize] = filter.map_or(&dir.services, |f| &f.services);
     // The cards (rendered once per service) joined here: a listing of 2 000 services would
     // otherwise copy every service's data into every directory page's context.
@@ -192,7 +200,7 @@ pub fn directory_context(
                 .filter(|&p| site.pages[p].service.as_ref().is_some_and(|s| s.categories.contains(&t.id)))
                 .collect();
             (!list.is_empty()).then(|| {
-                json!({"id": t.id, "label": t.label, "count": list.len(), "cards_html": cards(&mut list.iter().copied())})
+                json!({"id": t.id, "label": t.label_in(code), "count": list.len(), "cards_html": cards(&mut list.iter().copied())})
             })
         })
         .collect();
@@ -212,8 +220,8 @@ pub fn directory_context(
             let base = dir.family(f).find(|g| g.refined.is_none()).unwrap_or(f);
             dir.family(base)
                 .map(|g| {
-                    let label = match (g.refined.is_none(), g.refined.words()) {
-                        (true, _) => "Alle".to_string(),
+                    let label = match (g.refined.is_none(), g.refined.words(site, lang)) {
+                        (true, _) => site.i18n.word(lang, "dir_all"),
                         (false, w) => {
                             let mut c = w.chars();
                             c.next().map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())

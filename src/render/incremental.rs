@@ -36,7 +36,7 @@ pub(super) struct SharedData {
     pub words: Vec<tera::Value>,
     pub summaries: Vec<Arc<Value>>,
     pub listed: Vec<tera::Value>,
-    pub services: Vec<Value>,
+    pub services: Vec<Vec<Value>>,
     pub sections: Vec<tera::Value>,
 }
 

@@ -324,7 +324,11 @@ pub(super) fn plan(site: &Site) -> Vec<Job> {
     for (d, dir) in site.directories.iter().enumerate() {
         jobs.push(Job::Directory { d, filter: None });
         jobs.extend((0..dir.filters.len()).map(|f| Job::Directory { d, filter: Some(f) }));
-        jobs.extend([Job::Hsds(d), Job::Csv(d)]);
+        // The open data once, from the default language's directory (a translation's
+        // directory links the same files).
+        if site.sections[dir.section].lang == 0 {
+            jobs.extend([Job::Hsds(d), Job::Csv(d)]);
+        }
     }
     for (s, sec) in site.sections.iter().enumerate() {
         if sec.meta.directory {

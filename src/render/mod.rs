@@ -290,45 +290,58 @@ fn summaries(
 
 /// Each service's summary, by page index (`Null` for other pages), with its card rendered
 /// once (`service_card.html`): every directory page that lists the service reuses it.
-fn service_data(site: &Site, theme: &Theme) -> Result<Vec<Value>, Vec<Diagnostic>> {
-    let mut diags = vec![];
-    // Service summaries, built once and shared by every directory page that lists them.
-    let mut services: Vec<Value> = vec![Value::Null; site.pages.len()];
-    for dir in &site.directories {
-        let made: Vec<(usize, Value)> = dir
-            .services
-            .par_iter()
-            .map(|&p| (p, directory::service_summary(site, dir, p)))
-            .collect();
-        for (p, v) in made {
-            services[p] = v;
-        }
-    }
-    // Each service's card is rendered once (`service_card.html`) and reused by every
-    // directory page that lists it, instead of once per listing.
-    let cards: Vec<(usize, Result<String, Diagnostic>)> = site
+fn service_data(site: &Site, theme: &Theme) -> Result<Vec<Vec<Value>>, Vec<Diagnostic>> {
+    // Service summaries, built once per directory (a directory in another language shows
+    // them in its words) and shared by every page of it that lists them.
+    let made: Vec<Vec<(usize, Value)>> = site
         .directories
         .iter()
-        .flat_map(|d| d.services.iter().copied())
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|&p| {
-            let mut ctx = Context::new();
-            ctx.insert("s", &services[p]);
-            if let Some(words) = site.i18n.merged.get(site.pages[p].lang) {
-                ctx.insert("t", words);
-            }
-            (p, theme.render(SERVICE_CARD, &ctx, "a service card"))
+        .map(|dir| {
+            dir.services
+                .par_iter()
+                .map(|&p| (p, directory::service_summary(site, dir, p)))
+                .collect()
         })
         .collect();
-    for (p, card) in cards {
+    let mut services: Vec<Vec<Value>> = made
+        .into_iter()
+        .map(|list| {
+            let mut by_page = vec![Value::Null; site.pages.len()];
+            for (p, v) in list {
+                by_page[p] = v;
+            }
+            by_page
+        })
+        .collect();
+    // Each service's card is rendered once per directory (`service_card.html`) and reused
+    // by every page of it that lists the service, instead of once per listing.
+    let jobs: Vec<(usize, usize)> = site
+        .directories
+        .iter()
+        .enumerate()
+        .flat_map(|(d, dir)| dir.services.iter().map(move |&p| (d, p)))
+        .collect();
+    let cards: Vec<(usize, usize, Result<String, Diagnostic>)> = jobs
+        .par_iter()
+        .map(|&(d, p)| {
+            let mut ctx = Context::new();
+            ctx.insert("s", &services[d][p]);
+            let lang = site.sections[site.directories[d].section].lang;
+            if let Some(words) = site.i18n.merged.get(lang) {
+                ctx.insert("t", words);
+            }
+            (d, p, theme.render(SERVICE_CARD, &ctx, "a service card"))
+        })
+        .collect();
+    let mut diags = vec![];
+    for (d, p, card) in cards {
         match card {
             Ok(html) => {
-                if let Value::Object(m) = &mut services[p] {
+                if let Value::Object(m) = &mut services[d][p] {
                     m.insert("card".into(), Value::String(html));
                 }
             }
-            Err(d) => diags.push(d),
+            Err(e) => diags.push(e),
         }
     }
     if diags.is_empty() {
@@ -591,8 +604,9 @@ struct Shared<'a> {
     words: &'a [tera::Value],
     /// The same summaries as template values, for listings.
     listed: &'a [tera::Value],
-    /// Service summaries, by page index (`Null` for pages that are not services).
-    services: &'a [Value],
+    /// Service summaries, by directory and then page index (`Null` for pages it does not
+    /// list), each with its card.
+    services: &'a [Vec<Value>],
     /// Section template data, by section index.
     sections: &'a [tera::Value],
 }

@@ -36,11 +36,39 @@ pub(super) fn directory(
     let dir = &site.directories[d];
     let sec = &site.sections[dir.section];
     let mut ctx = base_context(data, site, path, sec.lang, sec.meta.lang.as_deref());
+    // The same page of the directory in its other languages: their filters are built in
+    // the same order from the same services, so filter `f` is the same filter in each.
+    let own = |d: &crate::content::listing::Directory| -> Option<String> {
+        let base = &site.sections[d.section].path;
+        let at = filter.map_or(Some(base.as_str()), |f| {
+            d.filters.get(f).map(|x| x.path.as_str())
+        })?;
+        Some(at.strip_prefix(base.as_str())?.to_string())
+    };
+    let here = own(dir);
+    let list: Vec<(usize, String)> = site
+        .directories
+        .iter()
+        .filter(|o| sec.translations.contains(&o.section))
+        .filter(|o| own(o) == here)
+        .map(|o| {
+            let at = [
+                &site.sections[o.section].path,
+                here.as_deref().unwrap_or(""),
+            ]
+            .concat();
+            (site.sections[o.section].lang, at)
+        })
+        .collect();
+    if list.len() > 1 {
+        let list: Vec<(usize, &str)> = list.iter().map(|(l, p)| (*l, p.as_str())).collect();
+        ctx.set("translations", context::translations(site, &list, sec.lang));
+    }
     let f = filter.map(|f| &dir.filters[f]);
     ctx.put("section", data.sections[dir.section].clone());
     ctx.set(
         "directory",
-        directory::directory_context(site, dir, f, data.services),
+        directory::directory_context(site, dir, f, &data.services[d]),
     );
     let what = sec.file.as_ref().map_or_else(
         || format!("the directory {}", sec.path),

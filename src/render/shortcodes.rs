@@ -91,7 +91,12 @@ pub fn expand(site: &mut Site, theme: &Theme) -> Vec<Diagnostic> {
 /// What `get_service` finds: every service, by each name an editor may give it.
 fn fill_services(site: &Site, theme: &Theme) {
     let mut map: HashMap<String, tera::Value> = HashMap::new();
-    for dir in &site.directories {
+    // The default language's directories: the services are written in it.
+    for dir in site
+        .directories
+        .iter()
+        .filter(|d| site.sections[d.section].lang == 0)
+    {
         for &p in &dir.services {
             let v = tv(&directory::service_summary(site, dir, p));
             let page = &site.pages[p];
