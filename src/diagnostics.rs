@@ -385,12 +385,15 @@ impl Diagnostics {
             let total = counts[kind];
             let first: Vec<&str> = rest.iter().take(3).map(String::as_str).collect();
             let more = rest.len().saturating_sub(first.len());
+            let places = if more > 0 {
+                format!("{} and {more} other places", first.join(", "))
+            } else {
+                first.join(", ")
+            };
             let _ = writeln!(
                 out,
-                "{total} × {kind}: {} more at {}{}; `varde check --all` (or `varde build --all`) lists every one\n",
+                "{total} × {kind}: {} more at {places}; `varde check --all` (or `varde build --all`) lists every one\n",
                 rest.len(),
-                first.join(", "),
-                if more > 0 { format!(" and {more} other places") } else { String::new() }
             );
         }
         let (e, w) = (self.error_count(), self.warning_count());

@@ -523,7 +523,7 @@ impl<'a> Fields<'a> {
                 None => format!("unknown field `{name}`"),
             };
             if severity == Severity::Warning {
-                msg.push_str(" (ignored)");
+                msg = format!("{msg} (ignored)");
             }
             let mut d = self.at.diag(severity, &self.path(&key), msg.clone());
             if severity == Severity::Warning {

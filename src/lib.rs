@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod fields;
 pub mod html;
 pub mod later;
+pub mod messages;
 pub mod safe_url;
 pub mod sink;
 pub mod slug;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use varde::messages::{localize, translate, translate_lines, Lang};
 use varde::{build, new, BuildOptions};
 
 #[derive(Parser)]
@@ -18,6 +19,10 @@ use varde::{build, new, BuildOptions};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The language of varde's messages: nb (bokmål) or en [default: bokmål when the
+    /// site's language is Norwegian, else English; or VARDE_LANG]
+    #[arg(long, global = true, value_name = "nb|en")]
+    lang: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -163,14 +168,6 @@ enum NewKind {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
 /// The site folder: `--root` as given, else the nearest folder from here up that holds a
 /// site.
 fn root_or_found(root: Option<PathBuf>) -> PathBuf {
@@ -180,9 +177,25 @@ fn root_or_found(root: Option<PathBuf>) -> PathBuf {
     })
 }
 
+/// The language varde speaks in: `--lang`, else `VARDE_LANG`, else bokmål for a site whose
+/// default language is Norwegian and English for any other.
+fn message_lang(flag: Option<&str>, root: Option<&std::path::Path>) -> Lang {
+    if let Some(l) = flag
+        .map(str::to_string)
+        .or_else(|| std::env::var("VARDE_LANG").ok())
+    {
+        return Lang::of(&l);
+    }
+    match root {
+        Some(root) => Lang::of(&varde::config::load(root).0.language),
+        None => Lang::En,
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let flag = cli.lang.as_deref();
     match cli.command {
         Command::Build {
             root,
@@ -193,19 +206,23 @@ fn main() -> ExitCode {
             base_url,
             no_search,
             all,
-        } => cmd_build(
-            BuildOptions {
-                root: root_or_found(root),
-                out,
-                drafts,
-                future,
-                expired,
-                base_url,
-                no_search_index: no_search,
-            },
-            color,
-            all,
-        ),
+        } => {
+            let root = root_or_found(root);
+            let lang = message_lang(flag, Some(&root));
+            cmd_build(
+                BuildOptions {
+                    root,
+                    out,
+                    drafts,
+                    future,
+                    expired,
+                    base_url,
+                    no_search_index: no_search,
+                },
+                (color, lang),
+                all,
+            )
+        }
         Command::Serve {
             root,
             port,
@@ -215,22 +232,27 @@ fn main() -> ExitCode {
             expired,
             open,
             no_search,
-        } => match varde::serve::run(varde::serve::ServeOptions {
-            root: root_or_found(root),
-            port,
-            bind,
-            drafts,
-            future,
-            expired,
-            open,
-            search: !no_search,
-        }) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(msg) => {
-                eprintln!("error: {msg}");
-                ExitCode::from(1)
+        } => {
+            let root = root_or_found(root);
+            let lang = message_lang(flag, Some(&root));
+            match varde::serve::run(varde::serve::ServeOptions {
+                root,
+                port,
+                bind,
+                drafts,
+                future,
+                expired,
+                open,
+                search: !no_search,
+                lang,
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(msg) => {
+                    eprintln!("error: {}", translate(lang, &msg));
+                    ExitCode::from(1)
+                }
             }
-        },
+        }
         Command::Check {
             root,
             drafts: _,
@@ -252,7 +274,8 @@ fn main() -> ExitCode {
                 }
                 o
             });
-            cmd_check(root, format, color, all, external, review_csv)
+            let lang = message_lang(flag, Some(&root));
+            cmd_check(root, format, (color, lang), all, external, review_csv)
         }
         Command::New {
             kind,
@@ -261,6 +284,7 @@ fn main() -> ExitCode {
             root,
         } => {
             let root = root_or_found(root);
+            let lang = message_lang(flag, Some(&root));
             let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
             let path = new::under_content(&root, &here, &path);
             let made = match kind {
@@ -276,7 +300,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(msg) => {
-                    eprintln!("error: {msg}");
+                    eprintln!("error: {}", translate(lang, &msg));
                     ExitCode::from(1)
                 }
             }
@@ -286,11 +310,18 @@ fn main() -> ExitCode {
                 for f in files {
                     eprintln!("created {}", f.display());
                 }
-                eprintln!("build it with `varde build`, or preview it with `varde serve`");
+                let lang = message_lang(flag, None);
+                eprintln!(
+                    "{}",
+                    translate(
+                        lang,
+                        "build it with `varde build`, or preview it with `varde serve`"
+                    )
+                );
                 ExitCode::SUCCESS
             }
             Err(msg) => {
-                eprintln!("error: {msg}");
+                eprintln!("error: {}", translate(message_lang(flag, None), &msg));
                 ExitCode::from(1)
             }
         },
@@ -299,22 +330,27 @@ fn main() -> ExitCode {
 
 /// `varde build`: the messages, then one summary line; exit 1 for content errors, 3 when
 /// the disk failed.
-fn cmd_build(opts: BuildOptions, color: bool, all: bool) -> ExitCode {
+fn cmd_build(opts: BuildOptions, (color, lang): (bool, Lang), all: bool) -> ExitCode {
     let render = |d: &varde::diagnostics::Diagnostics| {
-        if all {
+        let mut d = d.clone();
+        for x in &mut d.items {
+            localize(x, lang);
+        }
+        let text = if all {
             d.render_all(color)
         } else {
             d.render(color)
-        }
+        };
+        translate_lines(lang, &text)
     };
     match build(&opts) {
         Ok(report) => {
             eprint!("{}", render(&report.diagnostics));
             for note in &report.notes {
-                eprintln!("note: {note}");
+                eprintln!("note: {}", translate(lang, note));
             }
-            let skipped = left_out(&report.left_out);
-            eprintln!(
+            let skipped = left_out(&report.left_out, lang);
+            let line = format!(
                 "built {} pages in {} sections ({} files) into {} in {} ms{skipped}",
                 report.pages,
                 report.sections,
@@ -322,11 +358,18 @@ fn cmd_build(opts: BuildOptions, color: bool, all: bool) -> ExitCode {
                 report.out.display(),
                 report.elapsed.as_millis()
             );
+            eprintln!("{}", translate(lang, &line));
             ExitCode::SUCCESS
         }
         Err(failure) => {
             eprint!("{}", render(&failure.diagnostics));
-            eprintln!("nothing was written; the previous output is unchanged");
+            eprintln!(
+                "{}",
+                translate(
+                    lang,
+                    "nothing was written; the previous output is unchanged"
+                )
+            );
             ExitCode::from(if failure.is_io() { 3 } else { 1 })
         }
     }
@@ -334,60 +377,61 @@ fn cmd_build(opts: BuildOptions, color: bool, all: bool) -> ExitCode {
 
 /// The end of the summary line: the Markdown files that are not pages of this build, by
 /// reason, and when the next scheduled page is due (the site needs building again then).
-fn left_out(left: &varde::content::LeftOut) -> String {
+/// Each phrase is whole, one for one and one for many, so it has its translation.
+fn left_out(left: &varde::content::LeftOut, lang: Lang) -> String {
+    let tr = |s: String| translate(lang, &s);
     let next = left
         .next_due
-        .map(|d| format!(", the next on {}", d.iso()))
+        .map(|d| tr(format!(", the next on {}", d.iso())))
         .unwrap_or_default();
-    // (how many, said alone, said in a list)
-    let reasons = [
-        (left.drafts, "draft", "draft"),
+    // (how many, said alone for one and for many, said in a list)
+    type Say = fn(usize) -> String;
+    let reasons: [(usize, Say, Say); 4] = [
+        (
+            left.drafts,
+            |n| match n {
+                1 => "; 1 draft left out".into(),
+                n => format!("; {n} drafts left out"),
+            },
+            |n| match n {
+                1 => "1 draft".into(),
+                n => format!("{n} drafts"),
+            },
+        ),
         (
             left.private,
-            "Markdown file under `_` names",
-            "under `_` names",
+            |n| match n {
+                1 => "; 1 Markdown file under `_` names left out".into(),
+                n => format!("; {n} Markdown files under `_` names left out"),
+            },
+            |n| format!("{n} under `_` names"),
         ),
-        (left.future, "page not due yet", "not due yet"),
-        (left.expired, "expired page", "expired"),
+        (
+            left.future,
+            |n| match n {
+                1 => "; 1 page waits for its publish_date".into(),
+                n => format!("; {n} pages wait for their publish_date"),
+            },
+            |n| format!("{n} not due yet"),
+        ),
+        (
+            left.expired,
+            |n| match n {
+                1 => "; 1 expired page left out".into(),
+                n => format!("; {n} expired pages left out"),
+            },
+            |n| format!("{n} expired"),
+        ),
     ];
     let given: Vec<_> = reasons.iter().filter(|(n, _, _)| *n > 0).collect();
     let total: usize = given.iter().map(|(n, _, _)| n).sum();
     match given[..] {
         [] => String::new(),
-        [(n, _, _)] if left.future > 0 => {
-            let s = plural(*n);
-            let verb = if *n == 1 { "waits" } else { "wait" };
-            format!(
-                "; {n} page{s} {verb} for {} publish_date{next}",
-                if *n == 1 { "its" } else { "their" }
-            )
-        }
-        [(n, alone, _)] => {
-            let (noun, rest) = alone.split_once(' ').unwrap_or((alone, ""));
-            let rest = if rest.is_empty() {
-                String::new()
-            } else {
-                format!(" {rest}")
-            };
-            format!("; {n} {noun}{}{rest} left out", plural(*n))
-        }
+        [(n, alone, _)] => tr(alone(*n)) + &next,
         _ => {
-            let parts: Vec<String> = given
-                .iter()
-                .map(|(n, _, listed)| {
-                    let listed = if *listed == "draft" {
-                        format!("draft{}", plural(*n))
-                    } else {
-                        listed.to_string()
-                    };
-                    format!("{n} {listed}")
-                })
-                .collect();
-            format!(
-                "; {total} Markdown file{} left out ({}{next})",
-                plural(total),
-                parts.join(", ")
-            )
+            let parts: Vec<String> = given.iter().map(|(n, _, listed)| tr(listed(*n))).collect();
+            let head = tr(format!("; {total} Markdown files left out"));
+            format!("{head} ({}{next})", parts.join(", "))
         }
     }
 }
@@ -398,7 +442,7 @@ fn left_out(left: &varde::content::LeftOut) -> String {
 fn cmd_check(
     root: PathBuf,
     format: Format,
-    color: bool,
+    (color, lang): (bool, Lang),
     all: bool,
     external: Option<varde::check::external::Options>,
     review_csv: Option<PathBuf>,
@@ -411,30 +455,37 @@ fn cmd_check(
         no_search_index: true,
         ..BuildOptions::default()
     };
-    let report = varde::check_with(&opts, external.as_ref());
+    let mut report = varde::check_with(&opts, external.as_ref());
     if let Some(path) = &review_csv {
         if let Err(e) = std::fs::write(path, varde::check::reviews::csv(&report.reviews)) {
-            eprintln!("error: cannot write {}: {e}", path.display());
+            let msg = format!("cannot write {}: {e}", path.display());
+            eprintln!("error: {}", translate(lang, &msg));
             return ExitCode::from(3);
         }
-        eprintln!(
+        let msg = format!(
             "wrote {} services by last review to {}",
             report.reviews.len(),
             path.display()
         );
+        eprintln!("{}", translate(lang, &msg));
     }
     if format == Format::Json {
+        // For programs: the messages as the code writes them, in English.
         println!("{}", report.to_json());
     } else {
-        let (table, messages) = report.to_text(color, all);
-        print!("{table}");
-        eprint!("{messages}");
+        for d in &mut report.diagnostics.items {
+            localize(d, lang);
+        }
+        let (table, messages) = report.to_text(color, all, lang);
+        print!("{}", translate_lines(lang, &table));
+        eprint!("{}", translate_lines(lang, &messages));
         if let Some(n) = report.external_asked {
-            eprintln!(
+            let msg = format!(
                 "note: asked {n} outside link{} (the rest answered well within a day, see {})",
                 if n == 1 { "" } else { "s" },
                 varde::check::external::CACHE_FILE
             );
+            eprintln!("{}", translate(lang, &msg));
         }
     }
     if report.diagnostics.has_errors() {

@@ -225,17 +225,16 @@ pub fn foreign_error(out: &Path, listed: &HashSet<String>) -> Option<Diagnostic>
     let foreign = foreign_files(out, listed);
     if !foreign.is_empty() {
         let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
-        let more = if foreign.len() > 5 {
-            format!(" and {} more", foreign.len() - 5)
+        let list = if foreign.len() > 5 {
+            format!("{} and {} more", shown.join(", "), foreign.len() - 5)
         } else {
-            String::new()
+            shown.join(", ")
         };
         return Some(Diagnostic::error(format!(
-            "the output folder {} holds {} file{} varde did not write: {}{more}",
+            "the output folder {} holds {} file{} varde did not write: {list}",
             out.display(),
             foreign.len(),
             if foreign.len() == 1 { "" } else { "s" },
-            shown.join(", ")
         ))
         .hint("varde never deletes a file it did not write: move these out of the folder (files to publish belong in static/), or choose another --out folder"));
     }

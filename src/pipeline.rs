@@ -142,7 +142,9 @@ impl CheckReport {
 
     /// `varde check`'s report for the terminal: the readability table (for stdout) and the
     /// diagnostics (for stderr), many of one kind grouped unless `all`.
-    pub fn to_text(&self, color: bool, all: bool) -> (String, String) {
+    /// The report as the terminal shows it; the tables' words in `lang` (the messages are
+    /// the caller's to translate, see `messages`).
+    pub fn to_text(&self, color: bool, all: bool, lang: crate::messages::Lang) -> (String, String) {
         let mut messages = if all {
             self.diagnostics.render_all(color)
         } else {
@@ -151,8 +153,8 @@ impl CheckReport {
         if self.diagnostics.items.is_empty() {
             messages.push_str("no problems found\n");
         }
-        let mut tables = checks::editor::lix_table(&self.lix, self.lix_max, self.lix_skipped);
-        tables.push_str(&checks::reviews::table(&self.reviews));
+        let mut tables = checks::editor::lix_table(&self.lix, self.lix_max, self.lix_skipped, lang);
+        tables.push_str(&checks::reviews::table(&self.reviews, lang));
         (tables, messages)
     }
 }

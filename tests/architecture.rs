@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("sink", 0),
     ("safe_url", 0),
     ("yaml", 1),
+    ("messages", 1),
     ("toml_text", 1),
     ("slug", 1),
     ("date", 1),

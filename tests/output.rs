@@ -368,6 +368,7 @@ fn a_full_disk_is_one_error_with_its_own_exit_code_and_the_old_output_stays() {
     fs::create_dir_all(&mnt).unwrap();
     let script = format!(
         r#"set -u
+export VARDE_LANG=en
 mount -t tmpfs -o size=200k tmpfs '{mnt}' || {{ echo MOUNT-FAILED; exit 0; }}
 '{varde}' build --no-search --root '{root}' --out '{mnt}/public' 2>/dev/null; echo "first=$?"
 find '{mnt}/public' -type f | sort | xargs md5sum > '{root}/before.txt'

@@ -6,7 +6,7 @@ use common::*;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 struct Server {
@@ -23,7 +23,7 @@ impl Drop for Server {
 
 fn serve(root: &Path, extra: &[&str]) -> Server {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_varde"))
+    let child = varde()
         .args(["serve", "--port", &port.to_string(), "--root"])
         .arg(root)
         .args(extra)
@@ -381,7 +381,7 @@ fn a_taken_port_is_a_clear_error() {
 fn binding_beyond_loopback_warns_loudly() {
     let dir = site(&[("content/_index.md", HOME)]);
     let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_varde"))
+    let mut child = varde()
         .args([
             "serve",
             "--bind",
@@ -555,4 +555,26 @@ fn the_preview_search_follows_edits() {
     // search page finds its bundle where the built site has it.
     let page = http_get(s.port, "/sok/").text();
     assert!(page.contains("data-bundle=\"/pagefind/\""), "{page}");
+}
+
+#[test]
+fn the_overlay_speaks_the_editors_language() {
+    let dir = site(&[
+        ("content/_index.md", HOME),
+        ("content/a.md", "---\ntitle: A\n---\nGod tekst.\n"),
+    ]);
+    let s = serve(dir.path(), &["--lang", "nb"]);
+    let mut events = Events::open(s.port);
+    write(
+        dir.path(),
+        "content/a.md",
+        b"---\ntitle: A\ndate: 2019-02-30\n---\nNy tekst.\n",
+    );
+    assert_eq!(events.next(), "reload");
+    let page = http_get(s.port, "/a/").text();
+    assert!(
+        page.contains("content/a.md:3:7: datoen 2019-02-30 finnes ikke"),
+        "{page}"
+    );
+    assert!(page.contains("1 feil, 0 advarsler"), "{page}");
 }

@@ -210,7 +210,7 @@ pub fn lix_fits(lang: &str) -> bool {
 }
 
 /// The LIX summary as a small table for the terminal.
-pub fn lix_table(rows: &[LixRow], max: f64, skipped: usize) -> String {
+pub fn lix_table(rows: &[LixRow], max: f64, skipped: usize, lang: crate::messages::Lang) -> String {
     let note = match skipped {
         0 => String::new(),
         n => format!("LIX is not given for {n} page{} in other languages: it measures Norwegian, Swedish and Danish text\n", if n == 1 { "" } else { "s" }),
@@ -221,9 +221,9 @@ pub fn lix_table(rows: &[LixRow], max: f64, skipped: usize) -> String {
     let mut out = String::from("LIX   words  page\n");
     for r in rows {
         let flag = if r.lix > max {
-            " (above the limit)"
+            crate::messages::translate(lang, " (above the limit)")
         } else {
-            ""
+            String::new()
         };
         out.push_str(&format!(
             "{:>4.0} {:>7}  {}{flag}\n",

@@ -16,13 +16,16 @@ pub fn run(site: &Site) -> Vec<Diagnostic> {
         let code = &c.languages[lang].code;
         let shown: Vec<&str> = missing.iter().take(8).map(String::as_str).collect();
         let more = missing.len() - shown.len();
+        let list = if more > 0 {
+            format!("{} and {more} more", shown.join(", "))
+        } else {
+            shown.join(", ")
+        };
         out.push(
             Diagnostic::warning(format!(
-                "the theme has no `{code}` word for {} key{}: {}{}; readers see the fallback's word",
+                "the theme has no `{code}` word for {} key{}: {list}; readers see the fallback's word",
                 missing.len(),
                 if missing.len() == 1 { "" } else { "s" },
-                shown.join(", "),
-                if more > 0 { format!(" and {more} more") } else { String::new() }
             ))
             .in_file(format!("{}/{code}.yaml", crate::i18n::SITE_DIR))
             .hint(format!(

@@ -42,20 +42,28 @@ pub fn rows(site: &Site) -> Vec<ReviewRow> {
 }
 
 /// The list for the terminal; empty when the site has no directory.
-pub fn table(rows: &[ReviewRow]) -> String {
+pub fn table(rows: &[ReviewRow], lang: crate::messages::Lang) -> String {
+    let tr = |s: &str| crate::messages::translate(lang, s);
     if rows.is_empty() {
         return String::new();
     }
     let mut out = String::from("\nlast checked  days  responsible           service\n");
     for r in rows {
-        let who = r.reviewed_by.as_deref().unwrap_or("(nobody named)");
+        let who = r
+            .reviewed_by
+            .clone()
+            .unwrap_or_else(|| tr("(nobody named)"));
         out.push_str(&format!(
             "{}  {:>4}  {:<20}  {}{}\n",
             r.last_reviewed,
             r.days,
-            truncate(who, 20),
+            truncate(&who, 20),
             r.file,
-            if r.stale { " (out of date)" } else { "" }
+            if r.stale {
+                tr(" (out of date)")
+            } else {
+                String::new()
+            }
         ));
     }
     let stale = rows.iter().filter(|r| r.stale).count();

@@ -180,7 +180,7 @@ const PEER_IGNORED: &[(&str, &str)] = &[
     ),
     (
         "translationKey",
-        "remove it: translations are not supported yet",
+        "remove it: a translation is the same file name with the language's code (side.en.md beside side.md)",
     ),
     (
         "isCJKLanguage",

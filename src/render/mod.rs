@@ -620,10 +620,11 @@ fn one_disk_error(mut io: Vec<Diagnostic>) -> Option<Diagnostic> {
     let more = io.len() - 1;
     let mut first = io.swap_remove(0);
     if more > 0 {
-        first.message.push_str(&format!(
-            " (and {more} more file{} in flight at the time)",
+        first.message = format!(
+            "{} (and {more} more file{} in flight at the time)",
+            first.message,
             if more == 1 { "" } else { "s" }
-        ));
+        );
     }
     Some(first.hint(
         "free some space on that disk, or build into another folder with --out; the previous output is unchanged",

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use crate::diagnostics::Diagnostics;
+use crate::messages::{localize, translate, translate_lines, Lang};
 use crate::pipeline::BuildOptions;
 use crate::preview::{file_key, Files, Preview, Rebuilt};
 
@@ -31,6 +32,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// Build a search index in the background after each rebuild (`--no-search`: none).
     pub search: bool,
+    /// The language of the messages on the terminal and in the error overlay.
+    pub lang: Lang,
 }
 
 /// What the server threads share with the rebuild loop.
@@ -124,8 +127,13 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     })?;
     let server = Arc::new(server);
     if !is_loopback(&opts.bind) {
-        eprintln!("warning: serving on {} makes the preview (drafts included) reachable from other machines on the network", opts.bind);
-        eprintln!("warning: use the default --bind 127.0.0.1 unless you really mean to share it");
+        let warn = [
+            format!("warning: serving on {} makes the preview (drafts included) reachable from other machines on the network", opts.bind),
+            "warning: use the default --bind 127.0.0.1 unless you really mean to share it".to_string(),
+        ];
+        for w in warn {
+            eprintln!("{}", translate(opts.lang, &w));
+        }
     }
 
     let search_files: Arc<RwLock<Arc<Files>>> = Arc::default();
@@ -141,13 +149,17 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let started = Instant::now();
     let mut preview = Preview::new(build_opts);
+    let lang = opts.lang;
     let indexer = opts.search.then(|| {
-        search::Indexer::start(search_files, |pages| {
-            eprintln!("search index ready: {pages} pages");
+        search::Indexer::start(search_files, move |pages| {
+            eprintln!(
+                "{}",
+                translate(lang, &format!("search index ready: {pages} pages"))
+            );
         })
     });
     let result = preview.rebuild();
-    apply(&shared, &preview, result, color, started);
+    apply(&shared, &preview, result, (color, lang), started);
     index(&indexer, &preview);
     let mut watch = watch::Watch::new(&opts.root)
         .map_err(|e| format!("cannot watch {}: {e}", opts.root.display()))?;
@@ -167,15 +179,21 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         });
     }
     eprintln!(
-        "serving {} on {base_url} (Ctrl-C to stop)",
-        opts.root.display()
+        "{}",
+        translate(
+            lang,
+            &format!(
+                "serving {} on {base_url} (Ctrl-C to stop)",
+                opts.root.display()
+            )
+        )
     );
     if opts.open {
         open_browser(&base_url);
     }
     while let Some(change) = watch.next_change() {
         let result = preview.rebuild_changed(change.edited.as_deref());
-        apply(&shared, &preview, result, color, change.first);
+        apply(&shared, &preview, result, (color, lang), change.first);
         index(&indexer, &preview);
     }
     Ok(())
@@ -193,15 +211,23 @@ fn apply(
     shared: &Shared,
     preview: &Preview,
     result: Result<Rebuilt, Diagnostics>,
-    color: bool,
+    (color, lang): (bool, Lang),
     since: Instant,
 ) {
+    // The messages in the editor's language, on the terminal and in the overlay.
+    let shown = |d: &Diagnostics, color: bool| {
+        let mut d = d.clone();
+        for x in &mut d.items {
+            localize(x, lang);
+        }
+        translate_lines(lang, &d.render(color))
+    };
     let n = shared.builds.fetch_add(1, Ordering::SeqCst);
     match result {
         Ok(rebuilt) => {
             let diags = &rebuilt.diagnostics;
             if !diags.items.is_empty() {
-                eprint!("{}", diags.render(color));
+                eprint!("{}", shown(diags, color));
             }
             let files = Arc::clone(&preview.files);
             let old = shared
@@ -233,19 +259,29 @@ fn apply(
             if let (Some(event), true) = (event, n > 0) {
                 shared.broadcast(event);
             }
-            eprintln!(
-                "{} {count} files in {} ms ({} sources parsed, {} outputs rendered)",
-                if n == 0 { "built" } else { "rebuilt" },
+            let (ms, parsed, rendered) = (
                 since.elapsed().as_millis(),
                 rebuilt.parsed,
-                rebuilt.rendered
+                rebuilt.rendered,
             );
+            let line = if n == 0 {
+                format!("built {count} files in {ms} ms ({parsed} sources parsed, {rendered} outputs rendered)")
+            } else {
+                format!("rebuilt {count} files in {ms} ms ({parsed} sources parsed, {rendered} outputs rendered)")
+            };
+            eprintln!("{}", translate(lang, &line));
         }
         Err(diags) => {
-            eprint!("{}", diags.render(color));
-            eprintln!("the preview keeps showing the last version that built");
+            eprint!("{}", shown(&diags, color));
+            eprintln!(
+                "{}",
+                translate(
+                    lang,
+                    "the preview keeps showing the last version that built"
+                )
+            );
             if let Ok(mut e) = shared.errors.write() {
-                *e = Some(Arc::new(diags.render(false)));
+                *e = Some(Arc::new(shown(&diags, false)));
             }
             shared.broadcast("reload");
         }

@@ -7,8 +7,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The binary, speaking English: the tests read its messages as the code writes them
+/// (`tests/messages.rs` checks the bokmål).
 pub fn varde() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_varde"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_varde"));
+    c.env("VARDE_LANG", "en");
+    c
 }
 
 pub fn repo() -> PathBuf {
