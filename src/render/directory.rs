@@ -1,11 +1,15 @@
 //! Template data for the service directory: service summaries for lists, the full service
 //! for its own page (contact card, JSON-LD, related services), and the filter links.
 
+use rayon::prelude::*;
 use serde_json::{json, Value};
+use tera::Context;
 
+use super::theme::{Theme, SERVICE_CARD};
 use crate::config::label_in;
 use crate::content::listing::{Directory, Filter, FilterKind};
 use crate::content::Site;
+use crate::diagnostics::Diagnostic;
 use crate::directory::export;
 use crate::directory::WHOLE_COUNTRY;
 
@@ -250,4 +254,67 @@ pub fn directory_context(
         "csv_url": c.url(&dir.csv_path),
         "url": c.url(&site.sections[dir.section].path),
     })
+}
+
+/// Each service's summary, by page index (`Null` for other pages), with its card rendered
+/// once (`service_card.html`): every directory page that lists the service reuses it.
+pub(super) fn service_data(site: &Site, theme: &Theme) -> Result<Vec<Vec<Value>>, Vec<Diagnostic>> {
+    // Service summaries, built once per directory (a directory in another language shows
+    // them in its words) and shared by every page of it that lists them.
+    let made: Vec<Vec<(usize, Value)>> = site
+        .directories
+        .iter()
+        .map(|dir| {
+            dir.services
+                .par_iter()
+                .map(|&p| (p, service_summary(site, dir, p)))
+                .collect()
+        })
+        .collect();
+    let mut services: Vec<Vec<Value>> = made
+        .into_iter()
+        .map(|list| {
+            let mut by_page = vec![Value::Null; site.pages.len()];
+            for (p, v) in list {
+                by_page[p] = v;
+            }
+            by_page
+        })
+        .collect();
+    // Each service's card is rendered once per directory (`service_card.html`) and reused
+    // by every page of it that lists the service, instead of once per listing.
+    let jobs: Vec<(usize, usize)> = site
+        .directories
+        .iter()
+        .enumerate()
+        .flat_map(|(d, dir)| dir.services.iter().map(move |&p| (d, p)))
+        .collect();
+    let cards: Vec<(usize, usize, Result<String, Diagnostic>)> = jobs
+        .par_iter()
+        .map(|&(d, p)| {
+            let mut ctx = Context::new();
+            ctx.insert("s", &services[d][p]);
+            let lang = site.sections[site.directories[d].section].lang;
+            if let Some(words) = site.i18n.merged.get(lang) {
+                ctx.insert("t", words);
+            }
+            (d, p, theme.render(SERVICE_CARD, &ctx, "a service card"))
+        })
+        .collect();
+    let mut diags = vec![];
+    for (d, p, card) in cards {
+        match card {
+            Ok(html) => {
+                if let Value::Object(m) = &mut services[d][p] {
+                    m.insert("card".into(), Value::String(html));
+                }
+            }
+            Err(e) => diags.push(e),
+        }
+    }
+    if diags.is_empty() {
+        Ok(services)
+    } else {
+        Err(diags)
+    }
 }

@@ -15,8 +15,8 @@ pub mod shortcodes;
 mod theme;
 
 use jobs::{check_templates, job_kind, job_path, job_print, plan, render_job, Job};
+use theme::Bytes;
 pub use theme::Theme;
-use theme::{Bytes, SERVICE_CARD};
 
 pub use index_doc::Doc;
 
@@ -131,7 +131,7 @@ pub fn write_site_cached(
         None => vec![false; jobs.len()],
     };
     t.lap("  render: fingerprints");
-    let services = service_data(site, theme)?;
+    let services = directory::service_data(site, theme)?;
     // Each section's template data, built once and shared by its pages and listings.
     let sections: Vec<tera::Value> = (0..site.sections.len())
         .into_par_iter()
@@ -286,69 +286,6 @@ fn summaries(
         listed.push(l);
     }
     (summaries, listing, listed)
-}
-
-/// Each service's summary, by page index (`Null` for other pages), with its card rendered
-/// once (`service_card.html`): every directory page that lists the service reuses it.
-fn service_data(site: &Site, theme: &Theme) -> Result<Vec<Vec<Value>>, Vec<Diagnostic>> {
-    // Service summaries, built once per directory (a directory in another language shows
-    // them in its words) and shared by every page of it that lists them.
-    let made: Vec<Vec<(usize, Value)>> = site
-        .directories
-        .iter()
-        .map(|dir| {
-            dir.services
-                .par_iter()
-                .map(|&p| (p, directory::service_summary(site, dir, p)))
-                .collect()
-        })
-        .collect();
-    let mut services: Vec<Vec<Value>> = made
-        .into_iter()
-        .map(|list| {
-            let mut by_page = vec![Value::Null; site.pages.len()];
-            for (p, v) in list {
-                by_page[p] = v;
-            }
-            by_page
-        })
-        .collect();
-    // Each service's card is rendered once per directory (`service_card.html`) and reused
-    // by every page of it that lists the service, instead of once per listing.
-    let jobs: Vec<(usize, usize)> = site
-        .directories
-        .iter()
-        .enumerate()
-        .flat_map(|(d, dir)| dir.services.iter().map(move |&p| (d, p)))
-        .collect();
-    let cards: Vec<(usize, usize, Result<String, Diagnostic>)> = jobs
-        .par_iter()
-        .map(|&(d, p)| {
-            let mut ctx = Context::new();
-            ctx.insert("s", &services[d][p]);
-            let lang = site.sections[site.directories[d].section].lang;
-            if let Some(words) = site.i18n.merged.get(lang) {
-                ctx.insert("t", words);
-            }
-            (d, p, theme.render(SERVICE_CARD, &ctx, "a service card"))
-        })
-        .collect();
-    let mut diags = vec![];
-    for (d, p, card) in cards {
-        match card {
-            Ok(html) => {
-                if let Value::Object(m) = &mut services[d][p] {
-                    m.insert("card".into(), Value::String(html));
-                }
-            }
-            Err(e) => diags.push(e),
-        }
-    }
-    if diags.is_empty() {
-        Ok(services)
-    } else {
-        Err(diags)
-    }
 }
 
 /// Keeps what the preview's next rebuild compares against: each output's fingerprint,
