@@ -23,7 +23,7 @@ fn four_pages() -> tempfile::TempDir {
             "content/nytt/hei.en.md",
             "---\ntitle: Hello\nslug: hello\ndate: 2026-03-01\nupdated: 2026-04-01\ntags: [Health]\n---\nSee [the other](andre.md) and [the only one](bare-norsk.md).\n",
         ),
-        ("content/nytt/hei.ar.md", "---\ntitle: مرحبا\ndate: 2026-03-01\n---\nنص.\n"),
+        ("content/nytt/hei.ar.md", "---\ntitle: مرحبا\ndate: 2026-03-01\ntags: [صحة]\n---\nنص.\n"),
         ("content/nytt/andre.md", "---\ntitle: Andre\n---\nTekst.\n"),
         ("content/nytt/andre.en.md", "---\ntitle: Other\n---\nText.\n"),
         ("content/nytt/bare-norsk.md", "---\ntitle: Bare norsk\n---\nTekst.\n"),
@@ -119,6 +119,8 @@ fn each_language_gets_its_pages_under_its_code_with_a_switcher() {
     );
     assert!(!topics.contains("Helse"), "{topics}");
     assert!(read(&out, "emner/helse/index.html").contains("/nytt/hei/"));
+    // Without a title of its own in site.yaml, a language's `tags` take the theme's word.
+    assert!(read(&out, "ar/emner/index.html").contains("<h1>مواضيع</h1>"));
     // Without `list_untranslated`, a language's list names only its own pages.
     assert!(!news.contains("Bare norsk"), "{news}");
     // The menu and title of each language.

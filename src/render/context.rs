@@ -72,14 +72,21 @@ pub fn site(site: &Site, build_time: &str, lang: usize) -> Value {
     })
 }
 
-/// A taxonomy's title in language `lang`: the language's own (`languages:` in site.yaml),
-/// or the one in `taxonomies:`.
-pub fn taxonomy_title<'a>(site: &'a Site, t: &'a crate::config::Taxonomy, lang: usize) -> &'a str {
-    site.config.languages[lang]
+/// A taxonomy's title in language `lang`: the language's own (`languages:` in site.yaml);
+/// for `tags` and `categories` in another language than the default, the theme's word;
+/// else the one in `taxonomies:`.
+pub fn taxonomy_title(site: &Site, t: &crate::config::Taxonomy, lang: usize) -> String {
+    let own = site.config.languages[lang]
         .taxonomy_titles
         .iter()
-        .find(|(name, _)| *name == t.name)
-        .map_or(t.title.as_str(), |(_, title)| title.as_str())
+        .find(|(name, _)| *name == t.name);
+    match own {
+        Some((_, title)) => title.clone(),
+        None if lang > 0 && matches!(t.name.as_str(), "tags" | "categories") => {
+            site.i18n.word(lang, &t.name)
+        }
+        None => t.title.clone(),
+    }
 }
 
 /// The same page in each language it is written in, for the language switcher and the
