@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::Path;
 
@@ -144,4 +144,38 @@ fn every_word_leads_to_its_own_page_across_index_batches() {
     // in page order.
     let everywhere = &found["litt"];
     assert_eq!(everywhere, &(0..PAGES).collect::<Vec<_>>());
+    // Norwegian stop words ("og", "om" on every page) are not indexed: the search page
+    // never asks for them (vendor/README.md).
+    assert!(
+        !found.contains_key("og") && !found.contains_key("om"),
+        "{:?}",
+        found.keys().take(20).collect::<Vec<_>>()
+    );
+}
+
+/// The stop words the vendored Pagefind leaves out of a Norwegian index are exactly those
+/// the search page drops from a query: one left out of the index but kept in queries would
+/// find nothing.
+#[test]
+fn the_index_and_the_search_page_share_their_stop_words() {
+    let js = std::fs::read_to_string(repo().join("themes/default/static/js/search.js")).unwrap();
+    let start = js.find("var STOP = (").unwrap();
+    let end = start + js[start..].find(").split").unwrap();
+    let page: BTreeSet<String> = js[start..end]
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .flat_map(|s| s.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    let rs = std::fs::read_to_string(repo().join("vendor/pagefind/src/fossick/mod.rs")).unwrap();
+    let start = rs.find("const NORWEGIAN_STOP_WORDS").unwrap();
+    let end = start + rs[start..].find("];").unwrap();
+    let index: BTreeSet<String> = rs[start..end]
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    assert!(page.len() > 40, "{page:?}");
+    assert_eq!(page, index);
 }

@@ -14,8 +14,10 @@ export async function measureQuery(browser, base, query, { delay = 60, timeout =
   await p.evaluate(() => {
     window.__t = { key: 0, paint: 0 };
     document.getElementById("sok-q").addEventListener("input", () => { window.__t.key = performance.now(); });
-    new MutationObserver(() => requestAnimationFrame(() => { window.__t.paint = performance.now(); }))
-      .observe(document.getElementById("sok-resultater"), { childList: true });
+    // Results painted, or the status saying there are none (an empty list does not change).
+    const painted = new MutationObserver(() => requestAnimationFrame(() => { window.__t.paint = performance.now(); }));
+    painted.observe(document.getElementById("sok-resultater"), { childList: true });
+    painted.observe(document.getElementById("sok-status"), { childList: true, characterData: true, subtree: true });
   });
   await p.locator("#sok-q").pressSequentially(query, { delay });
   await p.waitForFunction(() => window.__t.paint > window.__t.key, null, { timeout });

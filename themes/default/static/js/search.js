@@ -27,6 +27,8 @@
   }
   var NORWEGIAN = /^(nb|nn|no)(-|$)/i.test(document.documentElement.lang);
 
+  // The vendored Pagefind leaves these same words out of a Norwegian index (its
+  // NORWEGIAN_STOP_WORDS; tests/search_index.rs keeps the two lists equal).
   var STOP = ("og i på en et ei den det de som er til av for med at å om har fra kan jeg du vi " +
     "seg ikke så men eller hva hvor hvordan når meg deg oss dem han hun var vil skal må blir the a").split(" ");
   var MAX_VARIANTS = 12;

@@ -376,6 +376,11 @@ impl Fossicker {
         }
         let data = self.data.as_ref().unwrap();
         let stemmer = get_stemmer(&data.language);
+        // varde patch: see `is_norwegian_stop_word`.
+        let norwegian = matches!(
+            data.language.split('-').next().unwrap_or_default(),
+            "nb" | "nn" | "no"
+        );
 
         let mut content = String::with_capacity(data.digest.len());
 
@@ -516,6 +521,14 @@ impl Fossicker {
                 &indexable_words,
             );
             indexable_words.extend(dotted_tails);
+            // varde patch: a Norwegian stop word keeps its place (positions, excerpts and word
+            // counts are as before) but is not indexed. varde's search page never asks for
+            // one (it drops them from the query), and their lists were the largest in the
+            // index: "å" (folded to "a") was the chunk a search for any missing word
+            // beginning with "a" downloaded, 258 KB at 12 000 pages.
+            if norwegian && is_norwegian_stop_word(&base_word) {
+                indexable_words.clear();
+            }
             let mut cross_bigram = None;
             if segmented {
                 let bigrams =
@@ -715,6 +728,23 @@ fn build_url(page_url: &Path, relative_to: Option<&Path>, options: &SearchOption
     };
 
     format!("/{}", utf8_percent_encode(&final_url, PATH_ENCODE_SET))
+}
+
+/// varde patch: the words varde's search page drops from a Norwegian query
+/// (`themes/default/static/js/search.js`, `STOP`), so the index need not hold them.
+const NORWEGIAN_STOP_WORDS: &[&str] = &[
+    "og", "i", "på", "en", "et", "ei", "den", "det", "de", "som", "er", "til", "av", "for",
+    "med", "at", "å", "om", "har", "fra", "kan", "jeg", "du", "vi", "seg", "ikke", "så", "men",
+    "eller", "hva", "hvor", "hvordan", "når", "meg", "deg", "oss", "dem", "han", "hun", "var",
+    "vil", "skal", "må", "blir", "the", "a",
+];
+
+/// varde patch: whether a word of the text, as written, is one of `NORWEGIAN_STOP_WORDS`.
+fn is_norwegian_stop_word(word: &str) -> bool {
+    let bare = word
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    NORWEGIAN_STOP_WORDS.contains(&bare.as_str())
 }
 
 fn normalize_content(content: &str) -> String {
