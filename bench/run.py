@@ -25,11 +25,13 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
+
+# The script's own folder is on the path: the preview benchmark's helper.
+from serve_latency import free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -112,14 +114,6 @@ def main():
     if not a.no_goals:
         n = sizes[-1]
         goals(a, n, corpus(a.work, n, "md"), os.path.join(a.out or a.work, f"out-{n}"), {k: (w, c, m) for (m_n, k, w, c, m) in rows if m_n == n})
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def line(goal, measured, verdict):

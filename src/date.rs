@@ -1,7 +1,7 @@
 //! Front-matter dates: `YYYY-MM-DD` or RFC 3339. An impossible date is an error, never a
 //! silent roll-over into the next month.
 
-use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveTime, TimeZone};
 pub use chrono_tz::Tz;
 
 /// Now, for scheduled pages: `SOURCE_DATE_EPOCH` when set (reproducible builds and
@@ -48,21 +48,6 @@ pub struct Date {
     /// Present when the front matter gave a time too.
     pub time: Option<DateTime<FixedOffset>>,
 }
-
-const MONTHS_NB: [&str; 12] = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
 
 impl Date {
     /// A front-matter date: `2019-01-15`, RFC 3339 (`2019-01-15T10:00:00+01:00`), or the
@@ -191,23 +176,6 @@ impl Date {
             None => format!("{}T00:00:00Z", self.day.format("%Y-%m-%d")),
         }
     }
-
-    /// How a reader sees the date: `15. januar 2019` in Norwegian, ISO otherwise.
-    pub fn display(&self, language: &str) -> String {
-        if is_norwegian(language) {
-            let m = MONTHS_NB[self.day.month0() as usize];
-            format!("{}. {} {}", self.day.day(), m, self.day.year())
-        } else {
-            self.day.format("%Y-%m-%d").to_string()
-        }
-    }
-}
-
-pub fn is_norwegian(language: &str) -> bool {
-    matches!(
-        language.split(['-', '_']).next().unwrap_or(""),
-        "nb" | "nn" | "no"
-    )
 }
 
 /// Serialised as templates and exports want it: the ISO form.
@@ -282,12 +250,5 @@ mod tests {
         assert!(Date::parse("2019-13-01").is_err());
         assert!(Date::parse("15.01.2019").is_err());
         assert!(Date::parse("2019-01-15T25:00:00Z").is_err());
-    }
-
-    #[test]
-    fn norwegian_display() {
-        let d = Date::parse("2019-04-01").unwrap();
-        assert_eq!(d.display("nb"), "1. april 2019");
-        assert_eq!(d.display("en"), "2019-04-01");
     }
 }

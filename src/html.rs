@@ -37,6 +37,14 @@ pub fn escape(input: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Whether a language tag is Norwegian: bokmål, nynorsk or plain `no` (`nb-NO` too).
+pub fn is_norwegian(lang: &str) -> bool {
+    matches!(
+        lang.split(['-', '_']).next().unwrap_or(""),
+        "nb" | "nn" | "no"
+    )
+}
+
 /// The writing direction of a language (a BCP 47 tag, `ar` or `ar-EG`): `rtl` for the
 /// scripts written right to left that families here read (Arabic, Persian, Urdu, Hebrew,
 /// Pashto, Sorani Kurdish), `ltr` for every other.

@@ -181,3 +181,30 @@ pub fn load(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Catalo
         .collect();
     Catalogues { merged, missing }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_in_each_language_from_its_catalogue() {
+        let root = std::env::temp_dir().join("varde-i18n-test-no-theme-here");
+        let (config, d) =
+            crate::config::parse("languages:\n  nb: Norsk\n  en: English\n  so: Soomaali\n");
+        assert!(d.is_empty(), "{d:?}");
+        let mut diags = vec![];
+        let c = load(&root, &config, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let day = Date::parse("2019-04-01").unwrap();
+        assert_eq!(c.date(0, &day), "1. april 2019");
+        assert_eq!(c.date(1, &day), "1 April 2019");
+        // No catalogue of its own: the default language's words, all of them missing.
+        assert_eq!(c.date(2, &day), "1. april 2019");
+        assert!(c.missing[2].contains(&"months".to_string()));
+        assert!(
+            c.missing[0].is_empty() && c.missing[1].is_empty(),
+            "{:?}",
+            c.missing
+        );
+    }
+}

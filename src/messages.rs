@@ -21,9 +21,10 @@ pub enum Lang {
 impl Lang {
     /// `nb`, `nn`, `no` (and `nb-NO`…) are bokmål; anything else is English.
     pub fn of(code: &str) -> Lang {
-        match code.split(['-', '_']).next().unwrap_or("") {
-            "nb" | "nn" | "no" => Lang::Nb,
-            _ => Lang::En,
+        if crate::html::is_norwegian(code) {
+            Lang::Nb
+        } else {
+            Lang::En
         }
     }
 }

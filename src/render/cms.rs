@@ -190,7 +190,7 @@ pub fn config(site: &Site, cms: &Cms) -> String {
     let v = json!({
         "backend": backend(cms),
         "site_url": c.permalink("/"),
-        "locale": if crate::date::is_norwegian(&c.language) { "nb" } else { "en" },
+        "locale": if crate::html::is_norwegian(&c.language) { "nb" } else { "en" },
         "media_folder": "static/bilder",
         "public_folder": c.url("/bilder"),
         "collections": collections,
