@@ -83,7 +83,7 @@ pub fn index(
             }
             t.lap("    search add pages");
             let files = index
-                .get_files()
+                .get_files_once()
                 .await
                 .map_err(|e| format!("cannot write the search index: {e}"))?;
             t.lap("    search get files");

@@ -130,9 +130,23 @@ impl SearchState {
     }
 
     pub async fn build_indexes(&mut self) -> Result<()> {
+        let pages = self.fossicked_pages.clone();
+        self.build_indexes_of(pages).await
+    }
+
+    /// varde patch: `build_indexes` for an index that is built once. Upstream clones every
+    /// page into the per-language lists and keeps the originals, so that more pages can be
+    /// added and the index built again; here the pages move into the lists, and the batches
+    /// of `index::build_indexes` free each page once it is merged.
+    pub async fn build_indexes_once(&mut self) -> Result<()> {
+        let pages = std::mem::take(&mut self.fossicked_pages);
+        self.build_indexes_of(pages).await
+    }
+
+    async fn build_indexes_of(&mut self, fossicked_pages: Vec<FossickedData>) -> Result<()> {
         let log = &self.options.logger;
 
-        let used_custom_body = self.fossicked_pages.iter().any(|page| page.has_custom_body);
+        let used_custom_body = fossicked_pages.iter().any(|page| page.has_custom_body);
         if used_custom_body {
             log.info("Found a data-pagefind-body element on the site.\n↳ Ignoring pages without this tag.");
         } else {
@@ -142,8 +156,7 @@ impl SearchState {
         }
 
         if self.options.root_selector == "html" {
-            let pages_without_html = self
-                .fossicked_pages
+            let pages_without_html = fossicked_pages
                 .iter()
                 .filter(|p| !p.has_html_element)
                 .map(|p| format!("  * {:?} has no <html> element", p.fragment.data.url))
@@ -163,7 +176,7 @@ impl SearchState {
 
         log.status("[Reading languages]");
 
-        let pages_with_data = self.fossicked_pages.iter().filter(|d| {
+        let pages_with_data = fossicked_pages.into_iter().filter(|d| {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
@@ -174,9 +187,9 @@ impl SearchState {
         for page in pages_with_data {
             let language = page.language.clone();
             if let Some(lang_pages) = language_map.get_mut(&language) {
-                lang_pages.push(page.clone());
+                lang_pages.push(page);
             } else {
-                language_map.insert(language, vec![page.clone()]);
+                language_map.insert(language, vec![page]);
             }
         }
 

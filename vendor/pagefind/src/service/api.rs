@@ -223,6 +223,15 @@ impl PagefindIndex {
         state.build_indexes().await?;
         Ok(state.get_files().await)
     }
+
+    /// varde patch: `get_files` for an index that is built once: the pages move into the
+    /// index instead of being copied (see `SearchState::build_indexes_once`). Adding pages
+    /// after this starts a new index.
+    pub async fn get_files_once(&mut self) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.build_indexes_once().await?;
+        Ok(state.get_files().await)
+    }
 }
 
 #[cfg(test)]
