@@ -233,9 +233,9 @@ impl Preview {
         })
     }
 
-    /// Renders the last build's site again with the templates as they are now, without
-    /// loading the content: for edits to templates and theme files only.
-    fn retheme(&mut self, edited: &[PathBuf]) -> Option<Result<Rebuilt, Diagnostics>> {
+    /// The last build, when `edited` are only templates and theme files and it can be
+    /// themed again without loading the content.
+    fn rethemable(&self, edited: &[PathBuf]) -> Option<&Last> {
         // A theme's catalogue (`themes/x/i18n/`) is read with the content, into the model.
         let theme_file = |p: &PathBuf| {
             self.site_relative(p).is_some_and(|r| {
@@ -249,19 +249,47 @@ impl Preview {
         // The last model holds its shortcodes already rendered: a template edit may change
         // them, so the content is loaded again.
         let last = self.last.as_ref()?;
-        if last
-            .site
-            .pages
-            .iter()
-            .any(|p| !p.content.shortcodes.is_empty())
-            || last
-                .site
-                .sections
-                .iter()
-                .any(|s| !s.content.shortcodes.is_empty())
-        {
+        let shortcodes = last.site.pages.iter().map(|p| &p.content);
+        let shortcodes = shortcodes.chain(last.site.sections.iter().map(|s| &s.content));
+        if shortcodes.into_iter().any(|c| !c.shortcodes.is_empty()) {
             return None;
         }
+        Some(last)
+    }
+
+    /// After an edit to templates or theme files only: the outputs at `keys` (the pages
+    /// open in a browser, as `file_key`s) rendered with the templates as they are now, so
+    /// they can be shown before the rest of the site is rendered again (`rebuild_changed`
+    /// does that next, and its result is the same for these but where they show a
+    /// shortcode the edit changed). `None` unless only templates were edited, or when the
+    /// templates have errors.
+    pub fn first_look(&self, edited: &[PathBuf], keys: &[String]) -> Option<Vec<(String, Served)>> {
+        // Templates only: an edited stylesheet or script is copied by the whole render.
+        let template = |p: &PathBuf| {
+            self.site_relative(p)
+                .is_some_and(|r| r.components().any(|c| c.as_os_str() == "templates"))
+        };
+        if edited.is_empty() || !edited.iter().all(template) {
+            return None;
+        }
+        // Shortcodes rendered into the text keep their last rendering here; if a page in
+        // view shows one that the edit changes, the whole render gives it a second reload.
+        let last = self.last.as_ref()?;
+        let theme =
+            crate::render::Theme::load(&self.opts.root, &last.site.config, &last.site.data).ok()?;
+        let wanted = |path: &str| keys.contains(&file_key(path));
+        let out = crate::render::only(&last.site, &theme, &self.caches.render, &wanted)?;
+        Some(
+            out.into_iter()
+                .map(|(path, html)| (file_key(&path), Served::new(html)))
+                .collect(),
+        )
+    }
+
+    /// Renders the last build's site again with the templates as they are now, without
+    /// loading the content: for edits to templates and theme files only.
+    fn retheme(&mut self, edited: &[PathBuf]) -> Option<Result<Rebuilt, Diagnostics>> {
+        self.rethemable(edited)?;
         let last = self.last.take()?;
         self.caches.load.parsed = 0;
         self.caches.load.rendered = 0;

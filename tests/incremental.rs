@@ -509,3 +509,86 @@ fn pages_with_images_rebuild_to_what_a_full_build_makes() {
     preview.rebuild_changed(Some(&[root.join(tpl)])).unwrap();
     same(&preview, root, "template edit with an image");
 }
+
+/// The preview's first look at a template edit (the open pages, rendered before the rest)
+/// gives those pages as the whole render that follows does, with the edit in them.
+#[test]
+fn a_first_look_at_a_template_edit_is_what_the_whole_render_gives() {
+    std::env::set_var("SOURCE_DATE_EPOCH", "1795305600");
+    let site = example_copy();
+    let root = site.path();
+    let mut preview = preview_of(root);
+    preview.rebuild().unwrap();
+    let open: Vec<String> = [
+        "/index.html",
+        "/nas/hva-er-nas/index.html",
+        "/tjenester/index.html",
+    ]
+    .map(String::from)
+    .into();
+    let files = preview.snapshot();
+    for key in &open {
+        assert!(files.contains_key(key), "the example has no {key}");
+    }
+    // (template, text in it, what it becomes, the open pages that show the change)
+    let cases = [
+        (
+            "page.html",
+            "<article class=\"article\"",
+            "<article class=\"a article\"",
+            &open[1..2],
+        ),
+        (
+            "base.html",
+            "<a class=\"skip-link\"",
+            "<a class=\"b skip-link\"",
+            &open[..],
+        ),
+        // The service cards (the directory's lists), which the render makes ahead.
+        (
+            "components.html",
+            "class=\"service-title\"",
+            "class=\"c service-title\"",
+            &open[2..],
+        ),
+    ];
+    for (name, from, to, changed) in cases {
+        let tpl = format!("templates/{name}");
+        let text = fs::read_to_string(repo().join("themes/default/templates").join(name)).unwrap();
+        assert!(text.contains(from), "{name} lacks {from}");
+        write(root, &tpl, text.as_bytes());
+        preview.rebuild().unwrap();
+        write(root, &tpl, text.replacen(from, to, 1).as_bytes());
+        let edited = [root.join(&tpl)];
+        let first = preview
+            .first_look(&edited, &open)
+            .unwrap_or_else(|| panic!("{name}: no first look"));
+        assert_eq!(first.len(), open.len(), "{name}: every open page");
+        for key in changed {
+            let (_, page) = first.iter().find(|(k, _)| k == key).unwrap();
+            let page = String::from_utf8_lossy(&page.bytes);
+            assert!(page.contains(to), "{name}: {key} lacks the edit");
+        }
+        preview.rebuild_changed(Some(&edited)).unwrap();
+        let whole = preview.snapshot();
+        for (key, page) in &first {
+            assert!(
+                *page.bytes == whole[key],
+                "{name}: {key} differs from the whole render"
+            );
+        }
+        same(&preview, root, name);
+    }
+    // A template that does not render: no first look, and the whole render reports it.
+    let tpl = root.join("templates/page.html");
+    fs::write(
+        &tpl,
+        "{% extends \"base.html\" %}{% block content %}{{ page.title ",
+    )
+    .unwrap();
+    assert!(preview.first_look(std::slice::from_ref(&tpl), &open).is_none());
+    assert!(preview.rebuild_changed(Some(&[tpl])).is_err());
+    // Content edits are not for a first look.
+    let md = root.join("content/om-nettstedet.md");
+    assert!(preview.first_look(&[md], &open).is_none());
+}

@@ -48,11 +48,16 @@ struct Events(BufReader<TcpStream>);
 
 impl Events {
     fn open(port: u16) -> Events {
+        Events::open_at(port, "")
+    }
+
+    /// The stream of the page at `query` (`?page=/a/`), as the live-reload script opens it.
+    fn open_at(port: u16, query: &str) -> Events {
         let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        s.write_all(
-            b"GET /__varde/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n",
-        )
-        .unwrap();
+        let head = format!(
+            "GET /__varde/events{query} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        );
+        s.write_all(head.as_bytes()).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
         let mut r = BufReader::new(s);
         let mut line = String::new();
@@ -149,6 +154,46 @@ fn an_edit_is_served_and_announced() {
     std::fs::remove_file(dir.path().join("content/flyttet.md")).unwrap();
     assert_eq!(events.next(), "reload");
     assert_eq!(http_get(s.port, "/flyttet/").status, 404);
+}
+
+/// A template edit renders the open page first; every page asked for after the reload,
+/// open or not, shows the edit, and later edits reload every page as before.
+#[test]
+fn a_template_edit_reloads_the_open_page_first_and_serves_no_page_from_before() {
+    let page = std::fs::read_to_string(repo().join("themes/default/templates/page.html")).unwrap();
+    let from = "<article class=\"article\"";
+    assert!(page.contains(from));
+    let dir = site(&[
+        ("content/_index.md", HOME),
+        ("content/a.md", "---\ntitle: A\n---\nSide a.\n"),
+        ("content/b.md", "---\ntitle: B\n---\nSide b.\n"),
+        ("templates/page.html", &page),
+    ]);
+    let s = serve(dir.path(), &[]);
+    assert_eq!(http_get(s.port, "/a/").status, 200);
+    let mut open = Events::open_at(s.port, "?page=/a/");
+    let mut unnamed = Events::open(s.port);
+    for (n, class) in ["en", "to"].iter().enumerate() {
+        let to = format!("<article class=\"{class} article\"");
+        write(
+            dir.path(),
+            "templates/page.html",
+            page.replace(from, &to).as_bytes(),
+        );
+        assert_eq!(open.next(), "reload", "edit {n}");
+        assert_eq!(unnamed.next(), "reload", "edit {n}");
+        for p in ["/a/", "/b/"] {
+            assert!(http_get(s.port, p).text().contains(&to), "edit {n}: {p}");
+        }
+    }
+    write(
+        dir.path(),
+        "content/a.md",
+        b"---\ntitle: A\n---\nNy tekst.\n",
+    );
+    assert_eq!(open.next(), "reload");
+    assert_eq!(unnamed.next(), "reload");
+    assert!(http_get(s.port, "/a/").text().contains("Ny tekst."));
 }
 
 #[test]

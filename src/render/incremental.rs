@@ -246,3 +246,48 @@ pub fn again(
     }
     Some(Ok(out))
 }
+
+/// Renders only the outputs whose site path `wanted` accepts, with `theme` and the last
+/// build's template data: the preview's first answer to a template edit, for the pages open
+/// in a browser, before it renders the whole site again. Service cards are rendered by a
+/// template, so they are made again with `theme`. `None` when there was no last build or
+/// the templates have errors (the whole render reports them); the cache is left as it was,
+/// since the whole render follows.
+pub fn only(
+    site: &Site,
+    theme: &Theme,
+    cache: &RenderCache,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Option<Vec<Output>> {
+    let last = cache.shared.as_ref()?;
+    if super::jobs::check_templates(site, theme)
+        .iter()
+        .any(Diagnostic::is_error)
+    {
+        return None;
+    }
+    let jobs: Vec<(Job, String)> = super::jobs::plan(site)
+        .into_iter()
+        .map(|j| {
+            let path = job_path(site, &j);
+            (j, path)
+        })
+        .filter(|(_, path)| wanted(path))
+        .collect();
+    let services = super::directory::service_data(site, theme).ok()?;
+    let data = Shared {
+        site_values: &last.site_values,
+        words: &last.words,
+        listed: &last.listed,
+        services: &services,
+        sections: &last.sections,
+    };
+    jobs.iter()
+        .map(|(job, path)| {
+            Some((
+                path.clone(),
+                render_job(site, theme, job, path, &data).ok()?,
+            ))
+        })
+        .collect()
+}

@@ -21,7 +21,7 @@ pub use theme::Theme;
 pub use index_doc::Doc;
 
 use incremental::Prints;
-pub use incremental::{again, Output, RenderCache};
+pub use incremental::{again, only, Output, RenderCache};
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

@@ -15,7 +15,8 @@ pub const SCRIPT: &str = r#"(function () {
     sessionStorage.removeItem(key);
     window.scrollTo(0, Number(saved));
   }
-  var events = new EventSource("/__varde/events");
+  // The page's own path: after a template edit the preview renders the open pages first.
+  var events = new EventSource("/__varde/events?page=" + location.pathname);
   events.addEventListener("reload", function () {
     sessionStorage.setItem(key, String(window.scrollY));
     location.reload();

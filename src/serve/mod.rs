@@ -8,10 +8,11 @@ pub mod live;
 mod search;
 pub mod watch;
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Sender};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use tiny_http::{Header, Method, Request, Response, StatusCode};
@@ -43,19 +44,114 @@ struct Shared {
     search: Arc<RwLock<Arc<Files>>>,
     /// The diagnostics of the last rebuild, when it failed.
     errors: RwLock<Option<Arc<String>>>,
-    listeners: Mutex<Vec<Sender<&'static str>>>,
+    listeners: Mutex<Vec<Listener>>,
+    /// While the rest of the site renders after a first look (`first_look`), the files it
+    /// did not render: a request for one waits for the whole render rather than get the
+    /// page from before the edit.
+    held: Mutex<Option<HashSet<String>>>,
+    released: Condvar,
     builds: AtomicU64,
     /// The address and port the server listens on, for checking `Host` headers.
     bind: String,
     port: u16,
 }
 
+/// An open page's event stream.
+struct Listener {
+    tx: Sender<&'static str>,
+    /// The page it shows (a `file_key`), when its script said so.
+    page: Option<String>,
+    /// Reloaded by a first look: it has asked for, or waits for, the new site already.
+    told: bool,
+}
+
 impl Shared {
-    fn broadcast(&self, event: &'static str) {
+    /// Sends `event` to every open page, except those a first look already reloaded:
+    /// these get `reload` again only if their own page came out different.
+    fn broadcast(&self, event: Option<&'static str>, old: &Files, new: &Files) {
+        let changed = |key: &str| old.get(key).map(|f| &f.etag) != new.get(key).map(|f| &f.etag);
         if let Ok(mut l) = self.listeners.lock() {
-            l.retain(|tx| tx.send(event).is_ok());
+            l.retain_mut(|x| {
+                if std::mem::take(&mut x.told) {
+                    return match &x.page {
+                        Some(p) if changed(p) => x.tx.send("reload").is_ok(),
+                        _ => true,
+                    };
+                }
+                event.is_none_or(|e| x.tx.send(e).is_ok())
+            });
         }
     }
+
+    /// The pages open in a browser whose script said which they are.
+    fn open_pages(&self) -> Vec<String> {
+        let l = self.listeners.lock();
+        l.map(|l| l.iter().filter_map(|x| x.page.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Ends a first look's hold: waiting requests go on with the files installed now.
+    fn release(&self) {
+        if let Ok(mut h) = self.held.lock() {
+            *h = None;
+        }
+        self.released.notify_all();
+    }
+
+    /// Waits while a first look holds `key` back (at most 30 s: a request never hangs).
+    fn wait_for(&self, key: &str) {
+        let Ok(mut h) = self.held.lock() else { return };
+        let until = Instant::now() + Duration::from_secs(30);
+        while h.as_ref().is_some_and(|fresh| !fresh.contains(key)) {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            h = match self.released.wait_timeout(h, left) {
+                Ok((h, _)) => h,
+                Err(_) => return,
+            };
+        }
+    }
+}
+
+/// A template edit, while pages are open: the open pages are rendered first and reloaded,
+/// and every other page is held back until `rebuild_changed` has rendered the rest
+/// (Hugo's "fast render" does the same). At 10 000 pages a `base.html` edit so reaches the
+/// page in view in tens of milliseconds instead of the half second the whole site takes.
+/// Returns the files from before, to put back if the whole render fails.
+fn first_look(
+    shared: &Shared,
+    preview: &Preview,
+    edited: &[std::path::PathBuf],
+) -> Option<Arc<Files>> {
+    let open = shared.open_pages();
+    if open.is_empty() {
+        return None;
+    }
+    let fresh = preview.first_look(edited, &open)?;
+    let old = shared.files.read().ok().map(|f| Arc::clone(&f))?;
+    let mut files: Files = (*old).clone();
+    let keys: HashSet<String> = fresh.iter().map(|(k, _)| k.clone()).collect();
+    files.extend(fresh);
+    if let Ok(mut h) = shared.held.lock() {
+        *h = Some(keys);
+    }
+    let files = Arc::new(files);
+    let changed = |key: &str| old.get(key).map(|f| &f.etag) != files.get(key).map(|f| &f.etag);
+    if let Ok(mut f) = shared.files.write() {
+        *f = Arc::clone(&files);
+    }
+    if let Ok(mut l) = shared.listeners.lock() {
+        l.retain_mut(|x| {
+            if x.page.as_deref().is_none_or(changed) {
+                x.told = true;
+                return x.tx.send("reload").is_ok();
+            }
+            true
+        });
+    }
+    Some(old)
 }
 
 /// Whether a rebuild changed only stylesheets (then pages swap CSS instead of reloading).
@@ -142,6 +238,8 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         search: Arc::clone(&search_files),
         errors: RwLock::new(None),
         listeners: Mutex::new(Vec::new()),
+        held: Mutex::new(None),
+        released: Condvar::new(),
         builds: AtomicU64::new(0),
         bind: opts.bind.clone(),
         port: opts.port,
@@ -192,7 +290,14 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         open_browser(&base_url);
     }
     while let Some(change) = watch.next_change() {
+        let before = change
+            .edited
+            .as_deref()
+            .and_then(|edited| first_look(&shared, &preview, edited));
         let result = preview.rebuild_changed(change.edited.as_deref());
+        if let (Err(_), Some(before), Ok(mut f)) = (&result, before, shared.files.write()) {
+            *f = before;
+        }
         apply(&shared, &preview, result, (color, lang), change.first);
         index(&indexer, &preview);
     }
@@ -248,17 +353,16 @@ fn apply(
             };
             let count = files.len();
             if let Ok(mut f) = shared.files.write() {
-                *f = files;
+                *f = Arc::clone(&files);
             }
+            shared.release();
             let had_errors = shared
                 .errors
                 .write()
                 .map(|mut e| e.take().is_some())
                 .unwrap_or(false);
             let event = if had_errors { Some("reload") } else { event };
-            if let (Some(event), true) = (event, n > 0) {
-                shared.broadcast(event);
-            }
+            shared.broadcast(event.filter(|_| n > 0), &old, &files);
             let (ms, parsed, rendered) = (
                 since.elapsed().as_millis(),
                 rebuilt.parsed,
@@ -283,7 +387,13 @@ fn apply(
             if let Ok(mut e) = shared.errors.write() {
                 *e = Some(Arc::new(shown(&diags, false)));
             }
-            shared.broadcast("reload");
+            shared.release();
+            let files = shared
+                .files
+                .read()
+                .map(|f| Arc::clone(&f))
+                .unwrap_or_default();
+            shared.broadcast(Some("reload"), &Files::new(), &files);
         }
     }
 }
@@ -358,13 +468,16 @@ fn handle(req: Request, shared: &Arc<Shared>) {
         Ok(p) => p,
         Err(_) => return respond(req, text(400, "bad request path\n")),
     };
+    let key = file_key(&path);
+    if !key.starts_with(crate::content::SEARCH_BUNDLE) {
+        shared.wait_for(&key);
+    }
     let files = shared
         .files
         .read()
         .map(|f| Arc::clone(&f))
         .unwrap_or_default();
     let errors = shared.errors.read().ok().and_then(|e| e.clone());
-    let key = file_key(&path);
     if let Some(file) = key
         .starts_with(crate::content::SEARCH_BUNDLE)
         .then(|| shared.search.read().ok()?.get(&key).cloned())
@@ -428,8 +541,18 @@ fn handle(req: Request, shared: &Arc<Shared>) {
 /// 15 s so a closed tab is noticed and its thread ends.
 fn events(req: Request, shared: &Shared) {
     let (tx, rx) = channel();
+    // `?page=/nas/`: the page this stream belongs to (the script sends its own path).
+    let page = req
+        .url()
+        .split_once("?page=")
+        .and_then(|(_, p)| http::request_path(p).ok())
+        .map(|p| file_key(&p));
     if let Ok(mut l) = shared.listeners.lock() {
-        l.push(tx);
+        l.push(Listener {
+            tx,
+            page,
+            told: false,
+        });
     }
     let mut w = req.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n\r\n: connected\n\n";
