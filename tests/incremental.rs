@@ -586,7 +586,9 @@ fn a_first_look_at_a_template_edit_is_what_the_whole_render_gives() {
         "{% extends \"base.html\" %}{% block content %}{{ page.title ",
     )
     .unwrap();
-    assert!(preview.first_look(std::slice::from_ref(&tpl), &open).is_none());
+    assert!(preview
+        .first_look(std::slice::from_ref(&tpl), &open)
+        .is_none());
     assert!(preview.rebuild_changed(Some(&[tpl])).is_err());
     // Content edits are not for a first look.
     let md = root.join("content/om-nettstedet.md");

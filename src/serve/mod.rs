@@ -99,7 +99,15 @@ impl Shared {
     }
 
     /// Waits while a first look holds `key` back (at most 30 s: a request never hangs).
+    /// Only what templates render is held: stylesheets, scripts and images are copied, and
+    /// a template edit does not change them, so the reloaded page gets them at once.
     fn wait_for(&self, key: &str) {
+        let rendered = key
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| matches!(ext, "html" | "xml" | "txt" | "json" | "csv" | "yml"));
+        if !rendered {
+            return;
+        }
         let Ok(mut h) = self.held.lock() else { return };
         let until = Instant::now() + Duration::from_secs(30);
         while h.as_ref().is_some_and(|fresh| !fresh.contains(key)) {
