@@ -75,6 +75,17 @@ pub fn etag(bytes: &[u8]) -> String {
     format!("\"{h:016x}-{}\"", bytes.len())
 }
 
+/// The content key (`nas/symptomer.md`) of a page's Markdown file, from its path relative to
+/// the site; `None` for a section's `_index.md` and anything else.
+fn page_key(rel: &Path) -> Option<String> {
+    let key = rel
+        .strip_prefix(crate::content::CONTENT_DIR)
+        .ok()?
+        .to_string_lossy()
+        .replace('\\', "/");
+    (key.ends_with(".md") && key.rsplit('/').next() != Some("_index.md")).then_some(key)
+}
+
 /// The preview's build: the site in memory, rebuilt incrementally. Only files whose stamp
 /// changed are read and parsed, only Markdown whose file or links changed is rendered, and
 /// only outputs whose inputs changed are rendered again; the rest is kept from before.
@@ -152,15 +163,7 @@ impl Preview {
         }
         let mut fresh = vec![];
         for path in edited {
-            let rel = self.site_relative(path)?;
-            let key = rel
-                .strip_prefix(crate::content::CONTENT_DIR)
-                .ok()?
-                .to_string_lossy()
-                .replace('\\', "/");
-            if !key.ends_with(".md") || key.rsplit('/').next() == Some("_index.md") {
-                return None;
-            }
+            let key = page_key(&self.site_relative(path)?)?;
             let p = last.site.pages.iter().position(|pg| pg.file.key == key)?;
             let old = &last.site.pages[p];
             // A title taken from the body's first heading is front matter in the body: an
@@ -257,33 +260,91 @@ impl Preview {
         Some(last)
     }
 
-    /// After an edit to templates or theme files only: the outputs at `keys` (the pages
-    /// open in a browser, as `file_key`s) rendered with the templates as they are now, so
-    /// they can be shown before the rest of the site is rendered again (`rebuild_changed`
-    /// does that next, and its result is the same for these but where they show a
-    /// shortcode the edit changed). `None` unless only templates were edited, or when the
-    /// templates have errors.
-    pub fn first_look(&self, edited: &[PathBuf], keys: &[String]) -> Option<Vec<(String, Served)>> {
-        // Templates only: an edited stylesheet or script is copied by the whole render.
-        let template = |p: &PathBuf| {
-            self.site_relative(p)
-                .is_some_and(|r| r.components().any(|c| c.as_os_str() == "templates"))
-        };
-        if edited.is_empty() || !edited.iter().all(template) {
+    /// The pages open in a browser (`keys`, as `file_key`s), rendered for a first look before
+    /// `rebuild_changed` renders the rest: after an edit to templates only, with the
+    /// templates as they are now; after an edit to the front matter of one page that is
+    /// open (its title, its tags), that page with its new front matter. The whole render
+    /// that follows gives these pages the same, except where they show what only it
+    /// updates (a shortcode the template edit changed, the page's new title in a list
+    /// beside it): then the page is reloaded again. `None` for any other edit, or when the
+    /// templates or the page have errors (the whole render reports them).
+    pub fn first_look(
+        &mut self,
+        edited: &[PathBuf],
+        keys: &[String],
+    ) -> Option<Vec<(String, Served)>> {
+        let rels: Vec<PathBuf> = edited
+            .iter()
+            .map(|p| self.site_relative(p))
+            .collect::<Option<_>>()?;
+        let template = |r: &PathBuf| r.components().any(|c| c.as_os_str() == "templates");
+        let out = if !rels.is_empty() && rels.iter().all(template) {
+            let last = self.last.as_ref()?;
+            let theme =
+                crate::render::Theme::load(&self.opts.root, &last.site.config, &last.site.data)
+                    .ok()?;
+            let wanted = |path: &str| keys.contains(&file_key(path));
+            crate::render::only(&last.site, &theme, &self.caches.render, &wanted, true, &[])?
+        } else if let [rel] = rels.as_slice() {
+            self.first_look_page(rel, keys)?
+        } else {
             return None;
-        }
-        // Shortcodes rendered into the text keep their last rendering here; if a page in
-        // view shows one that the edit changes, the whole render gives it a second reload.
-        let last = self.last.as_ref()?;
-        let theme =
-            crate::render::Theme::load(&self.opts.root, &last.site.config, &last.site.data).ok()?;
-        let wanted = |path: &str| keys.contains(&file_key(path));
-        let out = crate::render::only(&last.site, &theme, &self.caches.render, &wanted)?;
+        };
         Some(
             out.into_iter()
                 .map(|(path, html)| (file_key(&path), Served::new(html)))
                 .collect(),
         )
+    }
+
+    /// `first_look` after an edit to page `rel`'s front matter, when the page is open.
+    fn first_look_page(
+        &mut self,
+        rel: &Path,
+        keys: &[String],
+    ) -> Option<Vec<crate::render::Output>> {
+        let key = page_key(rel)?;
+        let last = self.last.as_mut()?;
+        let site = &mut last.site;
+        let p = site.pages.iter().position(|pg| pg.file.key == key)?;
+        let old = &site.pages[p];
+        // A service's page is made from its fields by the directory; a title taken from
+        // the first heading is in the body.
+        if !keys.contains(&file_key(&old.path))
+            || site.sections[old.section].meta.directory
+            || old.meta.title_from_heading
+        {
+            return None;
+        }
+        let new = site.reread(&self.opts.root, &key).ok()?;
+        // A body edit alone takes the quick path (`quick`), which is exact.
+        if new.file.text[..new.file.body_start] == old.file.text[..old.file.body_start] {
+            return None;
+        }
+        let (meta, _, diags) = crate::content::meta::page(&new.file, &site.config, None);
+        let meta = meta?;
+        let (a, b) = (&new.content, &old.content);
+        if !diags.is_empty()
+            || !new.diags.is_empty()
+            || meta.title_from_heading
+            || !a.shortcodes.is_empty()
+            || a.html.contains("<img ")
+            || a.link_targets != b.link_targets
+        {
+            return None;
+        }
+        // The page as edited, in the last model, for as long as it takes to render it.
+        let mut edited = (new.file, Arc::new(new.content), meta);
+        let swap = |pg: &mut crate::content::Page, e: &mut (_, _, _)| {
+            std::mem::swap(&mut pg.file, &mut e.0);
+            std::mem::swap(&mut pg.content, &mut e.1);
+            std::mem::swap(&mut pg.meta, &mut e.2);
+        };
+        swap(&mut site.pages[p], &mut edited);
+        let wanted = |path: &str| keys.contains(&file_key(path));
+        let out = crate::render::only(site, &last.theme, &self.caches.render, &wanted, false, &[p]);
+        swap(&mut site.pages[p], &mut edited);
+        out
     }
 
     /// Renders the last build's site again with the templates as they are now, without

@@ -590,7 +590,62 @@ fn a_first_look_at_a_template_edit_is_what_the_whole_render_gives() {
         .first_look(std::slice::from_ref(&tpl), &open)
         .is_none());
     assert!(preview.rebuild_changed(Some(&[tpl])).is_err());
-    // Content edits are not for a first look.
-    let md = root.join("content/om-nettstedet.md");
-    assert!(preview.first_look(&[md], &open).is_none());
+}
+
+/// A front-matter edit of a page that is open: its first look shows the new title and tags
+/// as the whole render does. A body edit (the quick path's) and a page not open get none.
+#[test]
+fn a_first_look_at_a_page_s_front_matter_is_what_the_whole_render_gives() {
+    std::env::set_var("SOURCE_DATE_EPOCH", "1795305600");
+    let site = example_copy();
+    let root = site.path();
+    let mut preview = preview_of(root);
+    preview.rebuild().unwrap();
+    let md = "content/om-nettstedet.md";
+    let key = "/om-nettstedet/index.html".to_string();
+    assert!(preview.snapshot().contains_key(&key));
+    let open = [key.clone(), "/index.html".to_string()];
+    let edited = [root.join(md)];
+    // (from, to, what the page then shows)
+    let cases = [
+        (
+            "title: Om nettstedet",
+            "title: Om nettstedet og oss",
+            "Om nettstedet og oss",
+        ),
+        ("weight: 90", "weight: 90\ntags: [personvern]", "personvern"),
+    ];
+    for (from, to, shown) in cases {
+        edit(root, md, from, to);
+        let first = preview
+            .first_look(&edited, &open)
+            .unwrap_or_else(|| panic!("{to}: no first look"));
+        let (_, page) = first
+            .iter()
+            .find(|(k, _)| *k == key)
+            .expect("the open page");
+        assert!(
+            String::from_utf8_lossy(&page.bytes).contains(shown),
+            "{to}: not shown"
+        );
+        preview.rebuild_changed(Some(&edited)).unwrap();
+        assert!(
+            *page.bytes == preview.snapshot()[&key],
+            "{to}: the page differs from the whole render"
+        );
+        same(&preview, root, to);
+    }
+    edit(
+        root,
+        md,
+        "Dette nettstedet er et eksempel",
+        "Dette nettstedet er et lite eksempel",
+    );
+    assert!(preview.first_look(&edited, &open).is_none(), "a body edit");
+    edit(root, md, "title: Om nettstedet og oss", "title: Om oss");
+    let elsewhere = ["/index.html".to_string()];
+    assert!(
+        preview.first_look(&edited, &elsewhere).is_none(),
+        "not open"
+    );
 }

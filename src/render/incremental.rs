@@ -248,21 +248,25 @@ pub fn again(
 }
 
 /// Renders only the outputs whose site path `wanted` accepts, with `theme` and the last
-/// build's template data: the preview's first answer to a template edit, for the pages open
-/// in a browser, before it renders the whole site again. Service cards are rendered by a
-/// template, so they are made again with `theme`. `None` when there was no last build or
-/// the templates have errors (the whole render reports them); the cache is left as it was,
-/// since the whole render follows.
+/// build's template data: the preview's first answer to an edit, for the pages open in a
+/// browser, before it renders the whole site again. With `new_theme` (a template edit) the
+/// templates are checked and the service cards, which a template renders, are made again;
+/// the summaries of `edited` pages (front matter edited) are made again. `None` when there
+/// was no last build or the templates have errors (the whole render reports them); the
+/// cache is left as it was, since the whole render follows.
 pub fn only(
     site: &Site,
     theme: &Theme,
     cache: &RenderCache,
     wanted: &dyn Fn(&str) -> bool,
+    new_theme: bool,
+    edited: &[usize],
 ) -> Option<Vec<Output>> {
     let last = cache.shared.as_ref()?;
-    if super::jobs::check_templates(site, theme)
-        .iter()
-        .any(Diagnostic::is_error)
+    if new_theme
+        && super::jobs::check_templates(site, theme)
+            .iter()
+            .any(Diagnostic::is_error)
     {
         return None;
     }
@@ -274,12 +278,22 @@ pub fn only(
         })
         .filter(|(_, path)| wanted(path))
         .collect();
-    let services = super::directory::service_data(site, theme).ok()?;
+    let fresh;
+    let services = if new_theme {
+        fresh = super::directory::service_data(site, theme).ok()?;
+        &fresh
+    } else {
+        &last.services
+    };
+    let mut listed = std::borrow::Cow::Borrowed(&last.listed[..]);
+    for &p in edited {
+        listed.to_mut()[p] = tv(&context::page_summary(site, &site.pages[p]));
+    }
     let data = Shared {
         site_values: &last.site_values,
         words: &last.words,
-        listed: &last.listed,
-        services: &services,
+        listed: &listed,
+        services,
         sections: &last.sections,
     };
     jobs.iter()

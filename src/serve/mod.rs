@@ -123,14 +123,15 @@ impl Shared {
     }
 }
 
-/// A template edit, while pages are open: the open pages are rendered first and reloaded,
-/// and every other page is held back until `rebuild_changed` has rendered the rest
-/// (Hugo's "fast render" does the same). At 10 000 pages a `base.html` edit so reaches the
-/// page in view in tens of milliseconds instead of the half second the whole site takes.
+/// A template edit, or a front-matter edit of a page that is open: the open pages are
+/// rendered first (`Preview::first_look`) and reloaded, and every other page is held back
+/// until `rebuild_changed` has rendered the rest (Hugo's "fast render" does the same, but
+/// serves what it has not rendered yet as it was). At 10 000 pages a `base.html` edit so
+/// reaches the page in view in about 100 ms instead of the 0.6 s the whole site takes.
 /// Returns the files from before, to put back if the whole render fails.
 fn first_look(
     shared: &Shared,
-    preview: &Preview,
+    preview: &mut Preview,
     edited: &[std::path::PathBuf],
 ) -> Option<Arc<Files>> {
     let open = shared.open_pages();
@@ -301,7 +302,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         let before = change
             .edited
             .as_deref()
-            .and_then(|edited| first_look(&shared, &preview, edited));
+            .and_then(|edited| first_look(&shared, &mut preview, edited));
         let result = preview.rebuild_changed(change.edited.as_deref());
         if let (Err(_), Some(before), Ok(mut f)) = (&result, before, shared.files.write()) {
             *f = before;
