@@ -170,7 +170,8 @@ def goals(a, n, site, out, med):
         line("search budgets", "node or tests/browser/node_modules missing", "not measured")
     # The preview, on a copy of the corpus (the script edits it and puts it back).
     r = subprocess.run([sys.executable, os.path.join(HERE, "serve_latency.py"), site, "--runs", "3", "--varde", a.varde], capture_output=True, text=True, timeout=1200)
-    for name, goal in [("first page served", 3000), ("save one page", 50), ("save page.html", 200), ("save base.html", 400)]:
+    # A one-page save (body, title, tags): 50 ms; the watcher waits 20 ms of that for quiet.
+    for name, goal in [("first page served", 3000), ("save one page", 50), ("save its title", 50), ("save its tags", 50), ("save page.html", 200), ("save base.html", 400)]:
         m = re.search(re.escape(name) + r".*?median\s+([\d.]+) ms", r.stdout) or re.search(re.escape(name) + r"\s+([\d.]+) ms", r.stdout)
         if m:
             ms = float(m.group(1))
