@@ -151,6 +151,24 @@ fn every_word_leads_to_its_own_page_across_index_batches() {
         "{:?}",
         found.keys().take(20).collect::<Vec<_>>()
     );
+    // What a first search downloads, the meta file and the word index, is packed smaller
+    // than zlib's best would pack it (libdeflate, vendor/README.md).
+    let mut first_query = vec![bundle.join(format!(
+        "pagefind.{}.pf_meta",
+        lang["hash"].as_str().unwrap()
+    ))];
+    first_query.extend(
+        array(&meta[2])
+            .iter()
+            .map(|c| bundle.join(format!("index/{}.pf_index", text(&array(c)[2])))),
+    );
+    for path in first_query {
+        let packed = std::fs::read(&path).unwrap().len();
+        let mut zlib = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut zlib, &unpack(&path)).unwrap();
+        let zlib = zlib.finish().unwrap().len();
+        assert!(packed < zlib, "{}: {packed} bytes, zlib -9 {zlib}", path.display());
+    }
 }
 
 /// The stop words the vendored Pagefind leaves out of a Norwegian index are exactly those
