@@ -167,7 +167,11 @@ fn every_word_leads_to_its_own_page_across_index_batches() {
         let mut zlib = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         std::io::Write::write_all(&mut zlib, &unpack(&path)).unwrap();
         let zlib = zlib.finish().unwrap().len();
-        assert!(packed < zlib, "{}: {packed} bytes, zlib -9 {zlib}", path.display());
+        assert!(
+            packed < zlib,
+            "{}: {packed} bytes, zlib -9 {zlib}",
+            path.display()
+        );
     }
 }
 
