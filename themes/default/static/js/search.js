@@ -92,8 +92,12 @@
   }
 
   var latest = 0;
+  // Keystrokes so far: a search overtaken by typing does not fetch its results' text (each
+  // a file of its own), which on a large site was most of what a first search downloaded.
+  var edits = 0;
   function search(query, push) {
     var n = ++latest;
+    var at = edits;
     var vs = variants(query);
     if (push) {
       var url = new URL(location.href);
@@ -115,6 +119,7 @@
         return Promise.all(vs.map(function (v) { return pf.search(v); }));
       })
       .then(function (all) {
+        if (at !== edits) return null;
         var best = {};
         all.forEach(function (r) {
           (r && r.results ? r.results : []).forEach(function (hit) {
@@ -128,7 +133,7 @@
         });
       })
       .then(function (r) {
-        if (n !== latest) return; // a newer query is on its way
+        if (!r || n !== latest) return; // a newer query is on its way
         render(query, r.total, r.data);
       })
       .catch(function () {
@@ -177,6 +182,7 @@
   // older keystrokes are dropped (`latest`).
   var timer = null;
   input.addEventListener("input", function () {
+    edits++;
     clearTimeout(timer);
     var value = input.value;
     if (value.trim().length > 0 && value.trim().length < 3) return;
