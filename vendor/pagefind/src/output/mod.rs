@@ -439,21 +439,20 @@ impl PagefindIndexes {
                 index.as_slice(),
             )
         }));
-        // varde patch: gzipped with libdeflate instead of zlib at level 9: on the 12 000-page
-        // benchmark corpus about three times less CPU, and smaller files (see
-        // `compression_level`).
-        // A compressor is large (its hash tables): one per thread and level, not per file.
+        // varde patch: gzipped with libdeflate instead of zlib at level 9, which makes smaller
+        // files (see `compression_level`), one file a task: left to split the list itself,
+        // rayon gave one thread the few large index chunks at the end, and two cores
+        // finished little sooner than one.
         let mut files: Vec<SyntheticFile> = gzipped
             .into_par_iter()
-            .map_init(std::collections::HashMap::new, |compressors, (filename, bytes)| {
+            .with_max_len(1)
+            .map(|(filename, bytes)| {
                 let level = compression_level(&filename);
                 let mut input = Vec::with_capacity(12 + bytes.len());
                 input.extend_from_slice(b"pagefind_dcd");
                 input.extend_from_slice(bytes);
-                let compressor = compressors.entry(level).or_insert_with(|| {
-                    let level = libdeflater::CompressionLvl::new(level).unwrap_or_default();
-                    libdeflater::Compressor::new(level)
-                });
+                let level = libdeflater::CompressionLvl::new(level).unwrap_or_default();
+                let mut compressor = libdeflater::Compressor::new(level);
                 let mut contents = vec![0; compressor.gzip_compress_bound(input.len())];
                 let n = compressor
                     .gzip_compress(&input, &mut contents)
