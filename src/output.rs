@@ -4,7 +4,8 @@
 //! varde deletes only what it wrote. Every output folder holds a manifest (`MANIFEST`) of
 //! the files varde wrote there; a build replaces a folder only when it is empty or every
 //! file in it is in its manifest, and removes the old output file by file from that list.
-//! Staging folders are named `.<out>.varde-{new,scratch,old}-<pid>`: an interrupted build's
+//! Staging folders are named `.<out>.varde-{new,old}-<pid>` (and `scratch`, which builds
+//! before the search index was built in memory made): an interrupted build's
 //! are removed on Ctrl-C or SIGTERM, and a killed build's by the next build.
 
 use std::collections::HashSet;
@@ -77,14 +78,6 @@ fn staging_name(out: &Path, kind: &str, pid: u32) -> PathBuf {
         .unwrap_or_else(|| "public".into());
     let parent = out.parent().unwrap_or(Path::new("."));
     parent.join(format!(".{name}.varde-{kind}-{pid}"))
-}
-
-impl Staging {
-    /// A folder for the search index's temporary files (it reads its pages from disk):
-    /// beside the staging folder, on the same disk, and inside no folder we publish.
-    pub fn scratch_dir(&self) -> PathBuf {
-        staging_name(&self.out, "scratch", std::process::id())
-    }
 }
 
 /// A build's output under construction.
@@ -405,7 +398,7 @@ impl Staging {
             cleaned,
             out,
         };
-        register(&[&staging.tmp, &staging.scratch_dir()]);
+        register(&[&staging.tmp]);
         fs::create_dir(&staging.tmp)?;
         Ok(staging)
     }
@@ -510,7 +503,7 @@ impl Staging {
             }
             self.committed = true;
         }
-        unregister(&[&self.tmp, &self.scratch_dir()]);
+        unregister(&[&self.tmp]);
         if had_old && !remove_listed(&old)? {
             return Ok(Some(format!(
                 "the old output held files varde did not write; they are kept in {}",
@@ -525,7 +518,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.tmp);
-            unregister(&[&self.tmp, &self.scratch_dir()]);
+            unregister(&[&self.tmp]);
         }
     }
 }

@@ -384,7 +384,7 @@ fn index_search(
     staging: &output::Staging,
 ) -> Result<usize, Diagnostic> {
     let mut t = timing::Timer::new();
-    let files = search::index(docs, language, &staging.scratch_dir())?;
+    let files = search::index(docs, language)?;
     let n = files.len();
     for (path, bytes) in files {
         staging

@@ -136,9 +136,9 @@ fn source_links_and_anchors_resolve_to_output_urls() {
     );
 }
 
-/// The search index is built from extracts written to a scratch folder beside the output:
-/// every indexed page must reach it, two builds must give the same bundle, and the scratch
-/// folder must be gone afterwards.
+/// The search index: every indexed page must reach it, two builds must give the same
+/// bundle, and nothing but the output may be left beside it (the index is built in memory;
+/// it once went through a scratch folder there).
 #[test]
 fn search_index_is_complete_reproducible_and_leaves_no_scratch() {
     let bundles: Vec<_> = (0..2)

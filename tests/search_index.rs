@@ -101,6 +101,8 @@ fn every_word_leads_to_its_own_page_across_index_batches() {
         })
         .collect();
     assert_eq!(urls.len(), PAGES);
+    // Pages are numbered in URL order, whatever order a file system lists files in.
+    assert!(urls.windows(2).all(|w| w[0] < w[1]), "{:?}", &urls[..5]);
 
     // Every word in every index chunk, with the pages it is on (page numbers are stored as
     // differences from the previous page of the same word).

@@ -8,8 +8,6 @@
 //! variants of the query (`stotte` -> `støtte`, `rus behandling` -> `rusbehandling`) and merges
 //! the results; see ARCHITECTURE.md.
 
-use std::path::{Path, PathBuf};
-
 use pagefind::api::PagefindIndex;
 
 use pagefind::options::PagefindServiceConfig;
@@ -28,33 +26,18 @@ fn language(site_language: &str) -> String {
 
 /// Builds the index. Returns the bundle's files as (site path, bytes).
 ///
-/// Pagefind reads pages in parallel only from disk (`add_directory`); `add_html_file` takes
-/// a lock per page and runs one page after another, which made the index most of a large
-/// build. So the pages' extracts are written under `scratch` (a folder this creates and
-/// always removes) and indexed from there. They are written one after another in URL order,
-/// so Pagefind's directory walk, and with it the bundle, come out the same on every build.
+/// The pages go to Pagefind in memory, read in parallel (`add_html_files`, a method of our
+/// patch: upstream reads pages in parallel only from a folder on disk, in the order the
+/// file system lists it, and `add_html_file` one page after another). They go in URL order,
+/// so the bundle is the same on every build and every file system.
 pub fn index(
     mut docs: Vec<crate::render::Doc>,
     site_language: Option<&str>,
-    scratch: &Path,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let mut t = crate::timing::Timer::new();
-    let scratch = Scratch::create(scratch)
-        .map_err(|e| Diagnostic::io_error(format!("cannot create {}: {e}", scratch.display())))?;
     docs.sort_by(|a, b| a.url.cmp(&b.url));
-    for doc in &docs {
-        let file = scratch.0.join(crate::sink::rel_file(&doc.url));
-        if let Some(dir) = file.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Diagnostic::io_error(format!("cannot create {}: {e}", dir.display()))
-            })?;
-        }
-        std::fs::write(&file, &doc.html)
-            .map_err(|e| Diagnostic::io_error(format!("cannot write {}: {e}", file.display())))?;
-    }
     let expected = docs.len();
-    drop(docs);
-    t.lap("    search extracts");
+    let pages: Vec<(String, String)> = docs.into_iter().map(|d| (d.url, d.html)).collect();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -70,10 +53,7 @@ pub fn index(
             let mut index = PagefindIndex::new(Some(options))
                 .map_err(|e| format!("cannot create the search index: {e}"))?;
             let added = index
-                .add_directory(
-                    scratch.0.to_string_lossy().into_owned(),
-                    Some("**/*.html".into()),
-                )
+                .add_html_files(pages)
                 .await
                 .map_err(|e| format!("cannot index the pages: {e}"))?;
             if added != expected {
@@ -104,23 +84,4 @@ pub fn index(
             Some((format!("{SEARCH_BUNDLE}{name}"), f.contents))
         })
         .collect())
-}
-
-/// A folder that is removed when dropped, whether the index was built or not.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn create(path: &Path) -> std::io::Result<Scratch> {
-        if path.exists() {
-            std::fs::remove_dir_all(path)?;
-        }
-        std::fs::create_dir_all(path)?;
-        Ok(Scratch(path.to_path_buf()))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

@@ -4,7 +4,6 @@
 //! folded into one more run with the newest site.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, RwLock};
 
@@ -31,9 +30,6 @@ impl Indexer {
     /// key, `/pagefind/pagefind.js`), and `done` is called with its page count.
     pub fn start(out: Arc<RwLock<Arc<Files>>>, done: impl Fn(usize) + Send + 'static) -> Indexer {
         let (tx, rx) = channel::<Run>();
-        // Beside no site: the pages' extracts go to the system's temporary folder.
-        let scratch: PathBuf =
-            std::env::temp_dir().join(format!("varde-preview-search-{}", std::process::id()));
         std::thread::spawn(move || {
             // How long the last run took: on a large site, indexing takes every core for
             // seconds, so the pause it waits for grows with it and an editor saving often is
@@ -50,7 +46,7 @@ impl Indexer {
                 if pages == 0 {
                     continue;
                 }
-                match crate::search::index(docs, run.language.as_deref(), &scratch) {
+                match crate::search::index(docs, run.language.as_deref()) {
                     Ok(bundle) => {
                         let files: HashMap<String, Served> = bundle
                             .into_iter()

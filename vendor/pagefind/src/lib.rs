@@ -113,6 +113,22 @@ impl SearchState {
         Ok(self.fossicked_pages.len() - existing_page_count)
     }
 
+    /// varde patch: pages held in memory, as (URL, HTML), read in parallel and added in the
+    /// order given; the first page that cannot be read is the error. `fossick_one` (behind
+    /// `add_html_file`) takes a lock per page and reads one page after another, and
+    /// `fossick_many` reads only from disk.
+    pub fn fossick_in_memory(&mut self, pages: Vec<(String, String)>) -> Result<usize> {
+        let results: Vec<Result<FossickedData>> = pages
+            .into_par_iter()
+            .map(|(url, html)| Fossicker::new_synthetic(None, Some(url), html).fossick_sync(&self.options))
+            .collect();
+        let n = results.len();
+        for result in results {
+            self.fossicked_pages.push(result?);
+        }
+        Ok(n)
+    }
+
     pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedData> {
         let result = file.fossick_sync(&self.options);
         if let Some(result) = result.as_ref().ok() {

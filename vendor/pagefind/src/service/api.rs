@@ -113,6 +113,16 @@ impl PagefindIndex {
         })
     }
 
+    /// varde patch: `add_html_file` for many pages at once, each given as (URL, HTML): they
+    /// are read in parallel and added in the order given (see `SearchState::fossick_in_memory`).
+    /// Returns how many were added.
+    pub async fn add_html_files(&mut self, pages: Vec<(String, String)>) -> Result<usize> {
+        let state = Arc::clone(&self.search_index);
+        tokio::task::spawn_blocking(move || state.blocking_lock().fossick_in_memory(pages))
+            .await
+            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
+    }
+
     /// Index a custom record that isn't backed by an HTML file.
     ///
     /// # Arguments
