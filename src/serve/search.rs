@@ -31,6 +31,14 @@ impl Indexer {
     pub fn start(out: Arc<RwLock<Arc<Files>>>, done: impl Fn(usize) + Send + 'static) -> Indexer {
         let (tx, rx) = channel::<Run>();
         std::thread::spawn(move || {
+            // Pagefind's parallel work runs on threads of its own, at a lower priority: on the
+            // shared pool, a save's render queued behind the index's tasks, and a title saved
+            // while a 10 000-page index was built took 55 ms instead of 40.
+            let pool = rayon::ThreadPoolBuilder::new()
+                .thread_name(|i| format!("varde-search-{i}"))
+                .start_handler(|_| lower_priority())
+                .build()
+                .ok();
             // How long the last run took: on a large site, indexing takes every core for
             // seconds, so the pause it waits for grows with it and an editor saving often is
             // left alone (10k pages: about 10 s).
@@ -46,7 +54,13 @@ impl Indexer {
                 if pages == 0 {
                     continue;
                 }
-                match crate::search::index(docs, run.language.as_deref()) {
+                let indexed = match &pool {
+                    Some(pool) => {
+                        pool.install(|| crate::search::index(docs, run.language.as_deref()))
+                    }
+                    None => crate::search::index(docs, run.language.as_deref()),
+                };
+                match indexed {
                     Ok(bundle) => {
                         let files: HashMap<String, Served> = bundle
                             .into_iter()
@@ -68,6 +82,15 @@ impl Indexer {
     /// Indexes `files` (once the thread is free), in `language` or per page.
     pub fn update(&self, files: Arc<Files>, language: Option<String>) {
         let _ = self.tx.send(Run { files, language });
+    }
+}
+
+/// Makes the calling thread yield to the preview's own (nice 10, Linux and other Unix).
+fn lower_priority() {
+    #[cfg(unix)]
+    // SAFETY: setpriority only reads its arguments; on Linux `who = 0` is this thread.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
     }
 }
 

@@ -115,12 +115,10 @@ impl PagefindIndex {
 
     /// varde patch: `add_html_file` for many pages at once, each given as (URL, HTML): they
     /// are read in parallel and added in the order given (see `SearchState::fossick_in_memory`).
-    /// Returns how many were added.
+    /// Returns how many were added. The reading runs on the caller's thread (and its rayon
+    /// pool), blocking it: for a caller with nothing else on its runtime.
     pub async fn add_html_files(&mut self, pages: Vec<(String, String)>) -> Result<usize> {
-        let state = Arc::clone(&self.search_index);
-        tokio::task::spawn_blocking(move || state.blocking_lock().fossick_in_memory(pages))
-            .await
-            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
+        self.search_index.lock().await.fossick_in_memory(pages)
     }
 
     /// Index a custom record that isn't backed by an HTML file.
