@@ -69,7 +69,7 @@ impl Shared {
     /// Sends `event` to every open page, except those a first look already reloaded:
     /// these get `reload` again only if their own page came out different.
     fn broadcast(&self, event: Option<&'static str>, old: &Files, new: &Files) {
-        let changed = |key: &str| old.get(key).map(|f| &f.etag) != new.get(key).map(|f| &f.etag);
+        let changed = |key: &str| differs(old, new, key);
         if let Ok(mut l) = self.listeners.lock() {
             l.retain_mut(|x| {
                 if std::mem::take(&mut x.told) {
@@ -147,7 +147,7 @@ fn first_look(
         *h = Some(keys);
     }
     let files = Arc::new(files);
-    let changed = |key: &str| old.get(key).map(|f| &f.etag) != files.get(key).map(|f| &f.etag);
+    let changed = |key: &str| differs(&old, &files, key);
     if let Ok(mut f) = shared.files.write() {
         *f = Arc::clone(&files);
     }
@@ -161,6 +161,11 @@ fn first_look(
         });
     }
     Some(old)
+}
+
+/// Whether file `key` is new, gone or different in `new`.
+fn differs(old: &Files, new: &Files, key: &str) -> bool {
+    old.get(key).map(|f| &f.etag) != new.get(key).map(|f| &f.etag)
 }
 
 /// Whether a rebuild changed only stylesheets (then pages swap CSS instead of reloading).
