@@ -5,6 +5,7 @@
 //! ARCHITECTURE.md for the map, and the layers each module may use.
 
 // Leaves: no module of the pipeline below them.
+pub mod build_cache;
 pub mod date;
 pub mod diagnostics;
 pub mod fields;

@@ -54,6 +54,10 @@ enum Command {
         /// Skip the search index (faster; the search page then has only its A-Z list)
         #[arg(long)]
         no_search: bool,
+        /// Neither use nor keep the build cache (.varde-cache/build/ beside the output
+        /// folder), which lets the next build skip what has not changed
+        #[arg(long)]
+        no_cache: bool,
         /// Show every message; by default a kind that comes many times shows a few and a count
         #[arg(long)]
         all: bool,
@@ -205,6 +209,7 @@ fn main() -> ExitCode {
             expired,
             base_url,
             no_search,
+            no_cache,
             all,
         } => {
             let root = root_or_found(root);
@@ -218,6 +223,7 @@ fn main() -> ExitCode {
                     expired,
                     base_url,
                     no_search_index: no_search,
+                    no_cache,
                 },
                 (color, lang),
                 all,
@@ -346,8 +352,8 @@ fn cmd_build(opts: BuildOptions, (color, lang): (bool, Lang), all: bool) -> Exit
     match build(&opts) {
         Ok(report) => {
             eprint!("{}", render(&report.diagnostics));
-            for note in &report.notes {
-                eprintln!("note: {}", translate(lang, note));
+            for note in report.notes.iter().cloned().chain(report.reuse.summary()) {
+                eprintln!("note: {}", translate(lang, &note));
             }
             let skipped = left_out(&report.left_out, lang);
             let line = format!(

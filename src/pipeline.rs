@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::build_cache::BuildCache;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::{check as checks, config, content, later, output, render, search, sink, timing};
 
@@ -23,6 +24,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Skip the search index even if the site has search on (the preview does, see README).
     pub no_search_index: bool,
+    /// Build without the build cache (`build_cache`): neither read nor write it.
+    pub no_cache: bool,
 }
 
 #[derive(Debug)]
@@ -37,6 +40,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// What the build did besides building: staging folders of killed builds it removed.
     pub notes: Vec<String>,
+    /// What came from the build cache.
+    pub reuse: crate::build_cache::Reuse,
 }
 
 /// A build that did not write anything; the previous output is untouched.
@@ -340,9 +345,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // The search index is where a build's memory peaks: the model goes first.
     later::drop_later(site);
     let mut files_written = written.files;
+    let cache = if opts.no_cache {
+        None
+    } else {
+        BuildCache::beside(&out)
+    };
+    let mut reuse = Default::default();
     if let Some(docs) = written.to_index {
-        match index_search(docs, language.as_deref(), &staging) {
-            Ok(n) => files_written += n,
+        match index_search(docs, language.as_deref(), &staging, cache.as_ref()) {
+            Ok((n, warning, r)) => {
+                files_written += n;
+                diags.extend(warning);
+                reuse = r;
+            }
             Err(d) => {
                 diags.push(d);
                 return Err(fail(diags));
@@ -363,6 +378,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             return Err(fail(diags));
         }
     }
+
     diags.sort();
     Ok(BuildReport {
         diagnostics: diags,
@@ -373,24 +389,31 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         out,
         elapsed: started.elapsed(),
         notes,
+        reuse,
     })
 }
 
 /// Index: the Pagefind index of the rendered pages, written into the staging folder.
-/// Returns how many files it wrote.
+/// Returns how many files it wrote, a warning if the build cache could not be kept, and
+/// what came from the cache.
 fn index_search(
     docs: Vec<render::Doc>,
     language: Option<&str>,
     staging: &output::Staging,
-) -> Result<usize, Diagnostic> {
+    cache: Option<&BuildCache>,
+) -> Result<(usize, Option<Diagnostic>, crate::build_cache::Reuse), Diagnostic> {
+    use rayon::prelude::*;
     let mut t = timing::Timer::new();
-    let files = search::index(docs, language)?;
-    let n = files.len();
-    for (path, bytes) in files {
-        staging
-            .write(&path, &bytes)
-            .map_err(|e| Diagnostic::io_error(format!("cannot write {e}")))?;
-    }
+    let (files, mut keeping) = search::index(docs, language, search::Keeping::new(cache))?;
     t.lap("search index");
-    Ok(n)
+    let n = files.len();
+    files
+        .par_iter()
+        .try_for_each(|(path, bytes)| staging.write(path, bytes))
+        .map_err(|e| Diagnostic::io_error(format!("cannot write {e}")))?;
+    t.lap("search index: write");
+    let reuse = keeping.reuse;
+    let warning = keeping.finish();
+    t.lap("search index: keep the build cache");
+    Ok((n, warning, reuse))
 }

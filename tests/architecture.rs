@@ -16,6 +16,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("timing", 0),
     ("sink", 0),
     ("safe_url", 0),
+    ("build_cache", 1),
     ("yaml", 1),
     ("messages", 1),
     ("toml_text", 1),

@@ -137,8 +137,8 @@ fn source_links_and_anchors_resolve_to_output_urls() {
 }
 
 /// The search index: every indexed page must reach it, two builds must give the same
-/// bundle, and nothing but the output may be left beside it (the index is built in memory;
-/// it once went through a scratch folder there).
+/// bundle, and nothing but the output and its build cache may be left beside it (the index
+/// is built in memory; it once went through a scratch folder there).
 #[test]
 fn search_index_is_complete_reproducible_and_leaves_no_scratch() {
     let bundles: Vec<_> = (0..2)
@@ -147,11 +147,31 @@ fn search_index_is_complete_reproducible_and_leaves_no_scratch() {
             let out = dir.path().join("public");
             let r = build(&repo(), &out, &[]);
             assert_eq!(r.code, 0, "{}", r.stderr);
-            let left: Vec<_> = fs::read_dir(dir.path())
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            let mut left: Vec<_> = walkdir::WalkDir::new(dir.path())
+                .min_depth(1)
+                .into_iter()
+                .map(|e| {
+                    e.unwrap()
+                        .path()
+                        .strip_prefix(dir.path())
+                        .unwrap()
+                        .to_owned()
+                })
+                .filter(|p| !p.starts_with("public"))
+                .map(|p| p.to_string_lossy().into_owned())
                 .collect();
-            assert_eq!(left, ["public"], "only the output may remain beside it");
+            left.sort();
+            let cache = [
+                ".varde-cache",
+                ".varde-cache/build",
+                ".varde-cache/build/public",
+                ".varde-cache/build/public/search-gzipped",
+                ".varde-cache/build/public/search-pages",
+            ];
+            assert_eq!(
+                left, cache,
+                "only the output and its cache may remain beside it"
+            );
             let indexed = html_files(&out)
                 .iter()
                 .filter(|(_, html)| html.contains("data-pagefind-body"))

@@ -13,19 +13,6 @@ use varde::BuildOptions;
 
 const BASE: &str = "http://127.0.0.1:1111/";
 
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
 fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
     let opts = BuildOptions {
@@ -78,16 +65,6 @@ fn edit(root: &Path, path: &str, from: &str, to: &str) {
     let text = fs::read_to_string(&p).unwrap();
     assert!(text.contains(from), "{path} lacks {from:?}");
     fs::write(&p, text.replacen(from, to, 1)).unwrap();
-}
-
-/// A copy of the example site to edit.
-fn example_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for d in ["content", "themes"] {
-        copy_dir(&repo().join(d), &dir.path().join(d));
-    }
-    fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
-    dir
 }
 
 fn preview_of(root: &Path) -> Preview {

@@ -10,13 +10,13 @@ use std::path::Path;
 
 const HOME: &str = "---\ntitle: Forside\n---\nHei.\n";
 
-/// Folders beside `out` that look like varde's staging folders.
+/// Folders beside `out` that look like varde's staging folders (the build cache is not one).
 fn staging_folders(parent: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(parent)
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".varde-"))
+        .filter(|n| n.contains(".varde-") && n != ".varde-cache")
         .collect();
     v.sort();
     v

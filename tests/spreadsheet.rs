@@ -22,22 +22,10 @@ fn build_at(root: &Path, out: &Path) -> Run {
     run(&mut cmd)
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// A copy of the example site in `work/md`, built as it is into `work/out-md`.
 fn example_built(work: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let md = work.join("md");
-    copy_tree(&repo().join("content"), &md.join("content"));
+    copy_dir(&repo().join("content"), &md.join("content"));
     fs::copy(repo().join("site.yaml"), md.join("site.yaml")).unwrap();
     let out_md = work.join("out-md");
     let r = build_at(&md, &out_md);
@@ -53,7 +41,7 @@ fn the_csv_export_imports_to_the_same_site() {
 
     // The same site with every service in that export instead of in Markdown files.
     let sheet = work.path().join("sheet");
-    copy_tree(&md, &sheet);
+    copy_dir(&md, &sheet);
     let dir = sheet.join("content/tjenester");
     // The example keeps most services in a sheet and a few as Markdown: all of them go.
     let mut removed = 0;

@@ -8,7 +8,10 @@
 //! variants of the query (`stotte` -> `støtte`, `rus behandling` -> `rusbehandling`) and merges
 //! the results; see ARCHITECTURE.md.
 
-use pagefind::api::PagefindIndex;
+mod kept;
+
+pub use kept::{Keeping, Memo};
+use pagefind::api::{Gzipped, PagefindIndex};
 
 use pagefind::options::PagefindServiceConfig;
 
@@ -24,16 +27,22 @@ fn language(site_language: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Builds the index. Returns the bundle's files as (site path, bytes).
+/// The search bundle's files, as (site path, bytes).
+pub type Bundle = Vec<(String, Vec<u8>)>;
+
+/// Builds the index, with the records `keeping` has of the last one. Returns the bundle's
+/// files as (site path, bytes), and `keeping` with this index's records (being written to
+/// the build cache: `Keeping::finish` waits for them).
 ///
-/// The pages go to Pagefind in memory, read in parallel (`add_html_files`, a method of our
+/// The pages go to Pagefind in memory, read in parallel (`read_html_files`, a method of our
 /// patch: upstream reads pages in parallel only from a folder on disk, in the order the
 /// file system lists it, and `add_html_file` one page after another). They go in URL order,
 /// so the bundle is the same on every build and every file system.
 pub fn index(
     mut docs: Vec<crate::render::Doc>,
     site_language: Option<&str>,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    mut keeping: Keeping,
+) -> Result<(Bundle, Keeping), Diagnostic> {
     let mut t = crate::timing::Timer::new();
     docs.sort_by(|a, b| a.url.cmp(&b.url));
     let expected = docs.len();
@@ -42,7 +51,7 @@ pub fn index(
         .enable_all()
         .build()
         .map_err(|e| Diagnostic::error(format!("cannot start the search indexer: {e}")))?;
-    let files = runtime
+    let (files, keeping) = runtime
         .block_on(async {
             let options = match site_language {
                 Some(l) => PagefindServiceConfig::builder()
@@ -52,25 +61,27 @@ pub fn index(
             };
             let mut index = PagefindIndex::new(Some(options))
                 .map_err(|e| format!("cannot create the search index: {e}"))?;
-            let added = index
-                .add_html_files(pages)
+            let read = kept::read_pages(&index, pages, site_language, &mut keeping)
                 .await
                 .map_err(|e| format!("cannot index the pages: {e}"))?;
+            let added = index.add_read_pages(read).await;
             if added != expected {
                 return Err(format!(
                     "the search index took {added} of {expected} pages; see the messages above"
                 ));
             }
             t.lap("    search add pages");
+            let gzipped = keeping.gzipped();
             let files = index
-                .get_files_once()
+                .get_files_once_with(gzipped.as_ref().map(|g| g as &dyn Gzipped))
                 .await
                 .map_err(|e| format!("cannot write the search index: {e}"))?;
             t.lap("    search get files");
-            Ok(files)
+            keeping.keep_gzipped(gzipped);
+            Ok((files, keeping))
         })
         .map_err(Diagnostic::error)?;
-    Ok(files
+    let files = files
         .into_iter()
         .filter_map(|f| {
             let name = f.filename.to_string_lossy().replace('\\', "/");
@@ -83,5 +94,6 @@ pub fn index(
             }
             Some((format!("{SEARCH_BUNDLE}{name}"), f.contents))
         })
-        .collect())
+        .collect();
+    Ok((files, keeping))
 }

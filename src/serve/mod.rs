@@ -222,6 +222,8 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         // Pagefind has no incremental API: the preview's index is built apart, on a thread
         // of its own after each rebuild (`search::Indexer`), so a save never waits for it.
         no_search_index: true,
+        // The preview writes nothing to disk; its caches are in memory.
+        no_cache: true,
     };
 
     let server = tiny_http::Server::http((opts.bind.as_str(), opts.port)).map_err(|e| {

@@ -1,13 +1,15 @@
 //! The preview's search: Pagefind's index of the pages being served, built on a thread of
 //! its own after each rebuild, so a save never waits for it. Pagefind cannot update an
-//! index, so each run indexes every page again; rebuilds that come while it runs are
-//! folded into one more run with the newest site.
+//! index, so each run builds it again, but from the pages as the last run read them (and
+//! its files as compressed) where they did not change; rebuilds that come while it runs
+//! are folded into one more run with the newest site.
 
 use std::collections::HashMap;
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, RwLock};
 
 use crate::preview::{Files, Served};
+use crate::search::{Keeping, Memo};
 
 /// What one run indexes: the site as served, and the language Pagefind is told (`None`:
 /// each page's own `<html lang>`, one index per language).
@@ -43,6 +45,7 @@ impl Indexer {
             // seconds, so the pause it waits for grows with it and an editor saving often is
             // left alone (10k pages: about 10 s).
             let mut took = std::time::Duration::ZERO;
+            let mut memo = Memo::default();
             while let Ok(mut run) = rx.recv() {
                 // Only the newest site matters.
                 while let Ok(newer) = rx.recv_timeout(QUIET + took) {
@@ -54,14 +57,17 @@ impl Indexer {
                 if pages == 0 {
                     continue;
                 }
+                // The pages and files of the last run, in memory: a page not edited since
+                // is not read again, a file not changed not compressed again.
+                let keeping = Keeping::in_memory(std::mem::take(&mut memo));
+                let index = || crate::search::index(docs, run.language.as_deref(), keeping);
                 let indexed = match &pool {
-                    Some(pool) => {
-                        pool.install(|| crate::search::index(docs, run.language.as_deref()))
-                    }
-                    None => crate::search::index(docs, run.language.as_deref()),
+                    Some(pool) => pool.install(index),
+                    None => index(),
                 };
                 match indexed {
-                    Ok(bundle) => {
+                    Ok((bundle, keeping)) => {
+                        memo = keeping.into_memo();
                         let files: HashMap<String, Served> = bundle
                             .into_iter()
                             .map(|(path, bytes)| (path, Served::new(bytes)))

@@ -65,6 +65,29 @@ pub fn write(root: &Path, path: &str, bytes: &[u8]) {
     fs::write(p, bytes).expect("write");
 }
 
+/// Copies the folder `from` to `to`, whole.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.expect("walk");
+        let dest = to.join(e.path().strip_prefix(from).expect("rel"));
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            fs::copy(e.path(), &dest).expect("copy");
+        }
+    }
+}
+
+/// A copy of the example site (content, themes, site.yaml) to edit.
+pub fn example_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for d in ["content", "themes"] {
+        copy_dir(&repo().join(d), &dir.path().join(d));
+    }
+    fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).expect("copy");
+    dir
+}
+
 /// Every file below `dir`, relative path -> bytes.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();

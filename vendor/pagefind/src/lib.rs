@@ -2,7 +2,9 @@ use std::{cmp::Ordering, path::PathBuf};
 
 use anyhow::{bail, Result};
 use either::Either;
-use fossick::{FossickedData, Fossicker};
+/// varde patch: public, a read page, which a caller may keep (it is serde) and add again.
+pub use fossick::FossickedData;
+use fossick::Fossicker;
 use futures::future::join_all;
 use hashbrown::HashMap;
 use index::PagefindIndexes;
@@ -118,15 +120,19 @@ impl SearchState {
     /// `add_html_file`) takes a lock per page and reads one page after another, and
     /// `fossick_many` reads only from disk.
     pub fn fossick_in_memory(&mut self, pages: Vec<(String, String)>) -> Result<usize> {
-        let results: Vec<Result<FossickedData>> = pages
+        let read = self.read_in_memory(pages)?;
+        let n = read.len();
+        self.fossicked_pages.extend(read);
+        Ok(n)
+    }
+
+    /// varde patch: `fossick_in_memory` without adding the pages, for a caller that keeps
+    /// them (a build cache) and adds them with `add_read`.
+    pub fn read_in_memory(&self, pages: Vec<(String, String)>) -> Result<Vec<FossickedData>> {
+        pages
             .into_par_iter()
             .map(|(url, html)| Fossicker::new_synthetic(None, Some(url), html).fossick_sync(&self.options))
-            .collect();
-        let n = results.len();
-        for result in results {
-            self.fossicked_pages.push(result?);
-        }
-        Ok(n)
+            .collect()
     }
 
     pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedData> {
@@ -367,6 +373,11 @@ impl SearchState {
     }
 
     pub async fn get_files(&self) -> Vec<SyntheticFile> {
+        self.get_files_with(None).await
+    }
+
+    /// varde patch: `get_files`, with gzipped files kept by the caller (see `Gzipped`).
+    pub async fn get_files_with(&self, gzipped: Option<&dyn output::Gzipped>) -> Vec<SyntheticFile> {
         let outdir = &self.options.bundle_output;
 
         let index_entries: Vec<_> = self
@@ -377,7 +388,7 @@ impl SearchState {
 
         let mut files: Vec<_> =
             join_all(self.built_indexes.iter().map(|indexes| async {
-                indexes.write_files_to_memory(&self.options, outdir).await
+                indexes.write_files_to_memory(&self.options, outdir, gzipped).await
             }))
             .await
             .into_iter()

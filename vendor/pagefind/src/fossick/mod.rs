@@ -34,7 +34,8 @@ lazy_static! {
 pub mod parser;
 mod splitting;
 
-#[derive(Debug, Clone, PartialEq)]
+// varde patch: the serde derives let a caller keep read pages in a build cache.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FossickedWord {
     pub position: u32,
     pub weight: u8,
@@ -42,7 +43,7 @@ pub struct FossickedWord {
     pub original_word: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetaFossickedWord {
     pub field_id: u16,
     pub position: u32,
@@ -50,7 +51,7 @@ pub struct MetaFossickedWord {
     pub original_word: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FossickedData {
     pub url: String,
     pub fragment: PageFragment,

@@ -305,8 +305,10 @@ impl PagefindIndexes {
         &self,
         options: &SearchOptions,
         outdir: &PathBuf,
+        gzipped: Option<&dyn Gzipped>,
     ) -> Vec<SyntheticFile> {
-        self.write_files(options, outdir, true).await.unwrap()
+        // varde patch: in memory, the same files in the same order, gzipped in parallel.
+        self.files_in_memory(options, outdir, gzipped)
     }
 
     async fn write_files(
@@ -315,10 +317,6 @@ impl PagefindIndexes {
         outdir: &PathBuf,
         synthetic: bool,
     ) -> Option<Vec<SyntheticFile>> {
-        // varde patch: in memory, the same files in the same order, gzipped in parallel.
-        if synthetic {
-            return Some(self.files_in_memory(options, outdir));
-        }
         let immutable_write_behaviour = if synthetic {
             WriteBehavior::Synthetic
         } else {
@@ -396,7 +394,12 @@ impl PagefindIndexes {
 // does it, but on every core: one after another, gzip at level 9 took most of the time
 // of `get_files` for a large site.
 impl PagefindIndexes {
-    fn files_in_memory(&self, options: &SearchOptions, outdir: &PathBuf) -> Vec<SyntheticFile> {
+    fn files_in_memory(
+        &self,
+        options: &SearchOptions,
+        outdir: &PathBuf,
+        kept: Option<&dyn Gzipped>,
+    ) -> Vec<SyntheticFile> {
         use rayon::prelude::*;
         let mut gzipped: Vec<(PathBuf, &[u8])> = vec![(
             outdir.join(format!("pagefind.{}.pf_meta", &self.meta_index.0)),
@@ -448,16 +451,22 @@ impl PagefindIndexes {
             .with_max_len(1)
             .map(|(filename, bytes)| {
                 let level = compression_level(&filename);
+                if let Some(contents) = kept.and_then(|k| k.get(bytes, level)) {
+                    return SyntheticFile { filename, contents };
+                }
                 let mut input = Vec::with_capacity(12 + bytes.len());
                 input.extend_from_slice(b"pagefind_dcd");
                 input.extend_from_slice(bytes);
-                let level = libdeflater::CompressionLvl::new(level).unwrap_or_default();
-                let mut compressor = libdeflater::Compressor::new(level);
+                let lvl = libdeflater::CompressionLvl::new(level).unwrap_or_default();
+                let mut compressor = libdeflater::Compressor::new(lvl);
                 let mut contents = vec![0; compressor.gzip_compress_bound(input.len())];
                 let n = compressor
                     .gzip_compress(&input, &mut contents)
                     .expect("the buffer is as large as libdeflate asks for");
                 contents.truncate(n);
+                if let Some(k) = kept {
+                    k.put(bytes, level, &contents);
+                }
                 SyntheticFile { filename, contents }
             })
             .collect();
@@ -466,6 +475,16 @@ impl PagefindIndexes {
         }
         files
     }
+}
+
+/// varde patch: gzipped bundle files kept by the caller (a build cache), asked for before
+/// a file is compressed, so an unchanged file is not compressed again. The bytes are a
+/// file's contents before compressing (without the `pagefind_dcd` mark put before them).
+pub trait Gzipped: Sync {
+    /// `plain` as gzipped at `level`, if kept.
+    fn get(&self, plain: &[u8], level: i32) -> Option<Vec<u8>>;
+    /// `plain` was gzipped at `level` into `gzipped`.
+    fn put(&self, plain: &[u8], level: i32, gzipped: &[u8]);
 }
 
 /// varde patch: libdeflate's level for each kind of bundle file. The meta file and the

@@ -1,0 +1,250 @@
+//! What the build cache keeps of the search index, so that a build after a small edit does
+//! not do most of the index's work again: each page as Pagefind read it (reading is over
+//! half of an index's time), and each bundle file as gzipped (most of the rest). Pagefind
+//! cannot update an index, so the index itself is built again from the pages; what it is
+//! built from and what it compresses are the same, so the bundle is too, byte for byte.
+//!
+//! Both are looked up by a hash of what they were made from (a page's URL and HTML and the
+//! language; a file's plain bytes and compression level), so a record can only be wrong if
+//! that hash collides. Cache files are written on threads of their own while the rest of
+//! the build goes on; `Keeping::finish` waits for them. The preview keeps the same records
+//! in memory (`Memo`), so its index follows an edit in a fraction of the time.
+
+use std::sync::Mutex;
+use std::thread::JoinHandle;
+
+use pagefind::api::{Gzipped, PagefindIndex};
+use pagefind::FossickedData;
+use rayon::prelude::*;
+
+use crate::build_cache::{BuildCache, Records, Reuse};
+use crate::content::source::{hash_bytes, hash_str};
+use crate::diagnostics::Diagnostic;
+
+/// The cache files: pages as read, bundle files as gzipped.
+pub const PAGES: &str = "search-pages";
+pub const GZIPPED: &str = "search-gzipped";
+
+/// Where the records of the last index come from and this one's go: the build cache's
+/// files, or memory (the preview, whose next index follows an edit).
+enum Store {
+    Off,
+    Disk(BuildCache),
+    Memory(Memo),
+}
+
+/// What the preview keeps of its last index in memory: the same records as the build
+/// cache's files.
+#[derive(Default)]
+pub struct Memo {
+    pages: Records,
+    gzipped: Records,
+}
+
+/// The records of the last index, and this index's being kept.
+pub struct Keeping {
+    store: Store,
+    writing: Vec<JoinHandle<std::io::Result<()>>>,
+    /// This index's records, when kept in memory.
+    kept: Memo,
+    pub reuse: Reuse,
+}
+
+impl Keeping {
+    /// With the build cache `cache`, or keeping nothing.
+    pub fn new(cache: Option<&BuildCache>) -> Keeping {
+        Keeping::with(cache.cloned().map_or(Store::Off, Store::Disk))
+    }
+
+    /// With the records of the last index in memory (`into_memo` of the last one).
+    pub fn in_memory(last: Memo) -> Keeping {
+        Keeping::with(Store::Memory(last))
+    }
+
+    fn with(store: Store) -> Keeping {
+        Keeping {
+            store,
+            writing: vec![],
+            kept: Memo::default(),
+            reuse: Reuse::default(),
+        }
+    }
+
+    /// This index's records, for the next index in memory.
+    pub fn into_memo(self) -> Memo {
+        self.kept
+    }
+
+    fn on(&self) -> bool {
+        !matches!(self.store, Store::Off)
+    }
+
+    /// The last index's records of `name`.
+    fn last(&mut self, name: &'static str) -> Records {
+        match &mut self.store {
+            Store::Off => Records::default(),
+            Store::Disk(cache) => cache.read(name),
+            Store::Memory(memo) => std::mem::take(match name {
+                PAGES => &mut memo.pages,
+                _ => &mut memo.gzipped,
+            }),
+        }
+    }
+
+    /// Keeps this index's records of `name`: in memory, or in the cache file, written on a
+    /// thread of its own.
+    fn keep(&mut self, name: &'static str, records: Vec<(u64, Vec<u8>)>) {
+        match &self.store {
+            Store::Off => {}
+            Store::Memory(_) => {
+                let records = Records::from_list(records);
+                match name {
+                    PAGES => self.kept.pages = records,
+                    _ => self.kept.gzipped = records,
+                }
+            }
+            Store::Disk(cache) => {
+                let cache = cache.clone();
+                self.writing.push(std::thread::spawn(move || {
+                    cache.write(name, records.iter().map(|(k, b)| (*k, b.as_slice())))
+                }));
+            }
+        }
+    }
+
+    /// The last index's gzipped files, to be asked before compressing.
+    pub fn gzipped(&mut self) -> Option<KeptGzip> {
+        if !self.on() {
+            return None;
+        }
+        Some(KeptGzip {
+            last: self.last(GZIPPED),
+            used: Mutex::default(),
+            new: Mutex::default(),
+        })
+    }
+
+    /// Keeps the gzipped files of this index: those taken from the last one and those new.
+    pub fn keep_gzipped(&mut self, gzipped: Option<KeptGzip>) {
+        let Some(g) = gzipped else {
+            return;
+        };
+        let mut records = g.new.into_inner().unwrap_or_default();
+        let used = g.used.into_inner().unwrap_or_default();
+        self.reuse.gzipped = (used.len(), used.len() + records.len());
+        for key in used {
+            if let Some(bytes) = g.last.get(key) {
+                records.push((key, bytes.to_vec()));
+            }
+        }
+        self.keep(GZIPPED, records);
+    }
+
+    /// Waits for the cache files; a warning if one could not be written (losing the cache
+    /// costs the next build time, never its output).
+    pub fn finish(&mut self) -> Option<Diagnostic> {
+        let Store::Disk(cache) = &self.store else {
+            return None;
+        };
+        let mut warning = None;
+        for handle in self.writing.drain(..) {
+            let result = handle.join().unwrap_or_else(|_| {
+                Err(std::io::Error::other(
+                    "the thread writing the cache stopped",
+                ))
+            });
+            if let Err(e) = result {
+                warning = Some(cache.warning(e));
+            }
+        }
+        warning
+    }
+}
+
+/// The last build's gzipped bundle files, by a hash of their plain bytes and level, and
+/// what this build used and made.
+pub struct KeptGzip {
+    last: Records,
+    used: Mutex<Vec<u64>>,
+    new: Mutex<Vec<(u64, Vec<u8>)>>,
+}
+
+fn gzip_key(plain: &[u8], level: i32) -> u64 {
+    hash_bytes(plain) ^ (level as u64).rotate_left(56)
+}
+
+impl Gzipped for KeptGzip {
+    fn get(&self, plain: &[u8], level: i32) -> Option<Vec<u8>> {
+        let key = gzip_key(plain, level);
+        let bytes = self.last.get(key)?;
+        self.used.lock().ok()?.push(key);
+        Some(bytes.to_vec())
+    }
+
+    fn put(&self, plain: &[u8], level: i32, gzipped: &[u8]) {
+        if let Ok(mut new) = self.new.lock() {
+            new.push((gzip_key(plain, level), gzipped.to_vec()));
+        }
+    }
+}
+
+/// Every page as Pagefind reads it, in the order given. With a build cache, a page whose
+/// URL and HTML (in the same language) the last build read is taken from the cache instead
+/// of read again, and this build's pages are kept for the next.
+pub async fn read_pages(
+    index: &PagefindIndex,
+    pages: Vec<(String, String)>,
+    site_language: Option<&str>,
+    keeping: &mut Keeping,
+) -> Result<Vec<FossickedData>, String> {
+    if !keeping.on() {
+        let read = index.read_html_files(pages).await;
+        return read.map_err(|e| e.to_string());
+    }
+    let mut t = crate::timing::Timer::new();
+    let lang = site_language.unwrap_or("");
+    let keys: Vec<u64> = pages
+        .par_iter()
+        .map(|(url, html)| hash_str(&format!("{lang}\n{url}\n{html}")))
+        .collect();
+    let last = keeping.last(PAGES);
+    // A record that does not decode is read again, like a page the cache does not have.
+    let found: Vec<Option<FossickedData>> = keys
+        .par_iter()
+        .map(|&k| last.get(k).and_then(|b| postcard::from_bytes(b).ok()))
+        .collect();
+    t.lap("    search cache: pages read before");
+    let reused = found.iter().filter(|f| f.is_some()).count();
+    keeping.reuse.pages_read = (reused, found.len());
+    let missing: Vec<(String, String)> = pages
+        .into_iter()
+        .zip(&found)
+        .filter(|(_, f)| f.is_none())
+        .map(|(p, _)| p)
+        .collect();
+    let fresh = index.read_html_files(missing).await;
+    let mut fresh = fresh.map_err(|e| e.to_string())?.into_iter();
+    let read: Vec<(bool, FossickedData)> = found
+        .into_iter()
+        .map(|f| match f {
+            Some(page) => Some((false, page)),
+            None => fresh.next().map(|page| (true, page)),
+        })
+        .collect::<Option<_>>()
+        .ok_or("Pagefind read fewer pages than it was given")?;
+    t.lap("    search read pages");
+    let kept: Vec<(u64, Vec<u8>)> = read
+        .par_iter()
+        .zip(&keys)
+        .filter_map(|((new, page), &k)| {
+            let bytes = match new {
+                true => postcard::to_allocvec(page).ok()?,
+                false => last.get(k)?.to_vec(),
+            };
+            Some((k, bytes))
+        })
+        .collect();
+    drop(last);
+    keeping.keep(PAGES, kept);
+    Ok(read.into_iter().map(|(_, p)| p).collect())
+}

@@ -1,0 +1,188 @@
+//! The build cache (`.varde-cache/build/` beside the output): a build that uses it writes
+//! the same bytes as a cold build with `--no-cache`, after every kind of edit, and takes
+//! from it what did not change.
+
+mod common;
+use common::*;
+
+use std::fs;
+use std::path::Path;
+
+use varde::build_cache::Reuse;
+use varde::BuildOptions;
+
+fn edit(root: &Path, path: &str, from: &str, to: &str) {
+    let p = root.join(path);
+    let text = fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{path} lacks {from:?}");
+    fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Builds `root` into `out`, with or without the cache.
+fn build_into(root: &Path, out: &Path, no_cache: bool) -> Reuse {
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        out: Some(out.to_path_buf()),
+        no_cache,
+        ..BuildOptions::default()
+    };
+    let report = varde::build(&opts).unwrap_or_else(|f| panic!("{}", f.diagnostics.render(false)));
+    report.reuse
+}
+
+#[test]
+fn a_build_with_the_cache_equals_a_cold_build_after_every_kind_of_edit() {
+    // A fixed day, so both builds see the same staleness of services.
+    std::env::set_var("SOURCE_DATE_EPOCH", "1795305600");
+    let dir = example_copy();
+    let root = dir.path();
+    let out = root.join("public");
+    type Step = (&'static str, fn(&Path));
+    let steps: &[Step] = &[
+        ("first build", |_| {}),
+        ("nothing changed", |_| {}),
+        ("a page's body", |r| {
+            edit(
+                r,
+                "content/nas/kunnskap.md",
+                "Du kjenner\nbarnet ditt best.",
+                "Du kjenner\nbarnet ditt godt.",
+            )
+        }),
+        ("a page's title", |r| {
+            edit(
+                r,
+                "content/smil/krav.md",
+                "title: Krav for å være med",
+                "title: Krav for å delta",
+            )
+        }),
+        ("a new page", |r| {
+            write(
+                r,
+                "content/nas/ny.md",
+                b"---\ntitle: Ny side om abstinens\n---\nEn helt ny side med ordet kvitrefugl.\n",
+            )
+        }),
+        ("a page removed", |r| {
+            fs::remove_file(r.join("content/nas/ny.md")).unwrap()
+        }),
+        ("a template", |r| {
+            edit(
+                r,
+                "themes/default/templates/page.html",
+                "{% block content %}",
+                "{% block content %}<p class=\"ny\">Ny mal</p>",
+            )
+        }),
+        ("site.yaml", |r| {
+            edit(
+                r,
+                "site.yaml",
+                "title: SMIL – for mødre",
+                "title: SMIL for mødre",
+            )
+        }),
+    ];
+    let mut pages = 0;
+    for (step, change) in steps {
+        change(root);
+        let reuse = build_into(root, &out, false);
+        let cold = tempfile::tempdir().unwrap();
+        let cold_out = cold.path().join("public");
+        assert_eq!(build_into(root, &cold_out, true), Reuse::default());
+        let (with_cache, without) = (snapshot(&out), snapshot(&cold_out));
+        let differ: Vec<&String> = without
+            .keys()
+            .chain(with_cache.keys())
+            .filter(|k| with_cache.get(*k) != without.get(*k))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "{step}: {} files differ from a cold build, e.g. {:?}",
+            differ.len(),
+            &differ[..differ.len().min(5)]
+        );
+        let (read_before, read) = reuse.pages_read;
+        let (gz_before, gz) = reuse.gzipped;
+        match *step {
+            "first build" => {
+                pages = read;
+                assert_eq!((read_before, gz_before), (0, 0), "{step}: {reuse:?}");
+            }
+            "nothing changed" => {
+                assert_eq!((read_before, gz_before), (read, gz), "{step}: {reuse:?}")
+            }
+            // The edited page is read again, and only it.
+            "a page's body" | "a page's title" => {
+                assert_eq!((read_before, read), (pages - 1, pages), "{step}: {reuse:?}")
+            }
+            // `page.html` renders articles, not services: those are read again.
+            "a template" => assert!(0 < read_before && read_before < read, "{step}: {reuse:?}"),
+            _ => assert!(read_before > 0 && gz_before > 0, "{step}: {reuse:?}"),
+        }
+        assert!(
+            gz_before < gz || *step == "nothing changed",
+            "{step}: {reuse:?}"
+        );
+    }
+}
+
+#[test]
+fn the_cache_lies_beside_the_output_and_no_cache_neither_reads_nor_writes_it() {
+    let dir = example_copy();
+    let root = dir.path();
+    let out = root.join("ut");
+    let kept = root.join(".varde-cache/build/ut");
+    build_into(root, &out, true);
+    assert!(!kept.exists(), "--no-cache wrote {}", kept.display());
+    build_into(root, &out, false);
+    assert!(kept.join("search-pages").is_file());
+    assert!(kept.join("search-gzipped").is_file());
+    let manifest = fs::read_to_string(out.join(varde::output::MANIFEST)).unwrap();
+    assert!(!manifest.contains("varde-cache"), "{manifest}");
+    // Neither read: a second build without the cache takes nothing from it.
+    assert_eq!(build_into(root, &out, true), Reuse::default());
+    // A damaged cache is a cold build, not an error.
+    fs::write(kept.join("search-pages"), b"\0\0\0\x05varde").unwrap();
+    fs::write(kept.join("search-gzipped"), b"").unwrap();
+    assert_eq!(build_into(root, &out, false).pages_read.0, 0);
+    assert!(build_into(root, &out, false).pages_read.0 > 0);
+}
+
+/// The preview keeps its last index's records in memory: the next index after an edit
+/// reads only the edited page again, and gives the bundle a fresh index would.
+#[test]
+fn the_preview_index_reads_only_edited_pages_again() {
+    use varde::render::Doc;
+    use varde::search::{index, Keeping, Memo};
+    let docs = |edited: &str| -> Vec<Doc> {
+        (0..30)
+            .map(|i| Doc {
+                url: format!("/side-{i}/"),
+                html: format!(
+                    "<html><body><main data-pagefind-body><h1>Side {i}</h1><p>Støtte og hjelp {}</p></main></body></html>",
+                    if i == 7 { edited } else { "i svangerskapet" }
+                ),
+            })
+            .collect()
+    };
+    let (first, keeping) = index(docs("før"), Some("nb"), Keeping::in_memory(Memo::default()))
+        .unwrap_or_else(|d| panic!("{}", d.render(false)));
+    assert_eq!(keeping.reuse.pages_read, (0, 30));
+    let (second, keeping) = index(
+        docs("kvitrefugl"),
+        Some("nb"),
+        Keeping::in_memory(keeping.into_memo()),
+    )
+    .unwrap_or_else(|d| panic!("{}", d.render(false)));
+    assert_eq!(keeping.reuse.pages_read, (29, 30));
+    assert!(keeping.reuse.gzipped.0 > 0, "{:?}", keeping.reuse);
+    let (fresh, _) = index(docs("kvitrefugl"), Some("nb"), Keeping::new(None))
+        .unwrap_or_else(|d| panic!("{}", d.render(false)));
+    assert!(
+        second == fresh,
+        "the index from memory differs from a fresh one"
+    );
+    assert!(first != second, "the edit did not reach the index");
+}
