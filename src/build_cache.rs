@@ -22,6 +22,8 @@ const FORMAT: &str = "varde-build-cache-1";
 /// all). Shown after a build, and what the tests check the cache by.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Reuse {
+    /// Rendered outputs, linked from the last output folder.
+    pub outputs: (usize, usize),
     /// Pages for the search index, as Pagefind read them.
     pub pages_read: (usize, usize),
     /// Search bundle files, as gzipped.
@@ -31,11 +33,12 @@ pub struct Reuse {
 impl Reuse {
     /// The line a build prints, or `None` when nothing came from the cache.
     pub fn summary(&self) -> Option<String> {
+        let (o, outputs) = self.outputs;
         let (p, pages) = self.pages_read;
         let (g, files) = self.gzipped;
-        (p + g > 0).then(|| {
+        (o + p + g > 0).then(|| {
             format!(
-                "from the build cache: {p} of {pages} pages read for search, {g} of {files} search files compressed"
+                "from the build cache: {o} of {outputs} rendered files, {p} of {pages} pages read for search, {g} of {files} compressed search files"
             )
         })
     }
@@ -171,6 +174,11 @@ impl Records {
 
     pub fn len(&self) -> usize {
         self.at.len()
+    }
+
+    /// Every record's bytes, in no order.
+    pub fn values(&self) -> impl Iterator<Item = &[u8]> {
+        self.at.values().map(|r| &self.bytes[r.clone()])
     }
 
     pub fn is_empty(&self) -> bool {

@@ -68,6 +68,21 @@ impl Sink for Staging {
     fn copy(&self, source: &Path, site_path: &str) -> io::Result<()> {
         Staging::copy(self, source, site_path)
     }
+
+    /// A hard link to the last build's file (the build cache's `render::Previous`), which
+    /// the old output's removal after the swap leaves in place; a copy where the file
+    /// system has no links.
+    fn link(&self, source: &Path, site_path: &str) -> io::Result<()> {
+        let file = self.file_for(site_path);
+        if let Some(dir) = file.parent() {
+            self.ensure_dir(dir)?;
+        }
+        if fs::hard_link(source, &file).is_err() {
+            return Staging::copy(self, source, site_path);
+        }
+        self.record(site_path);
+        Ok(())
+    }
 }
 
 /// `.public.varde-new-4711` for the output folder `public`, kind `new` and process 4711.

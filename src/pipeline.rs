@@ -207,12 +207,15 @@ pub fn check_with(
 /// Load, check and render: the core that `build` (to disk) and `serve` (to memory) share.
 /// `sink` is asked for only when there are no errors, so nothing is written for a bad site.
 /// Returns `None` when `diags` holds errors.
+/// With the build cache's `previous` outputs, those unchanged are linked, not rendered.
 pub fn render_to<'s>(
     opts: &BuildOptions,
     diags: &mut Diagnostics,
     sink: impl FnOnce() -> Result<&'s dyn sink::Sink, Diagnostic>,
+    previous: Option<&render::Previous>,
 ) -> Option<(content::Site, render::Written)> {
-    render_cached(opts, diags, sink, None).map(|(site, _, w)| (site, w))
+    let site = load_site_cached(opts, diags, false, None);
+    render_site_with(opts, site, diags, sink, None, previous).map(|(site, _, w)| (site, w))
 }
 
 /// `render_to` with the preview's caches: only what changed is read, parsed and rendered.
@@ -240,6 +243,18 @@ pub fn render_site<'s>(
     sink: impl FnOnce() -> Result<&'s dyn sink::Sink, Diagnostic>,
     cache: Option<&mut render::RenderCache>,
 ) -> Option<(content::Site, render::Theme, render::Written)> {
+    render_site_with(opts, site, diags, sink, cache, None)
+}
+
+/// `render_site`, with the build cache's `previous` outputs.
+fn render_site_with<'s>(
+    opts: &BuildOptions,
+    site: content::Site,
+    diags: &mut Diagnostics,
+    sink: impl FnOnce() -> Result<&'s dyn sink::Sink, Diagnostic>,
+    cache: Option<&mut render::RenderCache>,
+    previous: Option<&render::Previous>,
+) -> Option<(content::Site, render::Theme, render::Written)> {
     let theme = match render::Theme::load(&opts.root, &site.config, &site.data) {
         Ok(t) => t,
         Err(d) => {
@@ -262,7 +277,7 @@ pub fn render_site<'s>(
     };
     let mut t = timing::Timer::new();
     let index_search = site.config.search && !opts.no_search_index;
-    let written = render::write_site_cached(&site, &theme, sink, cache, index_search);
+    let written = render::write_site_cached(&site, &theme, sink, cache, index_search, previous);
     t.lap("render + write");
     match written {
         Ok(mut n) => {
@@ -313,21 +328,32 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         })
     };
 
+    let cache = if opts.no_cache {
+        None
+    } else {
+        BuildCache::beside(&out)
+    };
+    let previous = cache.as_ref().map(|c| render::Previous::load(c, &out));
     // The staging folder is only created once the content is known to be good, and is
     // removed again (when dropped) if rendering fails.
     let mut staging = None;
-    let rendered = render_to(opts, &mut diags, || {
-        if let Some(d) = foreign_error() {
-            return Err(d);
-        }
-        let s = output::Staging::new(out.clone()).map_err(|e| {
-            Diagnostic::io_error(format!(
-                "cannot create the output folder next to {}: {e}",
-                out.display()
-            ))
-        })?;
-        Ok(staging.insert(s) as &dyn sink::Sink)
-    });
+    let rendered = render_to(
+        opts,
+        &mut diags,
+        || {
+            if let Some(d) = foreign_error() {
+                return Err(d);
+            }
+            let s = output::Staging::new(out.clone()).map_err(|e| {
+                Diagnostic::io_error(format!(
+                    "cannot create the output folder next to {}: {e}",
+                    out.display()
+                ))
+            })?;
+            Ok(staging.insert(s) as &dyn sink::Sink)
+        },
+        previous.as_ref(),
+    );
     let (site, written) = match rendered {
         Some(r) => r,
         None => {
@@ -345,18 +371,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // The search index is where a build's memory peaks: the model goes first.
     later::drop_later(site);
     let mut files_written = written.files;
-    let cache = if opts.no_cache {
-        None
-    } else {
-        BuildCache::beside(&out)
+    let mut reuse = crate::build_cache::Reuse {
+        outputs: (written.reused, written.prints.len()),
+        ..Default::default()
     };
-    let mut reuse = Default::default();
     if let Some(docs) = written.to_index {
         match index_search(docs, language.as_deref(), &staging, cache.as_ref()) {
             Ok((n, warning, r)) => {
                 files_written += n;
                 diags.extend(warning);
-                reuse = r;
+                reuse.pages_read = r.pages_read;
+                reuse.gzipped = r.gzipped;
             }
             Err(d) => {
                 diags.push(d);
@@ -379,6 +404,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     }
 
+    // Each output's fingerprint and file, now in place, for the next build to link.
+    if let Some(cache) = &cache {
+        let records = render::reuse::records(&out, &written.prints);
+        let records = records.iter().map(|(k, v)| (*k, v.as_slice()));
+        if let Err(e) = cache.write(render::reuse::OUTPUTS, records) {
+            diags.push(cache.warning(e));
+        }
+        t.lap("keep the build cache: outputs");
+    }
     diags.sort();
     Ok(BuildReport {
         diagnostics: diags,

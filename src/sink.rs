@@ -9,6 +9,10 @@ pub trait Sink: Sync {
     /// Takes the bytes: the preview keeps them in memory as they are.
     fn write(&self, site_path: &str, bytes: Vec<u8>) -> io::Result<()>;
     fn copy(&self, source: &Path, site_path: &str) -> io::Result<()>;
+    /// A file of the last build, unchanged: a staging folder links it where it can.
+    fn link(&self, source: &Path, site_path: &str) -> io::Result<()> {
+        self.copy(source, site_path)
+    }
 }
 
 /// `/nas/` -> `nas/index.html`; `/a/b.xml` -> `a/b.xml`.

@@ -103,6 +103,14 @@ fn a_build_with_the_cache_equals_a_cold_build_after_every_kind_of_edit() {
             differ.len(),
             &differ[..differ.len().min(5)]
         );
+        let (linked, outputs) = reuse.outputs;
+        match *step {
+            "first build" => assert_eq!(linked, 0, "{step}: {reuse:?}"),
+            "nothing changed" => assert_eq!(linked, outputs, "{step}: {reuse:?}"),
+            // Settings reach every output.
+            "site.yaml" => assert_eq!(linked, 0, "{step}: {reuse:?}"),
+            _ => assert!(0 < linked && linked < outputs, "{step}: {reuse:?}"),
+        }
         let (read_before, read) = reuse.pages_read;
         let (gz_before, gz) = reuse.gzipped;
         match *step {
@@ -185,4 +193,58 @@ fn the_preview_index_reads_only_edited_pages_again() {
         "the index from memory differs from a fresh one"
     );
     assert!(first != second, "the edit did not reach the index");
+}
+
+/// An output the last build wrote is linked into the next only while it is the file that
+/// build wrote: one edited, replaced by a link or removed by hand is rendered again.
+#[test]
+#[cfg(unix)]
+fn an_output_changed_by_hand_is_rendered_again() {
+    std::env::set_var("SOURCE_DATE_EPOCH", "1795305600");
+    let dir = example_copy();
+    let root = dir.path();
+    let out = root.join("public");
+    build_into(root, &out, false);
+    let secret = root.join("hemmelig.txt");
+    fs::write(&secret, "ikke publiser").unwrap();
+    let edited = out.join("nas/kunnskap/index.html");
+    let mut html = fs::read(&edited).unwrap();
+    let len = html.len();
+    html[len - 2] = b'!';
+    fs::write(&edited, &html).unwrap();
+    let linked = out.join("smil/krav/index.html");
+    fs::remove_file(&linked).unwrap();
+    std::os::unix::fs::symlink(&secret, &linked).unwrap();
+    fs::remove_file(out.join("nas/index.html")).unwrap();
+    let reuse = build_into(root, &out, false);
+    assert_eq!(reuse.outputs.0, reuse.outputs.1 - 3, "{reuse:?}");
+    let cold = tempfile::tempdir().unwrap();
+    build_into(root, &cold.path().join("public"), true);
+    assert!(
+        snapshot(&out) == snapshot(&cold.path().join("public")),
+        "the output differs from a cold build"
+    );
+    assert!(!fs::symlink_metadata(&linked)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+/// A template that prints the build's time: nothing is linked, every output is rendered
+/// with this build's time, as a cold build's would be.
+#[test]
+fn a_template_with_the_build_time_renders_every_output() {
+    let dir = example_copy();
+    let root = dir.path();
+    edit(
+        root,
+        "themes/default/templates/page.html",
+        "{% block content %}",
+        "{% block content %}<p>{{ site.build_time }}</p>",
+    );
+    let out = root.join("public");
+    build_into(root, &out, false);
+    let reuse = build_into(root, &out, false);
+    assert_eq!(reuse.outputs.0, 0, "{reuse:?}");
+    assert!(reuse.pages_read.0 > 0, "{reuse:?}");
 }

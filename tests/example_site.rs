@@ -165,6 +165,7 @@ fn search_index_is_complete_reproducible_and_leaves_no_scratch() {
                 ".varde-cache",
                 ".varde-cache/build",
                 ".varde-cache/build/public",
+                ".varde-cache/build/public/outputs",
                 ".varde-cache/build/public/search-gzipped",
                 ".varde-cache/build/public/search-pages",
             ];

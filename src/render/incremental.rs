@@ -1,6 +1,7 @@
-//! Fingerprints for the preview's incremental rebuilds. Each output gets a hash of exactly
-//! what its template sees: the settings and templates, and the pages and sections it shows.
-//! An output whose fingerprint did not change is not rendered again. The result is the same
+//! Fingerprints for incremental rebuilds: the preview's, and the build cache's (`reuse`).
+//! Each output gets a hash of exactly what its template sees: the settings and templates,
+//! and the pages and sections it shows. An output whose fingerprint did not change is not
+//! rendered again. The result is the same
 //! as a full build by construction, and `tests/incremental.rs` checks it byte for byte.
 //! `again` is the preview's quick path: one page's body changed, and only the outputs that
 //! show it are rendered again with the last build's template data.
@@ -15,6 +16,7 @@ use super::jobs::{job_path, render_job, Job};
 use super::{context, tv, Shared, Theme};
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
+use rayon::prelude::*;
 
 /// What the last render left behind, for the next one to compare against.
 #[derive(Default)]
@@ -76,7 +78,9 @@ pub(super) struct Prints {
 }
 
 impl Prints {
-    pub fn new(site: &Site, theme_print: u64) -> Prints {
+    /// `index_search`: whether this build indexes the site (the build cache keeps prints
+    /// between builds with and without `--no-search`).
+    pub fn new(site: &Site, theme_print: u64, index_search: bool) -> Prints {
         let config = serde_json::to_string(&site.config).unwrap_or_default();
         let settings = H::new("settings")
             .add(&config)
@@ -85,7 +89,11 @@ impl Prints {
             .add(&serde_json::to_string(&site.i18n.merged).unwrap_or_default())
             .add(&site.today.iso())
             .done();
-        let global = H::new("global").add(&settings).add(&theme_print).done();
+        let global = H::new("global")
+            .add(&settings)
+            .add(&theme_print)
+            .add(&index_search)
+            .done();
         let page: Vec<u64> = site
             .pages
             .iter()
@@ -170,6 +178,87 @@ impl Prints {
         }
         h.done()
     }
+}
+
+/// Each page's summary, for listings: as JSON (kept only for the preview's cache), its
+/// hash (what listings' fingerprints cover) and as a template value. With the preview's
+/// cache (`old`, `prints`), an unchanged page's summary is taken from the last build.
+#[allow(clippy::type_complexity)]
+pub(super) fn summaries(
+    site: &Site,
+    old: Option<&RenderCache>,
+    prints: Option<&Prints>,
+) -> (Vec<Arc<Value>>, Vec<u64>, Vec<tera::Value>) {
+    // Each summary also as a template value, made here once and kept by the preview's
+    // cache with the summary, so a template edit does not convert 10 000 of them again.
+    let summarised: Vec<(Option<Arc<Value>>, u64, tera::Value)> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if let (Some(c), Some(pr)) = (old, prints) {
+                if let Some((fp, v, h, l)) = c.summaries.get(&p.file.key) {
+                    if *fp == pr.page[i] ^ pr.settings {
+                        return (Some(Arc::clone(v)), *h, l.clone());
+                    }
+                }
+            }
+            let v = context::page_summary(site, p);
+            let h = if prints.is_some() {
+                crate::content::source::hash_str(&v.to_string())
+            } else {
+                0
+            };
+            let l = tv(&v);
+            // Only the preview's cache needs the JSON again; a build lets it go now.
+            (old.is_some().then(|| Arc::new(v)), h, l)
+        })
+        .collect();
+    let mut summaries = Vec::with_capacity(summarised.len());
+    let mut listing = Vec::with_capacity(summarised.len());
+    let mut listed = Vec::with_capacity(summarised.len());
+    for (v, h, l) in summarised {
+        summaries.extend(v);
+        listing.push(h);
+        listed.push(l);
+    }
+    (summaries, listing, listed)
+}
+
+/// Keeps what the preview's next rebuild compares against: each output's fingerprint,
+/// each page's summary, and the template data shared by every output.
+pub(super) fn remember(
+    c: &mut RenderCache,
+    site: &Site,
+    pr: &Prints,
+    shared: SharedData,
+    paths: &[String],
+    job_prints: &[Option<u64>],
+    rendered: usize,
+) {
+    c.rendered = rendered;
+    c.outputs = paths
+        .iter()
+        .cloned()
+        .zip(job_prints.iter().map(|f| f.unwrap_or(0)))
+        .collect();
+    c.summaries = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                p.file.key.clone(),
+                (
+                    pr.page[i] ^ pr.settings,
+                    Arc::clone(&shared.summaries[i]),
+                    pr.listing[i],
+                    shared.listed[i].clone(),
+                ),
+            )
+        })
+        .collect();
+    c.shared = Some(shared);
 }
 
 /// An output file: its site path and its bytes.

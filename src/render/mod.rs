@@ -11,6 +11,7 @@ pub mod incremental;
 pub mod index_doc;
 mod jobs;
 mod outputs;
+pub mod reuse;
 pub mod shortcodes;
 mod theme;
 
@@ -22,10 +23,10 @@ pub use index_doc::Doc;
 
 use incremental::Prints;
 pub use incremental::{again, only, Output, RenderCache};
+pub use reuse::Previous;
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -48,6 +49,11 @@ pub struct Written {
     /// What the render found worth a word but not worth stopping for (a `layout:` with
     /// no template of its name).
     pub warnings: Vec<Diagnostic>,
+    /// With the build cache: each rendered output's site path and fingerprint, for the next
+    /// build (`reuse::records`).
+    pub prints: Vec<(String, u64)>,
+    /// Outputs linked from the last build instead of rendered.
+    pub reused: usize,
 }
 
 /// The templates pages and sections ask for, checked without rendering (`varde check`).
@@ -75,7 +81,7 @@ pub fn write_site(
     theme: &Theme,
     staging: &dyn Sink,
 ) -> Result<usize, Vec<Diagnostic>> {
-    write_site_cached(site, theme, staging, None, site.config.search).map(|w| w.files)
+    write_site_cached(site, theme, staging, None, site.config.search, None).map(|w| w.files)
 }
 
 /// Renders the site, skipping outputs whose inputs are unchanged since the render `cache`
@@ -86,6 +92,7 @@ pub fn write_site_cached(
     staging: &dyn Sink,
     cache: Option<&mut RenderCache>,
     index_search: bool,
+    previous: Option<&Previous>,
 ) -> Result<Written, Vec<Diagnostic>> {
     let mut t = crate::timing::Timer::new();
     let mut diags = check_templates(site, theme);
@@ -108,9 +115,10 @@ pub fn write_site_cached(
         .iter()
         .map(|m| tv(&Value::Object(m.clone())))
         .collect();
-    let mut prints = cache.as_ref().map(|_| Prints::new(site, theme.fingerprint));
+    let mut prints = (cache.is_some() || previous.is_some())
+        .then(|| Prints::new(site, theme.fingerprint, index_search));
     let old = cache.as_deref();
-    let (summaries, listing, listed) = summaries(site, old, prints.as_ref());
+    let (summaries, listing, listed) = incremental::summaries(site, old, prints.as_ref());
     t.lap("  render: summaries");
     if let Some(pr) = prints.as_mut() {
         pr.listing = listing;
@@ -129,6 +137,20 @@ pub fn write_site_cached(
             .map(|(p, fp)| fp.is_some() && c.outputs.get(p) == fp.as_ref())
             .collect(),
         None => vec![false; jobs.len()],
+    };
+    // A template that prints the build's time makes every output differ from the last
+    // build's, as a cold build would.
+    let timeless = !theme
+        .sources
+        .values()
+        .any(|(_, src)| src.contains("build_time"));
+    let reuse: Vec<Option<PathBuf>> = match previous {
+        Some(prev) if timeless => paths
+            .par_iter()
+            .zip(&job_prints)
+            .map(|(p, fp)| prev.reusable(p, (*fp)?))
+            .collect(),
+        _ => vec![None; jobs.len()],
     };
     t.lap("  render: fingerprints");
     let services = directory::service_data(site, theme)?;
@@ -154,6 +176,7 @@ pub fn write_site_cached(
             jobs: &jobs,
             paths: &paths,
             skip: &skip,
+            reuse: &reuse,
             copies: &copies,
             index_search,
         },
@@ -162,6 +185,7 @@ pub fn write_site_cached(
     t.lap("  render: render and write");
     let written = results.len() + statics.len();
     let rendered = results.len();
+    let reused = reuse.iter().flatten().count();
     let (io, other): (Vec<Diagnostic>, Vec<Diagnostic>) = results
         .into_iter()
         .chain(statics)
@@ -189,8 +213,17 @@ pub fn write_site_cached(
         None
     };
     let to_index = index_search.then_some(docs);
+    // What the build cache keeps for the next build.
+    let kept_prints = match previous {
+        Some(_) => paths
+            .iter()
+            .cloned()
+            .zip(job_prints.iter().flatten().copied())
+            .collect(),
+        None => vec![],
+    };
     if let (Some(c), Some(pr), Some(shared)) = (cache, &prints, shared) {
-        remember(c, site, pr, shared, &paths, &job_prints, rendered);
+        incremental::remember(c, site, pr, shared, &paths, &job_prints, rendered);
     }
     let mut all_paths = paths;
     all_paths.extend(theme.statics.iter().map(|f| f.path.clone()));
@@ -200,6 +233,8 @@ pub fn write_site_cached(
         paths: all_paths,
         to_index,
         warnings,
+        prints: kept_prints,
+        reused,
     })
 }
 
@@ -243,87 +278,6 @@ fn files_to_copy<'s>(
     }
 }
 
-/// Each page's summary, for listings: as JSON (kept only for the preview's cache), its
-/// hash (what listings' fingerprints cover) and as a template value. With the preview's
-/// cache (`old`, `prints`), an unchanged page's summary is taken from the last build.
-#[allow(clippy::type_complexity)]
-fn summaries(
-    site: &Site,
-    old: Option<&RenderCache>,
-    prints: Option<&Prints>,
-) -> (Vec<Arc<Value>>, Vec<u64>, Vec<tera::Value>) {
-    // Each summary also as a template value, made here once and kept by the preview's
-    // cache with the summary, so a template edit does not convert 10 000 of them again.
-    let summarised: Vec<(Option<Arc<Value>>, u64, tera::Value)> = site
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            if let (Some(c), Some(pr)) = (old, prints) {
-                if let Some((fp, v, h, l)) = c.summaries.get(&p.file.key) {
-                    if *fp == pr.page[i] ^ pr.settings {
-                        return (Some(Arc::clone(v)), *h, l.clone());
-                    }
-                }
-            }
-            let v = context::page_summary(site, p);
-            let h = if prints.is_some() {
-                crate::content::source::hash_str(&v.to_string())
-            } else {
-                0
-            };
-            let l = tv(&v);
-            // Only the preview's cache needs the JSON again; a build lets it go now.
-            (prints.is_some().then(|| Arc::new(v)), h, l)
-        })
-        .collect();
-    let mut summaries = Vec::with_capacity(summarised.len());
-    let mut listing = Vec::with_capacity(summarised.len());
-    let mut listed = Vec::with_capacity(summarised.len());
-    for (v, h, l) in summarised {
-        summaries.extend(v);
-        listing.push(h);
-        listed.push(l);
-    }
-    (summaries, listing, listed)
-}
-
-/// Keeps what the preview's next rebuild compares against: each output's fingerprint,
-/// each page's summary, and the template data shared by every output.
-fn remember(
-    c: &mut RenderCache,
-    site: &Site,
-    pr: &Prints,
-    shared: incremental::SharedData,
-    paths: &[String],
-    job_prints: &[Option<u64>],
-    rendered: usize,
-) {
-    c.rendered = rendered;
-    c.outputs = paths
-        .iter()
-        .cloned()
-        .zip(job_prints.iter().map(|f| f.unwrap_or(0)))
-        .collect();
-    c.summaries = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            (
-                p.file.key.clone(),
-                (
-                    pr.page[i] ^ pr.settings,
-                    Arc::clone(&shared.summaries[i]),
-                    pr.listing[i],
-                    shared.listed[i].clone(),
-                ),
-            )
-        })
-        .collect();
-    c.shared = Some(shared);
-}
-
 /// What `render_and_write` works through.
 struct Work<'a> {
     site: &'a Site,
@@ -333,6 +287,8 @@ struct Work<'a> {
     paths: &'a [String],
     /// Outputs whose fingerprint is unchanged since the preview's last build.
     skip: &'a [bool],
+    /// Outputs whose file the last build wrote is unchanged (the build cache).
+    reuse: &'a [Option<PathBuf>],
     copies: &'a [(&'a Path, String)],
     index_search: bool,
 }
@@ -355,6 +311,7 @@ fn render_and_write(
         jobs,
         paths,
         skip,
+        reuse,
         copies,
         index_search,
     } = w;
@@ -375,18 +332,29 @@ fn render_and_write(
         disk_failed.store(true, std::sync::atomic::Ordering::Relaxed);
         Diagnostic::io_error(what)
     };
-    let results: Vec<Result<(), Diagnostic>> = jobs
-        .par_iter()
-        .zip(paths)
-        .zip(skip)
-        .filter(|(_, skip)| !**skip)
-        .map(|((job, path), _)| {
+    let results: Vec<Result<(), Diagnostic>> = (0..jobs.len())
+        .into_par_iter()
+        .filter(|&i| !skip[i])
+        .map(|i| {
             if disk_failed.load(std::sync::atomic::Ordering::Relaxed) {
                 return Ok(());
             }
-            let path = path.clone();
+            let (job, path) = (&jobs[i], paths[i].clone());
             let started = std::time::Instant::now();
-            let bytes = render_job(site, theme, job, &path, data)?;
+            let bytes = match &reuse[i] {
+                Some(file) => {
+                    staging
+                        .link(file, &path)
+                        .map_err(|e| io_error(format!("cannot write {e}")))?;
+                    // Only a page to index is read back.
+                    if !(index_search && matches!(job, Job::Page(_))) {
+                        return Ok(());
+                    }
+                    std::fs::read(file)
+                        .map_err(|e| io_error(format!("cannot read {}: {e}", file.display())))?
+                }
+                None => render_job(site, theme, job, &path, data)?,
+            };
             if let Some(p) = &progress {
                 p.inc(1);
             }
@@ -410,6 +378,9 @@ fn render_and_write(
                     e.0 += 1;
                     e.1 += started.elapsed();
                 }
+            }
+            if reuse[i].is_some() {
+                return Ok(());
             }
             staging
                 .write(&path, bytes)
