@@ -205,7 +205,7 @@ pub async fn read_pages(
     let lang = site_language.unwrap_or("");
     let keys: Vec<u64> = pages
         .par_iter()
-        .map(|(url, html)| hash_str(&format!("{lang}\n{url}\n{html}")))
+        .map(|(url, html)| hash_str(&format!("{lang}\n{url}\n{:x}", hash_str(html))))
         .collect();
     let last = keeping.last(PAGES);
     // A record that does not decode is read again, like a page the cache does not have.
