@@ -249,6 +249,9 @@ pub fn under_content(root: &Path, here: &Path, path: &Path) -> PathBuf {
 
 const INIT_SITE: &str = "# The settings of the whole site: see the README's \"site.yaml\" section.\ntitle: Mitt nettsted\ndescription: Hva nettstedet handler om, i én setning.\nlanguage: nb\n# base_url: https://example.org/\n";
 const INIT_HOME: &str = "---\ntitle: Velkommen\ndescription: Hva nettstedet handler om, i én setning.\n---\n\nSkriv forsiden her. Nye sider lager du med `varde new page navn.md`.\n";
+/// The built site and the build cache beside it (`build_cache`), for git to leave alone.
+const INIT_GITIGNORE: &str = "/public/\n/.varde-cache/\n";
+
 const INIT_PAGE: &str = "---\ntitle: Om oss\ndescription: Hvem som står bak nettstedet.\n---\n\nSkriv om dere selv her.\n";
 
 /// `varde init [DIR]`: a minimal site that builds (site.yaml, a home page and one page).
@@ -265,6 +268,11 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
         (dir.join(CONTENT_DIR).join("_index.md"), INIT_HOME),
         (dir.join(CONTENT_DIR).join("om.md"), INIT_PAGE),
     ];
+    // What a build writes and keeps is not to be committed (as `jekyll new` does for its
+    // own); a folder that already has a .gitignore keeps it as it is.
+    let ignore = dir.join(".gitignore");
+    let ignore = (!ignore.exists()).then_some((ignore, INIT_GITIGNORE));
+    let files: Vec<(PathBuf, &str)> = files.into_iter().chain(ignore).collect();
     for (path, text) in &files {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)

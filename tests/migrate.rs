@@ -383,6 +383,10 @@ fn init_and_working_from_inside_the_site() {
     let dir = tmp.path().join("nettsted");
     let r = run(varde().arg("init").arg(&dir));
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // git leaves the built site and the build cache alone.
+    let ignore = std::fs::read_to_string(dir.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "/public/"), "{ignore}");
+    assert!(ignore.lines().any(|l| l == "/.varde-cache/"), "{ignore}");
     // It builds as it is, from a folder inside it, with no --root.
     let nas = dir.join("content/nas");
     std::fs::create_dir_all(&nas).unwrap();
