@@ -7,7 +7,8 @@ use crate::content::{Page, Section, Site};
 
 /// `site` in every template of language `lang`: the site's title, menu and taxonomies in
 /// that language, and every language's home (for a list of languages).
-pub fn site(site: &Site, build_time: &str, lang: usize) -> Value {
+/// `build_time` is `None` when no template names it (see `write_site_cached`).
+pub fn site(site: &Site, build_time: Option<&str>, lang: usize) -> Value {
     let c = &site.config;
     let language = &c.languages[lang];
     let menu: Vec<Value> = language
@@ -49,7 +50,7 @@ pub fn site(site: &Site, build_time: &str, lang: usize) -> Value {
         quick_exit["label"] = site.i18n.word(lang, "quick_exit").into();
     }
     let home = c.in_lang(lang, "/");
-    json!({
+    let mut value = json!({
         "title": language.title.as_ref().unwrap_or(&c.title),
         "description": language.description.as_ref().unwrap_or(&c.description),
         "base_url": c.base_url,
@@ -69,7 +70,11 @@ pub fn site(site: &Site, build_time: &str, lang: usize) -> Value {
         "accessibility": c.accessibility,
         "build_time": build_time,
         "data": site.data,
-    })
+    });
+    if let (None, Some(map)) = (build_time, value.as_object_mut()) {
+        map.remove("build_time");
+    }
+    value
 }
 
 /// A taxonomy's title in language `lang`: the language's own (`languages:` in site.yaml);

@@ -105,9 +105,16 @@ pub fn write_site_cached(
     let copies = files_to_copy(site, theme, &paths)?;
 
     t.lap("  render: templates, jobs");
-    let build_time = chrono::Utc::now().to_rfc3339();
+    // The build's time, only for a theme that names it (`site.build_time`; Tera 2 has no
+    // `now()`): it makes every output differ from the last build's, so such a theme is
+    // rendered whole every time, and no other output (`site | json_encode`) carries it.
+    let timeless = !theme
+        .sources
+        .values()
+        .any(|(_, src)| src.contains("build_time"));
+    let build_time = (!timeless).then(|| chrono::Utc::now().to_rfc3339());
     let site_values: Vec<tera::Value> = (0..site.config.languages.len())
-        .map(|l| tv(&context::site(site, &build_time, l)))
+        .map(|l| tv(&context::site(site, build_time.as_deref(), l)))
         .collect();
     let words: Vec<tera::Value> = site
         .i18n
@@ -138,12 +145,6 @@ pub fn write_site_cached(
             .collect(),
         None => vec![false; jobs.len()],
     };
-    // A template that prints the build's time makes every output differ from the last
-    // build's, as a cold build would.
-    let timeless = !theme
-        .sources
-        .values()
-        .any(|(_, src)| src.contains("build_time"));
     let reuse: Vec<Option<PathBuf>> = match previous {
         Some(prev) if timeless => paths
             .par_iter()
