@@ -7,7 +7,8 @@
 # SITE is a corpus from ../shared/bench/gen_corpus.py (bench/run.py keeps one in
 # target/bench/); it is copied, and the copy edited. OUT (default /dev/shm/varde-second) is
 # the output folder; its cache goes beside it. Prints wall time and peak memory of each
-# build (/usr/bin/time) and what the edited build took from the cache.
+# build (/usr/bin/time), what the edited build took from the cache, and the sizes of the
+# output and its cache.
 set -euo pipefail
 site=${1:?usage: bash bench/second_build.sh SITE [OUT] [VARDE]}
 out=${2:-/dev/shm/varde-second}
@@ -25,3 +26,4 @@ for round in 1 2 3; do
   echo "En setning til, runde $round." >> "$page"
   VARDE_LANG=en /usr/bin/time -f "one page changed:    %e s, peak %M KB" "$varde" build --root "$copy" --out "$out" 2>&1 | grep -E "^note: from|changed"
 done
+echo "output $(du -sm "$out" | cut -f1) MB, build cache $(du -sm "$cache" | cut -f1) MB"
