@@ -158,14 +158,14 @@ impl Records {
     }
 
     /// Records held in memory (the preview keeps its last index's this way).
-    pub fn from_list(list: Vec<(u64, Vec<u8>)>) -> Records {
-        let mut bytes = Vec::with_capacity(list.iter().map(|(_, b)| b.len()).sum());
-        let mut at = HashMap::with_capacity(list.len());
+    pub fn collect<'a>(list: impl Iterator<Item = (u64, &'a [u8])>) -> Records {
+        let mut records = Records::default();
         for (key, b) in list {
-            at.insert(key, bytes.len()..bytes.len() + b.len());
-            bytes.extend_from_slice(&b);
+            let at = records.bytes.len();
+            records.bytes.extend_from_slice(b);
+            records.at.insert(key, at..records.bytes.len());
         }
-        Records { bytes, at }
+        records
     }
 
     pub fn get(&self, key: u64) -> Option<&[u8]> {
@@ -183,6 +183,33 @@ impl Records {
 
     pub fn is_empty(&self) -> bool {
         self.at.is_empty()
+    }
+}
+
+/// The records a build keeps for the next one: those of the last file it used again (by
+/// key, not copied) and those it made.
+pub struct Keep {
+    last: Records,
+    taken: Vec<u64>,
+    new: Vec<(u64, Vec<u8>)>,
+}
+
+impl Keep {
+    pub fn new(last: Records, taken: Vec<u64>, new: Vec<(u64, Vec<u8>)>) -> Keep {
+        Keep { last, taken, new }
+    }
+
+    /// How many were used again, and how many there are in all.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.taken.len(), self.taken.len() + self.new.len())
+    }
+
+    pub fn records(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        let taken = self
+            .taken
+            .iter()
+            .filter_map(|&k| Some((k, self.last.get(k)?)));
+        taken.chain(self.new.iter().map(|(k, b)| (*k, b.as_slice())))
     }
 }
 
@@ -226,6 +253,17 @@ mod tests {
         assert_eq!(back.get(2), Some(&b""[..]));
         assert_eq!(back.get(u64::MAX), Some(&b"tre"[..]));
         assert_eq!(back.get(3), None);
+
+        // The next build keeps one of these and one of its own; the rest is dropped.
+        let keep = Keep::new(back, vec![1], vec![(7, b"ny".to_vec())]);
+        assert_eq!(keep.counts(), (1, 2));
+        cache.write("pages", keep.records()).unwrap();
+        let next = cache.read("pages");
+        assert_eq!(
+            (next.len(), next.get(1), next.get(7)),
+            (2, Some(&b"en"[..]), Some(&b"ny"[..]))
+        );
+        cache.write("pages", records.iter().copied()).unwrap();
 
         // Cut short, or written by another binary: nothing is trusted.
         let file = cache.dir().join("pages");

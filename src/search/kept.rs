@@ -17,7 +17,7 @@ use pagefind::api::{Gzipped, PagefindIndex};
 use pagefind::FossickedData;
 use rayon::prelude::*;
 
-use crate::build_cache::{BuildCache, Records, Reuse};
+use crate::build_cache::{BuildCache, Keep, Records, Reuse};
 use crate::content::source::{hash_bytes, hash_str};
 use crate::diagnostics::Diagnostic;
 
@@ -93,11 +93,11 @@ impl Keeping {
 
     /// Keeps this index's records of `name`: in memory, or in the cache file, written on a
     /// thread of its own.
-    fn keep(&mut self, name: &'static str, records: Vec<(u64, Vec<u8>)>) {
+    fn keep(&mut self, name: &'static str, keep: Keep) {
         match &self.store {
             Store::Off => {}
             Store::Memory(_) => {
-                let records = Records::from_list(records);
+                let records = Records::collect(keep.records());
                 match name {
                     PAGES => self.kept.pages = records,
                     _ => self.kept.gzipped = records,
@@ -106,7 +106,7 @@ impl Keeping {
             Store::Disk(cache) => {
                 let cache = cache.clone();
                 self.writing.push(std::thread::spawn(move || {
-                    cache.write(name, records.iter().map(|(k, b)| (*k, b.as_slice())))
+                    cache.write(name, keep.records())
                 }));
             }
         }
@@ -129,15 +129,10 @@ impl Keeping {
         let Some(g) = gzipped else {
             return;
         };
-        let mut records = g.new.into_inner().unwrap_or_default();
         let used = g.used.into_inner().unwrap_or_default();
-        self.reuse.gzipped = (used.len(), used.len() + records.len());
-        for key in used {
-            if let Some(bytes) = g.last.get(key) {
-                records.push((key, bytes.to_vec()));
-            }
-        }
-        self.keep(GZIPPED, records);
+        let keep = Keep::new(g.last, used, g.new.into_inner().unwrap_or_default());
+        self.reuse.gzipped = keep.counts();
+        self.keep(GZIPPED, keep);
     }
 
     /// Waits for the cache files; a warning if one could not be written (losing the cache
@@ -214,8 +209,6 @@ pub async fn read_pages(
         .map(|&k| last.get(k).and_then(|b| postcard::from_bytes(b).ok()))
         .collect();
     t.lap("    search cache: pages read before");
-    let reused = found.iter().filter(|f| f.is_some()).count();
-    keeping.reuse.pages_read = (reused, found.len());
     let missing: Vec<(String, String)> = pages
         .into_iter()
         .zip(&found)
@@ -233,18 +226,16 @@ pub async fn read_pages(
         .collect::<Option<_>>()
         .ok_or("Pagefind read fewer pages than it was given")?;
     t.lap("    search read pages");
-    let kept: Vec<(u64, Vec<u8>)> = read
+    let made: Vec<(u64, Vec<u8>)> = read
         .par_iter()
         .zip(&keys)
-        .filter_map(|((new, page), &k)| {
-            let bytes = match new {
-                true => postcard::to_allocvec(page).ok()?,
-                false => last.get(k)?.to_vec(),
-            };
-            Some((k, bytes))
-        })
+        .filter(|((new, _), _)| *new)
+        .filter_map(|((_, page), &k)| Some((k, postcard::to_allocvec(page).ok()?)))
         .collect();
-    drop(last);
-    keeping.keep(PAGES, kept);
+    let taken = read.iter().zip(&keys).filter(|((new, _), _)| !new);
+    let taken = taken.map(|(_, &k)| k).collect();
+    let keep = Keep::new(last, taken, made);
+    keeping.reuse.pages_read = keep.counts();
+    keeping.keep(PAGES, keep);
     Ok(read.into_iter().map(|(_, p)| p).collect())
 }
