@@ -13,7 +13,8 @@ for. Timings come from /usr/bin/time; nothing here is a timed test.
 
 Then, at the largest size, it prints each goal of the performance issue (#19) with what it
 measured: the ratios to Hugo, peak memory, a second build after one page changed, the search
-budgets (`bench/search_budget.mjs` on the built site) and the preview
+budgets (`bench/search_budget.mjs` on the built site, served by `bench/static_server.py` with
+text gzipped as hosts serve it, then with nothing compressed) and the preview
 (`bench/serve_latency.py`); `--no-goals` skips them.
 
 Every build is cold: its output folder is removed before it starts (outside the timing), for
@@ -158,21 +159,23 @@ def goals(a, n, site, out, med):
     r = second[0] / cold[0]
     line("second build after one page changed <= 10 % of a cold build (search included)", f"{second[0]:.2f} s after {cold[0]:.2f} s cold = {r * 100:.0f} %", "yes" if r <= 0.10 else "no")
     shutil.rmtree(copy, ignore_errors=True)
-    # Search budgets on the built site, served on 127.0.0.1.
+    # Search budgets on the built site, served on 127.0.0.1: as static hosts serve it (text
+    # gzipped, bench/static_server.py --gzip), then every file as it is on disk.
     node = shutil.which("node")
     if node and os.path.isdir(os.path.join(ROOT, "tests", "browser", "node_modules", "playwright-core")):
-        port = free_port()
-        srv = subprocess.Popen([sys.executable, "-m", "http.server", "-d", out + "-vs", str(port), "--bind", "127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            time.sleep(1)
-            r = subprocess.run([node, os.path.join(HERE, "search_budget.mjs"), f"http://127.0.0.1:{port}/"], capture_output=True, text=True, timeout=600)
-            for m in re.finditer(r'"(.*?)": (\d+) bytes on a cold load, ([\d.]+) ms', r.stdout):
-                q, b, ms = m.group(1), int(m.group(2)), float(m.group(3))
-                line(f"search \"{q}\": first query <= 150 KB", f"{b:,} B", "yes" if b <= 150_000 else "no")
-                line(f"search \"{q}\": results <= 300 ms after the last key (first query)", f"{ms:.0f} ms", "yes" if ms <= 300 else "no")
-        finally:
-            srv.terminate()
-            srv.wait()
+        for how, flags in [("text gzipped", ["--gzip"]), ("nothing compressed", [])]:
+            port = free_port()
+            srv = subprocess.Popen([sys.executable, os.path.join(HERE, "static_server.py"), out + "-vs", str(port)] + flags, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                time.sleep(1)
+                r = subprocess.run([node, os.path.join(HERE, "search_budget.mjs"), f"http://127.0.0.1:{port}/"], capture_output=True, text=True, timeout=600)
+                for m in re.finditer(r'"(.*?)": (\d+) bytes on a cold load, ([\d.]+) ms', r.stdout):
+                    q, b, ms = m.group(1), int(m.group(2)), float(m.group(3))
+                    line(f"search \"{q}\": first query <= 150 KB ({how})", f"{b:,} B", "yes" if b <= 150_000 else "no")
+                    line(f"search \"{q}\": results <= 300 ms after the last key (first query, {how})", f"{ms:.0f} ms", "yes" if ms <= 300 else "no")
+            finally:
+                srv.terminate()
+                srv.wait()
     else:
         line("search budgets", "node or tests/browser/node_modules missing", "not measured")
     # The preview, on a copy of the corpus (the script edits it and puts it back).

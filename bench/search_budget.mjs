@@ -4,7 +4,8 @@
 //
 //   node bench/search_budget.mjs http://127.0.0.1:PORT/ [query...]
 //
-// Serve the built site first (e.g. python3 -m http.server -d OUT PORT --bind 127.0.0.1).
+// Serve the built site first: python3 bench/static_server.py OUT PORT [--gzip] (--gzip sends
+// text compressed, as static hosts do).
 import { createRequire } from "node:module";
 const require = createRequire(new URL("../tests/browser/package.json", import.meta.url));
 const { chromium } = require("playwright-core");

@@ -101,6 +101,20 @@ fn every_word_leads_to_its_own_page_across_index_batches() {
         })
         .collect();
     assert_eq!(urls.len(), PAGES);
+    // Fragments are named `nb_<salt>_<page number in base 36>`, one salt for the build
+    // (vendor/README.md): names in order keep the meta file small.
+    let names: Vec<&str> = array(&meta[1])
+        .iter()
+        .map(|page| text(&array(page)[0]))
+        .collect();
+    let salt = &names[0][..10];
+    assert!(
+        salt.starts_with("nb_") && salt[3..9].bytes().all(|b| b.is_ascii_hexdigit()),
+        "{salt}"
+    );
+    for (n, name) in names.iter().enumerate() {
+        assert_eq!(*name, format!("{salt}{}", base36(n)));
+    }
     // Pages are numbered in URL order, whatever order a file system lists files in.
     assert!(urls.windows(2).all(|w| w[0] < w[1]), "{:?}", &urls[..5]);
 
@@ -174,6 +188,63 @@ fn every_word_leads_to_its_own_page_across_index_batches() {
             "{}: {packed} bytes, zlib -9 {zlib}",
             path.display()
         );
+    }
+}
+
+fn base36(mut n: usize) -> String {
+    let mut digits = vec![];
+    loop {
+        digits.push(char::from_digit((n % 36) as u32, 36).unwrap());
+        n /= 36;
+        if n == 0 {
+            return digits.iter().rev().collect();
+        }
+    }
+}
+
+/// Every fragment of a built site, by name: its JSON text.
+fn fragments_by_name(out: &Path) -> BTreeMap<String, String> {
+    std::fs::read_dir(out.join("pagefind/fragment"))
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, String::from_utf8(unpack(&path)).unwrap())
+        })
+        .collect()
+}
+
+/// A fragment's name never stands for two contents, across builds: a browser that kept an
+/// older build's fragment must not show it for another page. Names are numbers in page order,
+/// so one edit renames them all; an unchanged site keeps its names.
+#[test]
+fn a_fragment_name_never_stands_for_two_contents() {
+    let dir = site(&[
+        ("content/_index.md", "---\ntitle: Forside\n---\nHei.\n"),
+        ("content/a.md", "---\ntitle: A\n---\nOm abstinens.\n"),
+        ("content/b.md", "---\ntitle: B\n---\nOm amming.\n"),
+    ]);
+    let build_into = |name: &str| {
+        let out = dir.path().join(name);
+        let r = build(dir.path(), &out, &["--no-cache"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        fragments_by_name(&out)
+    };
+    let first = build_into("en");
+    assert_eq!(first.len(), 2, "the two articles: {:?}", first.keys());
+    assert_eq!(build_into("to"), first, "the same site, the same names");
+    write(
+        dir.path(),
+        "content/b.md",
+        b"---\ntitle: B\n---\nOm amming og mat.\n",
+    );
+    let edited = build_into("tre");
+    assert_eq!(edited.len(), 2);
+    assert!(edited.values().any(|t| t.contains("mat")));
+    for (name, text) in &edited {
+        if let Some(before) = first.get(name) {
+            assert_eq!(before, text, "{name} names two contents");
+        }
     }
 }
 

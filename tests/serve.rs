@@ -548,18 +548,13 @@ fn fragments(port: u16) -> Vec<String> {
         // yet, the caller asks again.
         return vec![];
     }
-    // The meta file lists each page's fragment hash (`nb_` and seven hex digits) as CBOR
-    // text, readable in the raw bytes.
+    // The meta file (CBOR) lists each page as [fragment name, word count, group].
     let raw = unpack(&meta.body);
+    let meta: ciborium::Value = ciborium::from_reader(raw.as_slice()).unwrap();
+    let pages = meta.as_array().unwrap()[1].as_array().unwrap().clone();
     let mut out = vec![];
-    for (i, _) in raw.windows(3).enumerate().filter(|(_, w)| *w == b"nb_") {
-        let Some(hex) = raw.get(i + 3..i + 10) else {
-            continue;
-        };
-        if !hex.iter().all(u8::is_ascii_hexdigit) {
-            continue;
-        }
-        let name = format!("nb_{}", String::from_utf8_lossy(hex));
+    for page in pages {
+        let name = page.as_array().unwrap()[0].as_text().unwrap().to_string();
         let f = http_get(port, &format!("/pagefind/fragment/{name}.pf_fragment"));
         if f.status == 200 {
             out.push(String::from_utf8_lossy(&unpack(&f.body)).into_owned());

@@ -440,6 +440,15 @@ if (fixture) {
   const stopMsg = await p.locator("#sok-status").textContent();
   check("search: a query of stop words only gets no hits and advice", stopHits === 0 && stopMsg.includes("presist"), `${stopHits} hits, "${stopMsg}"`);
 
+  // Typed, ending in a word of two letters: that word waits for a third letter or a pause
+  // (search.js), so the search for the whole query still comes, after the pause.
+  await p.goto(base + "sok/", { waitUntil: "load" });
+  await p.locator("#sok-q").pressSequentially("abstinens ba", { delay: 60 });
+  const tailDone = await p
+    .waitForFunction(() => /abstinens ba/.test(document.getElementById("sok-status").textContent), null, { timeout: 10000 })
+    .then(() => true, () => false);
+  check("search: a query that ends in a two-letter word is searched once typing stops", tailDone, await p.locator("#sok-status").textContent());
+
   // The whole path with the keyboard: header search on the home page, Enter, Tab to the hit, Enter.
   await p.goto(base, { waitUntil: "load" });
   await p.locator("#header-q").focus();

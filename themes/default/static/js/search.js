@@ -179,14 +179,18 @@
 
   // Searches start from three letters (shorter prefixes match too much and each fetches index
   // chunks of its own), after a 40 ms pause so fast typing gives one search; answers to
-  // older keystrokes are dropped (`latest`).
+  // older keystrokes are dropped (`latest`). A word being typed after others waits for its
+  // third letter too: "henvisning g" would fetch the index of every word that begins with g,
+  // only to be overtaken by the next key. If typing stops there ("barn 2"), it runs after a
+  // longer pause; the results of the words before it stay on screen meanwhile.
   var timer = null;
   input.addEventListener("input", function () {
     edits++;
     clearTimeout(timer);
     var value = input.value;
     if (value.trim().length > 0 && value.trim().length < 3) return;
-    timer = setTimeout(function () { search(value, true); }, 40);
+    var tail = /(^|\s)(\S{1,2})$/.exec(value);
+    timer = setTimeout(function () { search(value, true); }, tail ? 400 : 40);
   });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
