@@ -1,3 +1,6 @@
+// varde patch: without the CLI (the `cli` feature), some of what only it reads is unused.
+#![cfg_attr(not(feature = "cli"), allow(dead_code))]
+
 use std::{cmp::Ordering, path::PathBuf};
 
 use anyhow::{bail, Result};
@@ -25,6 +28,8 @@ mod logging;
 pub mod options;
 mod output;
 mod playground;
+// varde patch: the CLI's runner reads its settings with twelf, only with the `cli` feature.
+#[cfg(feature = "cli")]
 pub mod runner;
 #[cfg(feature = "serve")]
 mod serve;

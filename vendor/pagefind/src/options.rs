@@ -2,9 +2,9 @@
 
 use anyhow::{bail, Result};
 use clap::Parser;
-use rust_patch::Patch;
 use serde::{Deserialize, Serialize};
 use std::{env, path::PathBuf};
+#[cfg(feature = "cli")]
 use twelf::config;
 use typed_builder::TypedBuilder;
 
@@ -22,7 +22,9 @@ use crate::{
 // No options should be added that are required.
 //
 
-#[config]
+// varde patch: twelf's `config` (which also derives serde's traits) only for the CLI.
+#[cfg_attr(feature = "cli", config)]
+#[cfg_attr(not(feature = "cli"), derive(Deserialize, Serialize))]
 #[derive(Parser, Debug, Clone)]
 #[clap(author, version, about, long_about = None)]
 pub(crate) struct PagefindInboundConfig {
@@ -169,8 +171,9 @@ pub(crate) struct PagefindInboundConfig {
     pub(crate) service: bool,
 }
 
-#[derive(Debug, Deserialize, Serialize, Patch, TypedBuilder)]
-#[patch = "PagefindInboundConfig"]
+// varde patch: `apply` below by hand instead of rust-patch's derive, whose proc-macro-error
+// was the last crate that built syn 1 for varde.
+#[derive(Debug, Deserialize, Serialize, TypedBuilder)]
 #[builder(
     doc,
     field_defaults(default, setter(strip_option)),
@@ -191,24 +194,46 @@ pub struct PagefindServiceConfig {
     pub(crate) root_selector: Option<String>,
     /// Custom selectors that Pagefind should ignore when indexing.
     pub(crate) exclude_selectors: Option<Vec<String>>,
-    #[patch(as_option)]
     /// Ignore any detected languages and index the whole site as a single language. Expects an ISO 639-1 code.
     pub(crate) force_language: Option<String>,
     /// Print verbose logging while indexing the site. Does not impact the web-facing search.
     pub(crate) verbose: Option<bool>,
-    #[patch(as_option)]
     /// Path to a logfile to write to. Will replace the file on each run
     pub(crate) logfile: Option<String>,
     /// Keep \"index.html\" at the end of search result paths. Defaults to false, stripping \"index.html\".
     pub(crate) keep_index_url: Option<bool>,
     /// Output the Pagefind Playground to <bundle_dir>/playground/ when building the search index.
     pub(crate) write_playground: Option<bool>,
-    #[patch(as_option)]
     /// Include these characters when indexing and searching words.
     pub(crate) include_characters: Option<String>,
-    #[patch(as_option)]
     /// The maximum number of fragment files to output per language.
     pub(crate) max_fragments: Option<u32>,
+}
+
+impl PagefindServiceConfig {
+    /// varde patch: what rust-patch derived. Each option set here replaces the inbound one.
+    pub(crate) fn apply(self, mut to: PagefindInboundConfig) -> PagefindInboundConfig {
+        if let Some(v) = self.root_selector {
+            to.root_selector = v;
+        }
+        if let Some(v) = self.exclude_selectors {
+            to.exclude_selectors = v;
+        }
+        if let Some(v) = self.verbose {
+            to.verbose = v;
+        }
+        if let Some(v) = self.keep_index_url {
+            to.keep_index_url = v;
+        }
+        if let Some(v) = self.write_playground {
+            to.write_playground = v;
+        }
+        to.force_language = self.force_language.or(to.force_language);
+        to.logfile = self.logfile.or(to.logfile);
+        to.include_characters = self.include_characters.or(to.include_characters);
+        to.max_fragments = self.max_fragments.or(to.max_fragments);
+        to
+    }
 }
 
 mod defaults {

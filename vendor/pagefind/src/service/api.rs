@@ -37,7 +37,6 @@ pub use crate::output::SyntheticFile;
 /// varde patch: gzipped files a caller keeps between builds (`get_files_once_with`).
 pub use crate::output::Gzipped;
 use anyhow::{bail, Result};
-use rust_patch::Patch;
 use std::{collections::BTreeMap, path::PathBuf, sync::Arc};
 
 use crate::{
