@@ -449,6 +449,24 @@ if (fixture) {
     .then(() => true, () => false);
   check("search: a query that ends in a two-letter word is searched once typing stops", tailDone, await p.locator("#sok-status").textContent());
 
+  // A deploy renames Pagefind's files under a page that loaded the old ones: a fragment gone
+  // since makes the search start Pagefind afresh once, and the results still come.
+  {
+    const c2 = await browser.newContext();
+    const p2 = await c2.newPage();
+    let refused = 0;
+    await p2.route("**/pagefind/fragment/**", (route) => {
+      if (refused++ === 0) return route.fulfill({ status: 404, body: "gone" });
+      return route.continue();
+    });
+    await p2.goto(base + "sok/?q=abstinens", { waitUntil: "load" });
+    const came = await p2
+      .waitForFunction(() => document.querySelectorAll("#sok-resultater li").length > 0, null, { timeout: 10000 })
+      .then(() => true, () => false);
+    check("search: a result file gone since Pagefind loaded (a deploy) restarts it once, and results come", came && refused > 1, `results ${came}, fragment requests ${refused}`);
+    await c2.close();
+  }
+
   // The whole path with the keyboard: header search on the home page, Enter, Tab to the hit, Enter.
   await p.goto(base, { waitUntil: "load" });
   await p.locator("#header-q").focus();

@@ -95,7 +95,7 @@
   // Keystrokes so far: a search overtaken by typing does not fetch its results' text (each
   // a file of its own), which on a large site was most of what a first search downloaded.
   var edits = 0;
-  function search(query, push) {
+  function search(query, push, retried) {
     var n = ++latest;
     var at = edits;
     var vs = variants(query);
@@ -138,6 +138,16 @@
       })
       .catch(function () {
         if (n !== latest) return;
+        if (!retried && pagefind) {
+          // A deploy (or the preview's rebuild) since this page loaded Pagefind renames its
+          // files, so the names it holds may be gone: start it afresh once, then give up.
+          var old = pagefind;
+          pagefind = null;
+          return old
+            .then(function (pf) { return pf.destroy(); })
+            .catch(function () {})
+            .then(function () { if (n === latest) return search(query, false, true); });
+        }
         section.hidden = true;
         noJs.hidden = false;
         status.textContent = word("unavailable");
