@@ -42,6 +42,10 @@ http {{
   default_type application/octet-stream;
   charset utf-8;
   charset_types text/css application/javascript application/json text/xml application/atom+xml;
+  # Text compressed as the README's guide for deployers asks (and static hosts do); Pagefind's
+  # files are gzipped already and go as they are.
+  gzip on;
+  gzip_types text/css application/javascript application/json image/svg+xml application/xml;
   access_log off;
   client_body_temp_path {dir}/body;
   proxy_temp_path {dir}/proxy;

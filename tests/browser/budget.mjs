@@ -2,7 +2,10 @@
 // browser context (cold cache) opens /sok/, types `query` letter by letter, and reports the
 // bytes transferred (counted at the network, so the index chunks Pagefind's worker fetches
 // are included), the time from the last keystroke to painted results, and the hits shown.
-export async function measureQuery(browser, base, query, { delay = 60, timeout = 30000 } = {}) {
+//
+// `network` ({ latency ms, down and up in bytes/s }) throttles the page's network through the
+// DevTools protocol, to see what a reader on a phone's network waits.
+export async function measureQuery(browser, base, query, { delay = 60, timeout = 30000, network = null } = {}) {
   const ctx = await browser.newContext();
   let bytes = 0;
   ctx.on("requestfinished", async (req) => {
@@ -10,6 +13,13 @@ export async function measureQuery(browser, base, query, { delay = 60, timeout =
     if (s) bytes += s.responseBodySize + s.responseHeadersSize;
   });
   const p = await ctx.newPage();
+  if (network) {
+    const cdp = await ctx.newCDPSession(p);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false, latency: network.latency, downloadThroughput: network.down, uploadThroughput: network.up,
+    });
+  }
   await p.goto(base + "sok/", { waitUntil: "load" });
   await p.evaluate(() => {
     window.__t = { key: 0, paint: 0 };

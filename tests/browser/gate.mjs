@@ -449,6 +449,21 @@ if (fixture) {
     .then(() => true, () => false);
   check("search: a query that ends in a two-letter word is searched once typing stops", tailDone, await p.locator("#sok-status").textContent());
 
+  // Pagefind starts loading when the field gets focus, before any letter is typed.
+  {
+    const c3 = await browser.newContext();
+    const p3 = await c3.newPage();
+    await p3.goto(base + "sok/", { waitUntil: "load" });
+    // At the context, which also sees the requests of Pagefind's worker.
+    const wasm = c3
+      .waitForEvent("request", { predicate: (r) => /\/pagefind\/wasm\.[a-z]+\.pagefind$/.test(r.url()), timeout: 10000 })
+      .then(() => true, () => false);
+    await p3.focus("#sok-q");
+    const typed = await p3.inputValue("#sok-q");
+    check("search: Pagefind loads when the search field gets focus, before the first letter", (await wasm) && typed === "", `wasm requested: ${await wasm}`);
+    await c3.close();
+  }
+
   // A deploy renames Pagefind's files under a page that loaded the old ones: a fragment gone
   // since makes the search start Pagefind afresh once, and the results still come.
   {
@@ -510,7 +525,7 @@ if (fixture) {
   // Budgets (reported, not asserted), each query on a cold cache.
   for (const q of ["abstinens", "henvisning"]) {
     const m = await measureQuery(browser, base, q);
-    console.log(`measure search: "${q}" on a cold load transferred ${m.bytes} bytes (page + CSS + JS + index); last keystroke to painted results ${m.ms.toFixed(1)} ms; ${m.hits} hits shown`);
+    console.log(`measure search: "${q}" on a cold load transferred ${m.bytes} bytes (page + CSS + JS + index; text gzipped by nginx); last keystroke to painted results ${m.ms.toFixed(1)} ms; ${m.hits} hits shown`);
   }
 
   const noJs = await browser.newContext({ javaScriptEnabled: false });

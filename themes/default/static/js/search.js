@@ -78,7 +78,10 @@
   function engine() {
     if (!pagefind) {
       pagefind = import(bundle + "pagefind.js").then(function (pf) {
-        return pf.options({ excerptLength: 24 }).then(function () { return pf; });
+        // init() starts fetching the WASM and the list of pages; it does not wait for them.
+        return pf.options({ excerptLength: 24 })
+          .then(function () { return pf.init(); })
+          .then(function () { return pf; });
       });
     }
     return pagefind;
@@ -202,6 +205,12 @@
     var tail = /(^|\s)(\S{1,2})$/.exec(value);
     timer = setTimeout(function () { search(value, true); }, tail ? 400 : 40);
   });
+  // Pagefind (its script, its WASM and the list of pages) starts loading as soon as the
+  // field gets focus, not at the third letter: on a phone's network that is a second or
+  // more the first results no longer wait for. A failure here shows at the first search.
+  input.addEventListener("focus", function () {
+    engine().catch(function () {});
+  }, { once: true });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     clearTimeout(timer);
