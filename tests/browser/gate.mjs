@@ -449,6 +449,20 @@ if (fixture) {
     .then(() => true, () => false);
   check("search: a query that ends in a two-letter word is searched once typing stops", tailDone, await p.locator("#sok-status").textContent());
 
+  // The address follows a typed query once typing pauses, not at every letter (each change
+  // makes the browser ask for the icon again).
+  {
+    const c4 = await browser.newContext();
+    const p4 = await c4.newPage();
+    await p4.goto(base + "sok/", { waitUntil: "load" });
+    let icons = 0;
+    c4.on("request", (r) => { if (r.url().endsWith("favicon.svg")) icons++; });
+    await p4.locator("#sok-q").pressSequentially("abstinens", { delay: 60 });
+    const kept = await p4.waitForURL(/\?q=abstinens$/, { timeout: 5000 }).then(() => true, () => false);
+    check("search: the address gets the query once typing pauses, without a request per letter", kept && icons <= 1, `address ${p4.url()}, icon requests ${icons}`);
+    await c4.close();
+  }
+
   // Pagefind starts loading when the field gets focus, before any letter is typed.
   {
     const c3 = await browser.newContext();

@@ -94,6 +94,25 @@
     return e;
   }
 
+  // The address follows the query (to share it, or come back to it), once typing has
+  // paused: at every change of address the browser asks for the site's icon again, a round
+  // trip per letter on a phone. Following a result or leaving the page sets it at once.
+  var addressTimer = null;
+  var address = null;
+  function setAddress(query) {
+    address = new URL(location.href);
+    if (query) address.searchParams.set("q", query); else address.searchParams.delete("q");
+    clearTimeout(addressTimer);
+    addressTimer = setTimeout(flushAddress, 1000);
+  }
+  function flushAddress() {
+    clearTimeout(addressTimer);
+    if (address) history.replaceState(null, "", address);
+    address = null;
+  }
+  list.addEventListener("click", flushAddress, true);
+  window.addEventListener("pagehide", flushAddress);
+
   var latest = 0;
   // Keystrokes so far: a search overtaken by typing does not fetch its results' text (each
   // a file of its own), which on a large site was most of what a first search downloaded.
@@ -102,11 +121,7 @@
     var n = ++latest;
     var at = edits;
     var vs = variants(query);
-    if (push) {
-      var url = new URL(location.href);
-      if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
-      history.replaceState(null, "", url);
-    }
+    if (push) setAddress(query);
     if (!query.trim()) {
       section.hidden = true;
       status.textContent = "";
@@ -215,6 +230,7 @@
     e.preventDefault();
     clearTimeout(timer);
     search(input.value, true);
+    flushAddress();
   });
   var initial = new URLSearchParams(location.search).get("q") || "";
   if (initial) {
