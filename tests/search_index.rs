@@ -8,7 +8,6 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::Path;
 
 use ciborium::Value as Cbor;
@@ -19,14 +18,7 @@ const PAGES: usize = 1234;
 /// A file of the bundle: gunzipped, with Pagefind's signature checked and removed.
 fn unpack(path: &Path) -> Vec<u8> {
     let gz = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut bytes = vec![];
-    flate2::read::GzDecoder::new(&gz[..])
-        .read_to_end(&mut bytes)
-        .unwrap_or_else(|e| panic!("{} is not gzip: {e}", path.display()));
-    let body = bytes
-        .strip_prefix(b"pagefind_dcd".as_slice())
-        .unwrap_or_else(|| panic!("{} lacks Pagefind's signature", path.display()));
-    body.to_vec()
+    pagefind_unpack(&gz, &path.display().to_string())
 }
 
 fn cbor(path: &Path) -> Cbor {

@@ -548,30 +548,14 @@ fn fragments(port: u16) -> Vec<String> {
         // yet, the caller asks again.
         return vec![];
     }
-    // The meta file (CBOR) lists each page as [fragment name, word count, group].
-    let raw = unpack(&meta.body);
-    let meta: ciborium::Value = ciborium::from_reader(raw.as_slice()).unwrap();
-    let pages = meta.as_array().unwrap()[1].as_array().unwrap().clone();
     let mut out = vec![];
-    for page in pages {
-        let name = page.as_array().unwrap()[0].as_text().unwrap().to_string();
+    for name in pagefind_fragment_names(&meta.body) {
         let f = http_get(port, &format!("/pagefind/fragment/{name}.pf_fragment"));
         if f.status == 200 {
-            out.push(String::from_utf8_lossy(&unpack(&f.body)).into_owned());
+            out.push(String::from_utf8_lossy(&pagefind_unpack(&f.body, &name)).into_owned());
         }
     }
     out
-}
-
-fn unpack(gz: &[u8]) -> Vec<u8> {
-    use std::io::Read;
-    let mut out = vec![];
-    flate2::read::GzDecoder::new(gz)
-        .read_to_end(&mut out)
-        .unwrap();
-    out.strip_prefix(b"pagefind_dcd".as_slice())
-        .map(<[u8]>::to_vec)
-        .unwrap_or(out)
 }
 
 /// Polls until `ok` holds (the index is built on a thread of its own), for up to 30 s.

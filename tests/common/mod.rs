@@ -217,3 +217,36 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// A file of Pagefind's bundle as the browser reads it: gunzipped, its `pagefind_dcd`
+/// signature checked and removed. `what` names it in a failure.
+pub fn pagefind_unpack(gz: &[u8], what: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut bytes = vec![];
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut bytes)
+        .unwrap_or_else(|e| panic!("{what} is not gzip: {e}"));
+    bytes
+        .strip_prefix(b"pagefind_dcd".as_slice())
+        .unwrap_or_else(|| panic!("{what} lacks Pagefind's signature"))
+        .to_vec()
+}
+
+/// The fragment names a Pagefind meta file (gzipped) lists, one per page in page order: its
+/// CBOR is [version, [[name, word count, group], ...], chunks, filters, sorts, fields].
+pub fn pagefind_fragment_names(meta_gz: &[u8]) -> Vec<String> {
+    let meta: ciborium::Value =
+        ciborium::from_reader(pagefind_unpack(meta_gz, "the meta file").as_slice())
+            .expect("the meta file is CBOR");
+    meta.as_array().expect("an array")[1]
+        .as_array()
+        .expect("the page list")
+        .iter()
+        .map(|page| {
+            page.as_array().expect("a page")[0]
+                .as_text()
+                .expect("a name")
+                .to_string()
+        })
+        .collect()
+}
