@@ -217,7 +217,7 @@
     clearTimeout(timer);
     var value = input.value;
     if (value.trim().length > 0 && value.trim().length < 3) return;
-    var tail = /(^|\s)(\S{1,2})$/.exec(value);
+    var tail = /\s\S{1,2}$/.test(value);
     timer = setTimeout(function () { search(value, true); }, tail ? 400 : 40);
   });
   // Pagefind (its script, its WASM and the list of pages) starts loading as soon as the
