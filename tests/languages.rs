@@ -276,9 +276,9 @@ fn search_has_an_index_and_a_page_per_language() {
     let r = build(dir.path(), &out, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let entry: serde_json::Value =
-        serde_json::from_str(&read(&out, "pagefind/pagefind-entry.json")).unwrap();
+        serde_json::from_str(&read(&out, "pagefind/entry.json")).unwrap();
     let langs = entry["languages"].as_object().unwrap();
-    let pages = |l: &str| langs[l]["page_count"].as_u64().unwrap();
+    let pages = |l: &str| langs[l]["pages"].as_u64().unwrap();
     // Pages, not sections: hei, andre, bare-norsk, bunt; hello, other, bundle; the Arabic hei.
     assert_eq!(
         (pages("nb"), pages("en"), pages("ar")),

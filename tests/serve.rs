@@ -533,29 +533,22 @@ fn fifty_connections_for_ten_seconds_while_rebuilding() {
     eprintln!("load: {total} requests from 50 connections in 10 s during {edits} edits, 0 errors");
 }
 
-/// Every fragment of the preview's search bundle (Pagefind's gzipped, signed JSON), as text:
-/// what a search shows of each page.
+/// Every fragment of the preview's search bundle, as JSON text: what a search shows of each
+/// page. None while a newer bundle replaced the one the entry named between two requests.
 fn fragments(port: u16) -> Vec<String> {
-    let entry = http_get(port, "/pagefind/pagefind-entry.json").text();
-    let entry: serde_json::Value = serde_json::from_str(&entry).unwrap();
-    let hash = entry["languages"]["nb"]["hash"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let meta = http_get(port, &format!("/pagefind/pagefind.{hash}.pf_meta"));
-    if meta.status != 200 {
-        // A newer index replaced the one the entry named between the two requests: none
-        // yet, the caller asks again.
+    let get = |name: &str| {
+        let r = http_get(port, &format!("/pagefind/{name}"));
+        (r.status == 200).then_some(r.body)
+    };
+    let Some(bundle) = read_search_bundle(get) else {
         return vec![];
-    }
-    let mut out = vec![];
-    for name in pagefind_fragment_names(&meta.body) {
-        let f = http_get(port, &format!("/pagefind/fragment/{name}.pf_fragment"));
-        if f.status == 200 {
-            out.push(String::from_utf8_lossy(&pagefind_unpack(&f.body, &name)).into_owned());
-        }
-    }
-    out
+    };
+    bundle.languages["nb"]
+        .fragments
+        .iter()
+        .flatten()
+        .map(|f| f.to_string())
+        .collect()
 }
 
 /// Polls until `ok` holds (the index is built on a thread of its own), for up to 30 s.
@@ -575,7 +568,7 @@ fn the_preview_search_follows_edits() {
     ]);
     let s = serve(dir.path(), &[]);
     eventually("the search bundle is served", || {
-        http_get(s.port, "/pagefind/pagefind.js").status == 200
+        http_get(s.port, "/pagefind/varde-search.js").status == 200
     });
     eventually("the page's word is in the index", || {
         fragments(s.port).iter().any(|f| f.contains("abstinens"))

@@ -463,28 +463,27 @@ if (fixture) {
     await c4.close();
   }
 
-  // Pagefind starts loading when the field gets focus, before any letter is typed.
+  // The search engine starts loading when the field gets focus, before any letter is typed.
   {
     const c3 = await browser.newContext();
     const p3 = await c3.newPage();
     await p3.goto(base + "sok/", { waitUntil: "load" });
-    // At the context, which also sees the requests of Pagefind's worker.
-    const wasm = c3
-      .waitForEvent("request", { predicate: (r) => /\/pagefind\/wasm\.[a-z]+\.pagefind$/.test(r.url()), timeout: 10000 })
+    const entry = c3
+      .waitForEvent("request", { predicate: (r) => /\/pagefind\/entry\.json$/.test(r.url()), timeout: 10000 })
       .then(() => true, () => false);
     await p3.focus("#sok-q");
     const typed = await p3.inputValue("#sok-q");
-    check("search: Pagefind loads when the search field gets focus, before the first letter", (await wasm) && typed === "", `wasm requested: ${await wasm}`);
+    check("search: the engine loads when the search field gets focus, before the first letter", (await entry) && typed === "", `entry.json requested: ${await entry}`);
     await c3.close();
   }
 
-  // A deploy renames Pagefind's files under a page that loaded the old ones: a fragment gone
-  // since makes the search start Pagefind afresh once, and the results still come.
+  // A deploy renames the search bundle's files under a page that loaded the old ones: a
+  // fragment gone since makes the search start the engine afresh once, and results still come.
   {
     const c2 = await browser.newContext();
     const p2 = await c2.newPage();
     let refused = 0;
-    await p2.route("**/pagefind/fragment/**", (route) => {
+    await p2.route(/\/pagefind\/[a-z-]+_[0-9a-f]+_f[0-9a-z]+\.bin$/, (route) => {
       if (refused++ === 0) return route.fulfill({ status: 404, body: "gone" });
       return route.continue();
     });
@@ -492,7 +491,7 @@ if (fixture) {
     const came = await p2
       .waitForFunction(() => document.querySelectorAll("#sok-resultater li").length > 0, null, { timeout: 10000 })
       .then(() => true, () => false);
-    check("search: a result file gone since Pagefind loaded (a deploy) restarts it once, and results come", came && refused > 1, `results ${came}, fragment requests ${refused}`);
+    check("search: a result file gone since the engine loaded (a deploy) restarts it once, and results come", came && refused > 1, `results ${came}, fragment requests ${refused}`);
     await c2.close();
   }
 

@@ -218,35 +218,140 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// A file of Pagefind's bundle as the browser reads it: gunzipped, its `pagefind_dcd`
-/// signature checked and removed. `what` names it in a failure.
-pub fn pagefind_unpack(gz: &[u8], what: &str) -> Vec<u8> {
+/// The search bundle (src/search/format.rs) read back the way `client.js` reads it, from
+/// `get` (a file's name in the bundle folder -> its bytes, or None when it is missing).
+pub struct SearchBundle {
+    pub salt: String,
+    pub languages: BTreeMap<String, SearchLanguage>,
+}
+
+pub struct SearchLanguage {
+    pub pages: usize,
+    pub shards: usize,
+    /// Every stem, with its (page id, score byte) pairs in page order.
+    pub stems: BTreeMap<String, Vec<(usize, u8)>>,
+    /// Each page's fragment (URL, metadata, text), by page id; None where it is missing.
+    pub fragments: Vec<Option<serde_json::Value>>,
+}
+
+/// A bundle file's bytes: gunzipped (every `.bin` file is written gzipped).
+pub fn search_unpack(gz: &[u8], what: &str) -> Vec<u8> {
     use std::io::Read;
     let mut bytes = vec![];
     flate2::read::GzDecoder::new(gz)
         .read_to_end(&mut bytes)
         .unwrap_or_else(|e| panic!("{what} is not gzip: {e}"));
     bytes
-        .strip_prefix(b"pagefind_dcd".as_slice())
-        .unwrap_or_else(|| panic!("{what} lacks Pagefind's signature"))
-        .to_vec()
 }
 
-/// The fragment names a Pagefind meta file (gzipped) lists, one per page in page order: its
-/// CBOR is [version, [[name, word count, group], ...], chunks, filters, sorts, fields].
-pub fn pagefind_fragment_names(meta_gz: &[u8]) -> Vec<String> {
-    let meta: ciborium::Value =
-        ciborium::from_reader(pagefind_unpack(meta_gz, "the meta file").as_slice())
-            .expect("the meta file is CBOR");
-    meta.as_array().expect("an array")[1]
-        .as_array()
-        .expect("the page list")
-        .iter()
-        .map(|page| {
-            page.as_array().expect("a page")[0]
-                .as_text()
-                .expect("a name")
-                .to_string()
+fn varint(bytes: &[u8], pos: &mut usize) -> usize {
+    let (mut v, mut shift) = (0usize, 0);
+    loop {
+        let b = bytes[*pos];
+        *pos += 1;
+        v |= ((b & 0x7f) as usize) << shift;
+        if b < 0x80 {
+            return v;
+        }
+        shift += 7;
+    }
+}
+
+fn search_postings(bytes: &[u8], pos: &mut usize, df: usize) -> Vec<(usize, u8)> {
+    let mut id = 0;
+    (0..df)
+        .map(|_| {
+            id += varint(bytes, pos);
+            let score = bytes[*pos];
+            *pos += 1;
+            (id, score)
         })
         .collect()
+}
+
+/// Reads the whole bundle; None if `entry.json` is missing or names a file that is (a newer
+/// bundle replaced it between two requests, in the preview).
+pub fn read_search_bundle(get: impl Fn(&str) -> Option<Vec<u8>>) -> Option<SearchBundle> {
+    let entry: serde_json::Value = serde_json::from_slice(&get("entry.json")?).ok()?;
+    assert_eq!(entry["format"], 1, "{entry}");
+    let salt = entry["salt"].as_str().unwrap().to_string();
+    let mut languages = BTreeMap::new();
+    for (code, lang) in entry["languages"].as_object().unwrap() {
+        let file = |name: String| -> Option<Vec<u8>> {
+            let name = format!("{code}_{salt}_{name}.bin");
+            Some(search_unpack(&get(&name)?, &name))
+        };
+        let pages = lang["pages"].as_u64().unwrap() as usize;
+        let firsts = lang["shards"].as_array().unwrap();
+        let mut stems = BTreeMap::new();
+        for (k, first) in firsts.iter().enumerate() {
+            let bytes = file(format!("s{}", base36(k)))?;
+            assert_eq!(bytes[0], b'V', "shard {k}");
+            let mut pos = 1;
+            let n = varint(&bytes, &mut pos);
+            let mut previous: Vec<u8> = vec![];
+            for i in 0..n {
+                let shared = varint(&bytes, &mut pos);
+                let len = varint(&bytes, &mut pos);
+                let mut word = previous[..shared].to_vec();
+                word.extend_from_slice(&bytes[pos..pos + len]);
+                pos += len;
+                let stem = String::from_utf8(word.clone()).expect("a stem in UTF-8");
+                if i == 0 {
+                    assert_eq!(
+                        first.as_str(),
+                        Some(stem.as_str()),
+                        "shard {k}'s first stem"
+                    );
+                }
+                let df = varint(&bytes, &mut pos);
+                let ext = varint(&bytes, &mut pos);
+                let list = if ext == 0 {
+                    search_postings(&bytes, &mut pos, df)
+                } else {
+                    let own = file(format!("p{}", base36(ext - 1)))?;
+                    assert_eq!(own[0], b'V', "postings {ext}");
+                    search_postings(&own, &mut 1, df)
+                };
+                let before = stems.insert(stem.clone(), list);
+                assert!(before.is_none(), "{stem} twice");
+                previous = word;
+            }
+            assert_eq!(pos, bytes.len(), "shard {k} has bytes after its entries");
+        }
+        let fragments = (0..pages)
+            .map(|id| {
+                let json = file(format!("f{}", base36(id)))?;
+                assert_eq!(json[0], b'{');
+                Some(serde_json::from_slice(&json).expect("a fragment is JSON"))
+            })
+            .collect();
+        languages.insert(
+            code.clone(),
+            SearchLanguage {
+                pages,
+                shards: firsts.len(),
+                stems,
+                fragments,
+            },
+        );
+    }
+    Some(SearchBundle { salt, languages })
+}
+
+/// The bundle of a site built into `out`.
+pub fn search_bundle(out: &Path) -> SearchBundle {
+    let dir = out.join("pagefind");
+    read_search_bundle(|name| fs::read(dir.join(name)).ok()).expect("a whole search bundle")
+}
+
+pub fn base36(mut n: usize) -> String {
+    let mut digits = vec![];
+    loop {
+        digits.push(char::from_digit((n % 36) as u32, 36).unwrap());
+        n /= 36;
+        if n == 0 {
+            return digits.iter().rev().collect();
+        }
+    }
 }

@@ -1,10 +1,12 @@
-// Search page: our own accessible results on top of Pagefind's JS API, served from this site.
+// Search page: our own accessible results on top of the search engine varde ships in its
+// bundle (varde-search.js: the part of Pagefind's JS API this page uses), served from this
+// site.
 //
-// Pagefind keeps one index per language (by <html lang>), so this page searches its own
+// The bundle keeps one index per language (by <html lang>), so this page searches its own
 // language's pages. Its words come from the page (data-* on the script, from the theme's
 // catalogue).
 //
-// Norwegian on top of Pagefind (which stems Norwegian and folds å to a): a query is also run
+// Norwegian on top of the index (which stems Norwegian and folds å to a): a query is also run
 // with æ and ø restored where a reader typed "ae" and "o" (stotte -> støtte), and with
 // neighbouring words joined (rus behandling -> rusbehandling). Results of all variants are
 // merged, best score first. A query of stop words only gets no hits.
@@ -77,8 +79,7 @@
   var pagefind = null;
   function engine() {
     if (!pagefind) {
-      pagefind = import(bundle + "pagefind.js").then(function (pf) {
-        // init() starts fetching the WASM and the list of pages; it does not wait for them.
+      pagefind = import(bundle + "varde-search.js").then(function (pf) {
         return pf.options({ excerptLength: 24 })
           .then(function () { return pf.init(); })
           .then(function () { return pf; });
@@ -157,8 +158,9 @@
       .catch(function () {
         if (n !== latest) return;
         if (!retried && pagefind) {
-          // A deploy (or the preview's rebuild) since this page loaded Pagefind renames its
-          // files, so the names it holds may be gone: start it afresh once, then give up.
+          // A deploy (or the preview's rebuild) since this page loaded the engine renames the
+          // bundle's files, so the names it holds may be gone: start it afresh once, then
+          // give up.
           var old = pagefind;
           pagefind = null;
           return old
@@ -185,7 +187,8 @@
       if (d.meta && d.meta.section) meta.push(d.meta.section);
       if (d.meta && d.meta.organisation) meta.push(d.meta.organisation);
       if (meta.length) li.appendChild(el("p", "meta", meta.join(" · ")));
-      // The excerpt is Pagefind's text of our own page, with <mark> around the matched words.
+      // The excerpt is the engine's text of our own page, escaped, with <mark> around the
+      // matched words.
       var p = el("p", "excerpt");
       p.innerHTML = d.excerpt;
       li.appendChild(p);
@@ -220,9 +223,9 @@
     var tail = /\s\S{1,2}$/.test(value);
     timer = setTimeout(function () { search(value, true); }, tail ? 400 : 40);
   });
-  // Pagefind (its script, its WASM and the list of pages) starts loading as soon as the
-  // field gets focus, not at the third letter: on a phone's network that is a second or
-  // more the first results no longer wait for. A failure here shows at the first search.
+  // The engine (its script and entry.json) starts loading as soon as the field gets focus,
+  // not at the third letter: on a phone's network that is a round trip or two the first
+  // results no longer wait for. A failure here shows at the first search.
   input.addEventListener("focus", function () {
     engine().catch(function () {});
   }, { once: true });

@@ -1,0 +1,303 @@
+//! The search bundle's format: varde's own, written from the pages as Pagefind's fossicker
+//! read them, and read by `client.js` (shipped in the bundle). Why not Pagefind's own index:
+//! its first query downloads a WASM runtime and a list of every page (132 KB gzipped at
+//! 12 000 pages, 300 KB at 50 000) before it looks a word up, and stores each word's
+//! positions, which excerpts do not need; see ARCHITECTURE.md.
+//!
+//! The files of one build, for each language `L` (in the order of its pages' URLs):
+//! - `entry.json`: the salt, and for each language its page count and the first stem of
+//!   each vocabulary shard. The only file with a name that does not change.
+//! - `L_<salt>_s<k>.bin`: vocabulary shard `k`, about `SHARD_BYTES` of sorted stems, each
+//!   with its page count and its postings, or the number of its postings file.
+//! - `L_<salt>_p<k>.bin`: the postings of a stem on over `INLINE_BYTES` of them.
+//! - `L_<salt>_f<id>.bin`: page `id`'s fragment: URL, metadata and text, as JSON.
+//!
+//! Postings are (page id, score) pairs, ids as varint deltas, each score one byte: the page's
+//! BM25 score for the stem, `ln(1 + s) * SCORE_SCALE`. Shards and postings files start with
+//! `V`, fragments with `{`. Every `.bin` file is gzipped (a host need not compress them, and
+//! one that does so transparently is recognised by the reader); numbers `k` and `id` are in
+//! base 36. The salt is a hash of every file's plain bytes, so a file's name never stands for
+//! two contents.
+
+use std::collections::BTreeMap;
+
+use pagefind::api::Gzipped;
+use pagefind::FossickedData;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::content::source::hash_bytes;
+
+/// The format's version, in `entry.json`; `client.js` reads this one only.
+pub const FORMAT: u32 = 1;
+/// A vocabulary shard is closed once it is this large (plain bytes): a query reads one or
+/// two of them, about 4 KB gzipped each.
+const SHARD_BYTES: usize = 8 * 1024;
+/// A stem's postings up to this size stay in its shard; larger ones get a file of their own,
+/// read only by a query for that stem.
+const INLINE_BYTES: usize = 192;
+const SCORE_SCALE: f32 = 64.0;
+/// Pagefind's weight of a word of plain text (a heading's words weigh more).
+const PLAIN_WEIGHT: f32 = 24.0;
+const GZIP_LEVEL: i32 = 9;
+/// BM25's parameters, as most engines set them.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// The bundle's files, as (name in the bundle, plain bytes, gzipped in the bundle?).
+struct Plain(Vec<(String, Vec<u8>, bool)>);
+
+#[derive(Serialize)]
+struct Entry {
+    format: u32,
+    salt: String,
+    languages: BTreeMap<String, Language>,
+}
+
+#[derive(Serialize)]
+struct Language {
+    pages: usize,
+    /// The first stem of each shard, in order.
+    shards: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Fragment<'a> {
+    url: &'a str,
+    meta: &'a BTreeMap<String, String>,
+    content: &'a str,
+}
+
+/// The bundle's files (names relative to the bundle's folder, bytes as served) for `pages`,
+/// given in URL order. `kept` holds the last build's gzipped files, asked before compressing.
+pub fn bundle(pages: &[FossickedData], kept: Option<&dyn Gzipped>) -> Vec<(String, Vec<u8>)> {
+    let mut by_language: BTreeMap<&str, Vec<&FossickedData>> = BTreeMap::new();
+    for page in pages {
+        by_language.entry(&page.language).or_default().push(page);
+    }
+    let mut languages = BTreeMap::new();
+    let mut files = vec![];
+    for (language, pages) in by_language {
+        let (shards, mut own) = language_files(&pages);
+        languages.insert(
+            language.to_string(),
+            Language {
+                pages: pages.len(),
+                shards,
+            },
+        );
+        own.0.iter_mut().for_each(|f| f.0.insert_str(0, language));
+        files.extend(own.0);
+    }
+    let mut salt_input = vec![];
+    for (name, bytes, _) in &files {
+        salt_input.extend_from_slice(&hash_bytes(name.as_bytes()).to_le_bytes());
+        salt_input.extend_from_slice(&hash_bytes(bytes).to_le_bytes());
+    }
+    let salt = format!("{:08x}", hash_bytes(&salt_input) as u32);
+    let entry = Entry {
+        format: FORMAT,
+        salt: salt.clone(),
+        languages,
+    };
+    let mut out: Vec<(String, Vec<u8>)> = files
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|(name, bytes, gz)| {
+            // The language's code leads the name; the salt goes after it.
+            let name = name.replacen('_', &format!("_{salt}_"), 1);
+            (name, if gz { gzip(&bytes, kept) } else { bytes })
+        })
+        .collect();
+    let entry = serde_json::to_vec(&entry).unwrap_or_default();
+    out.insert(0, ("entry.json".to_string(), entry));
+    out
+}
+
+fn gzip(plain: &[u8], kept: Option<&dyn Gzipped>) -> Vec<u8> {
+    if let Some(bytes) = kept.and_then(|k| k.get(plain, GZIP_LEVEL)) {
+        return bytes;
+    }
+    let level = libdeflater::CompressionLvl::new(GZIP_LEVEL).unwrap_or_default();
+    let mut compressor = libdeflater::Compressor::new(level);
+    let mut out = vec![0; compressor.gzip_compress_bound(plain.len())];
+    // libdeflate fails only on a buffer smaller than the bound it gave.
+    let n = compressor.gzip_compress(plain, &mut out).unwrap_or(0);
+    out.truncate(n);
+    if let Some(k) = kept {
+        k.put(plain, GZIP_LEVEL, &out);
+    }
+    out
+}
+
+/// One language's shards' first stems, and its files named `_s<k>.bin` and so on (the
+/// caller puts the language before them and the salt in the first `_`).
+fn language_files(pages: &[&FossickedData]) -> (Vec<String>, Plain) {
+    let n = pages.len() as f32;
+    let average = pages
+        .iter()
+        .map(|p| p.fragment.data.word_count as f32)
+        .sum::<f32>()
+        / n.max(1.0);
+    // Every (stem, page, weighted count), sorted by stem then page.
+    let mut postings: Vec<(&str, u32, f32)> = pages
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(id, page)| {
+            page.word_data.iter().filter_map(move |(stem, words)| {
+                let weight: f32 = words.iter().map(|w| w.weight as f32).sum();
+                (weight > 0.0).then_some((stem.as_str(), id as u32, weight / PLAIN_WEIGHT))
+            })
+        })
+        .collect();
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
+    let lengths: Vec<f32> = pages
+        .iter()
+        .map(|p| (p.fragment.data.word_count as f32).max(1.0))
+        .collect();
+
+    let mut files = Plain(vec![]);
+    let mut firsts = vec![];
+    let mut shard: Vec<u8> = vec![];
+    let mut entries = 0usize;
+    let mut previous: &str = "";
+    let mut external = 0usize;
+    let flush = |shard: &mut Vec<u8>, entries: &mut usize, files: &mut Plain, k: usize| {
+        let mut bytes = vec![b'V'];
+        varint(&mut bytes, *entries as u64);
+        bytes.append(shard);
+        files.0.push((format!("_s{}.bin", base36(k)), bytes, true));
+        *entries = 0;
+    };
+    for group in postings.chunk_by(|a, b| a.0 == b.0) {
+        let stem = group[0].0;
+        let df = group.len() as f32;
+        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        let mut list = vec![];
+        let mut last = 0u32;
+        for &(_, id, tf) in group {
+            let norm = K1 * (1.0 - B + B * lengths[id as usize] / average.max(1.0));
+            let score = idf * tf * (K1 + 1.0) / (tf + norm);
+            varint(&mut list, (id - last) as u64);
+            last = id;
+            list.push(((1.0 + score).ln() * SCORE_SCALE).round().clamp(1.0, 255.0) as u8);
+        }
+        if entries == 0 {
+            firsts.push(stem.to_string());
+            previous = "";
+        }
+        let shared = common_prefix(previous, stem);
+        varint(&mut shard, shared as u64);
+        varint(&mut shard, (stem.len() - shared) as u64);
+        shard.extend_from_slice(&stem.as_bytes()[shared..]);
+        varint(&mut shard, group.len() as u64);
+        if list.len() > INLINE_BYTES {
+            external += 1;
+            varint(&mut shard, external as u64);
+            let mut file = vec![b'V'];
+            file.append(&mut list);
+            files
+                .0
+                .push((format!("_p{}.bin", base36(external - 1)), file, true));
+        } else {
+            varint(&mut shard, 0);
+            shard.append(&mut list);
+        }
+        entries += 1;
+        previous = stem;
+        if shard.len() >= SHARD_BYTES {
+            flush(&mut shard, &mut entries, &mut files, firsts.len() - 1);
+        }
+    }
+    if entries > 0 {
+        flush(&mut shard, &mut entries, &mut files, firsts.len() - 1);
+    }
+
+    let fragments: Vec<_> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(id, page)| {
+            let data = &page.fragment.data;
+            let fragment = Fragment {
+                url: &data.url,
+                meta: &data.meta,
+                content: &data.content,
+            };
+            let json = serde_json::to_vec(&fragment).unwrap_or_default();
+            (format!("_f{}.bin", base36(id)), json, true)
+        })
+        .collect();
+    files.0.extend(fragments);
+    (firsts, files)
+}
+
+/// The length in bytes of the longest prefix `a` and `b` share, ending on a character's
+/// boundary (the reader decodes each stem from its bytes).
+fn common_prefix(a: &str, b: &str) -> usize {
+    let mut n = 0;
+    for ((i, x), y) in a.char_indices().zip(b.chars()) {
+        if x != y {
+            return i;
+        }
+        n = i + x.len_utf8();
+    }
+    n
+}
+
+fn varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8 & 0x7f) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn base36(mut n: usize) -> String {
+    let digits = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = vec![];
+    loop {
+        out.push(digits[n % 36]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_and_names() {
+        let cases: &[(u64, &[u8])] = &[
+            (0, &[0]),
+            (127, &[127]),
+            (128, &[0x80, 1]),
+            (300, &[0xac, 2]),
+        ];
+        for (v, bytes) in cases {
+            let mut out = vec![];
+            varint(&mut out, *v);
+            assert_eq!(&out, bytes, "{v}");
+        }
+        assert_eq!(base36(0), "0");
+        assert_eq!(base36(35), "z");
+        assert_eq!(base36(36), "10");
+    }
+
+    #[test]
+    fn prefixes_end_on_a_character() {
+        let cases = [
+            ("", "abc", 0),
+            ("abc", "abd", 2),
+            ("støtte", "støy", 4),
+            ("sø", "så", 1),
+        ];
+        for (a, b, n) in cases {
+            assert_eq!(common_prefix(a, b), n, "{a} {b}");
+        }
+    }
+}
