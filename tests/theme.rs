@@ -26,7 +26,7 @@ fn every_page_is_private_by_construction() {
     let out = built();
     for (file, html) in pages(out.path()) {
         assert!(
-            html.contains(r#"<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self';"#),
+            html.contains(r#"<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; style-src 'self';"#),
             "{file}: CSP"
         );
         assert!(

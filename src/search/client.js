@@ -1,19 +1,20 @@
 // varde's search engine in the browser: reads the bundle that src/search/format.rs writes
 // (that file describes it), with the part of Pagefind's JS API the theme's search page uses:
 // options({ excerptLength }), init(), search(query) -> { results: [{ id, score, data() }] },
-// destroy(). It fetches entry.json on init, then for each word one or two vocabulary
+// destroy(); and `pending` beside `results`: a promise, or null, that resolves once files
+// this search did not wait for are here, when the same search again finds more. It fetches entry.json on init, then for each word one or two vocabulary
 // shards and the postings of the stems it matches, and a fragment per result shown.
 //
-// A word matches a stem equal to it; the last word of a query (the one being typed), or a
-// word no stem equals, also matches stems it begins (up to MAX_LONGER, closest first); a
-// word that matches neither matches the longest stem it begins with, if that leaves off at
-// most MAX_CUT letters and keeps MIN_STEM (so "abstinenser" finds "abstinens" without a
-// stemmer here). A page must have every word that matches a stem (AND; a word that matches
+// A word matches a stem equal to it, or else the longest stem it begins with, if that leaves
+// off at most MAX_CUT letters and keeps MIN_STEM (so "abstinenser" finds "abstinens" without
+// a stemmer here). The last word of a query (the one being typed), or a word that matched
+// nothing so far, also matches stems it begins (up to MAX_LONGER, closest first). A page must have every word that matches a stem (AND; a word that matches
 // none is left out); its score is the sum of its words' BM25 scores, each scaled down by
 // how far the stem is from the word.
 const FORMAT = 1;
 const MAX_LONGER = 6;
 const MAX_LONGER_FILES = 2;
+const LONGER_WEIGHT = 0.25;
 const MAX_SHARDS = 3;
 const MAX_CUT = 5;
 const MIN_STEM = 4;
@@ -52,6 +53,7 @@ async function load() {
     prefix: code + "_" + entry.salt + "_",
     firsts: entry.languages[code].shards,
     files: new Map(),
+    ready: new Set(),
     shards: new Map(),
   };
 }
@@ -67,16 +69,25 @@ function language(languages, wanted) {
     codes.sort((a, b) => languages[b].pages - languages[a].pages)[0];
 }
 
-function file(s, name) {
+// A file of the bundle, fetched once. `signal` aborts the fetch (and forgets it at once, so
+// a later search asks again rather than take the aborted one).
+function file(s, name, signal) {
   let f = s.files.get(name);
   if (!f) {
-    f = fetch(new URL(s.prefix + name + ".bin", base)).then(async (r) => {
+    f = fetch(new URL(s.prefix + name + ".bin", base), { signal }).then(async (r) => {
       if (!r.ok) throw new Error(name + ": " + r.status);
-      const bytes = new Uint8Array(await r.arrayBuffer());
+      let bytes = new Uint8Array(await r.arrayBuffer());
       // Gzipped as written; plain if the host sent it compressed and the browser undid it.
-      return bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzip(bytes) : bytes;
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await gunzip(bytes);
+      s.ready.add(name);
+      return bytes;
     });
-    f.catch(() => s.files.delete(name));
+    f.catch(() => { if (s.files.get(name) === f) s.files.delete(name); });
+    if (signal) {
+      signal.addEventListener("abort", () => {
+        if (!s.ready.has(name) && s.files.get(name) === f) s.files.delete(name);
+      });
+    }
     s.files.set(name, f);
   }
   return f;
@@ -158,7 +169,7 @@ async function postings(s, entry) {
   let bytes = entry.bytes;
   let at = entry.at;
   if (entry.ext) {
-    bytes = await file(s, "p" + (entry.ext - 1).toString(36));
+    bytes = await file(s, postingsName(entry));
     at = 1;
   }
   const r = reader(bytes, at);
@@ -176,8 +187,13 @@ function normalise(word) {
   return word.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/[^\p{L}\p{N}]/gu, "");
 }
 
-// The stems `word` matches, each with how much its score counts.
-async function matches(s, word, last) {
+function postingsName(entry) {
+  return "p" + (entry.ext - 1).toString(36);
+}
+
+// The stems `word` matches, each with how much its score counts, and the fetches of longer
+// stems' postings it started and did not wait for (`later`).
+async function matches(s, word, last, later) {
   if (s.firsts.length === 0) return [];
   const letters = Array.from(word);
   const shortest = Math.max(MIN_STEM, letters.length - MAX_CUT);
@@ -189,18 +205,7 @@ async function matches(s, word, last) {
   const entries = (await Promise.all(ks.map((k) => shard(s, k)))).flat();
   const exact = entries.find((e) => e.stem === word);
   const out = exact ? [{ entry: exact, weight: 1 }] : [];
-  if (last || !exact) {
-    let files = 0;
-    entries
-      .filter((e) => e.stem.length > word.length && e.stem.startsWith(word))
-      .sort((a, b) => a.stem.length - b.stem.length || b.df - a.df)
-      .forEach((e) => {
-        if (out.length > MAX_LONGER || (e.ext && files >= MAX_LONGER_FILES)) return;
-        if (e.ext) files++;
-        out.push({ entry: e, weight: word.length / e.stem.length });
-      });
-  }
-  if (out.length === 0) {
+  if (!exact) {
     for (let n = letters.length - 1; n >= shortest; n--) {
       const stem = letters.slice(0, n).join("");
       const e = entries.find((x) => x.stem === stem);
@@ -210,19 +215,53 @@ async function matches(s, word, last) {
       }
     }
   }
+  if (last || out.length === 0) {
+    // Longer stems whose postings are in their shard cost nothing more. Of those in files
+    // of their own, the closest MAX_LONGER_FILES: those fetched already count now, the
+    // others are fetched without waiting for them (a round trip on a phone, after the
+    // last key), and the caller searches again once they are here. While a word is typed
+    // this also fetches the postings its next letters will ask for.
+    let files = MAX_LONGER_FILES;
+    let longer = 0;
+    // A word that matched a stem of its own is most likely whole: pages that have it come
+    // before pages with a longer word it begins (a compound's rarity would put them first).
+    const damp = out.length ? LONGER_WEIGHT : 1;
+    entries
+      .filter((e) => e.stem.length > word.length && e.stem.startsWith(word))
+      .sort((a, b) => a.stem.length - b.stem.length || b.df - a.df)
+      .forEach((e) => {
+        if (longer >= MAX_LONGER || (e.ext && files === 0)) return;
+        longer++;
+        if (e.ext) {
+          files--;
+          if (!s.ready.has(postingsName(e))) {
+            later.push(file(s, postingsName(e)));
+            return;
+          }
+        }
+        out.push({ entry: e, weight: damp * word.length / e.stem.length });
+      });
+  }
   return out;
 }
 
-export async function search(query) {
+// `options.signal` (an AbortSignal) aborts the fetches of the results' `data()` that are
+// still on their way: a newer query should not queue behind them on a phone.
+export async function search(query, options) {
+  const signal = options && options.signal;
   const s = await state;
   if (!s) throw new Error("search: init() first");
   const words = String(query).split(/\s+/).map(normalise).filter(Boolean);
   if (words.length === 0) return { results: [] };
   // A word no stem matches (a word no page has, or one misspelt) is left out rather than
   // leaving the reader with nothing: "abstinens baby" finds the pages on abstinens.
-  const found = (await Promise.all(words.map((w, i) => matches(s, w, i === words.length - 1))))
+  const later = [];
+  const found = (await Promise.all(words.map((w, i) => matches(s, w, i === words.length - 1, later))))
     .filter((ms) => ms.length > 0);
-  if (found.length === 0) return { results: [] };
+  // Resolves once the postings this search did not wait for are here (a search then gives
+  // more), or null.
+  const pending = later.length ? Promise.all(later).then(() => true) : null;
+  if (found.length === 0) return { results: [], pending };
   const stems = found.flat().map((m) => m.entry.stem);
   const all = await Promise.all(found.map((ms) => Promise.all(ms.map((m) => postings(s, m.entry)))));
   let scores = null;
@@ -247,14 +286,14 @@ export async function search(query) {
   const results = Array.from(scores || [], ([id, score]) => ({
     id: s.prefix + id,
     score,
-    data: () => fragment(s, id, stems),
+    data: () => fragment(s, id, stems, signal),
   }));
   results.sort((a, b) => b.score - a.score);
-  return { results };
+  return { results, pending };
 }
 
-async function fragment(s, id, stems) {
-  const bytes = await file(s, "f" + id.toString(36));
+async function fragment(s, id, stems, signal) {
+  const bytes = await file(s, "f" + id.toString(36), signal);
   const data = JSON.parse(utf8.decode(bytes));
   // URLs are site paths: the site's own base (the folder above this bundle's) goes first.
   data.url = new URL("..", base).pathname + data.url.replace(/^\//, "");

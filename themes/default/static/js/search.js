@@ -115,12 +115,18 @@
   window.addEventListener("pagehide", flushAddress);
 
   var latest = 0;
+  // The fetches of the results' texts for the last query: a newer query aborts them, so on a
+  // phone its own do not queue behind them.
+  var fetches = null;
   // Keystrokes so far: a search overtaken by typing does not fetch its results' text (each
   // a file of its own), which on a large site was most of what a first search downloaded.
   var edits = 0;
-  function search(query, push, retried) {
+  function search(query, push, retried, again) {
     var n = ++latest;
     var at = edits;
+    if (fetches) fetches.abort();
+    fetches = typeof AbortController === "function" ? new AbortController() : null;
+    var signal = fetches && fetches.signal;
     var vs = variants(query);
     if (push) setAddress(query);
     if (!query.trim()) {
@@ -135,7 +141,7 @@
     }
     return engine()
       .then(function (pf) {
-        return Promise.all(vs.map(function (v) { return pf.search(v); }));
+        return Promise.all(vs.map(function (v) { return pf.search(v, { signal: signal }); }));
       })
       .then(function (all) {
         if (at !== edits) return null;
@@ -147,13 +153,24 @@
         });
         var hits = Object.keys(best).map(function (k) { return best[k]; });
         hits.sort(function (a, b) { return b.score - a.score; });
+        // Results come at once from what is here; longer words whose lists were still on
+        // their way are searched again once they are (the engine's `pending`), after these
+        // results are shown.
+        var pending = all.filter(function (r) { return r && r.pending; }).map(function (r) { return r.pending; });
         return Promise.all(hits.slice(0, SHOWN).map(function (h) { return h.data(); })).then(function (data) {
-          return { total: hits.length, data: data };
+          return { total: hits.length, data: data, pending: pending };
         });
       })
       .then(function (r) {
         if (!r || n !== latest) return; // a newer query is on its way
+        // Searched again for more: not under a reader who has moved into the results.
+        if (again && list.contains(document.activeElement)) return;
         render(query, r.total, r.data);
+        if (r.pending.length) {
+          Promise.all(r.pending).then(function () {
+            if (n === latest && at === edits) search(query, false, retried, true);
+          }, function () {});
+        }
       })
       .catch(function () {
         if (n !== latest) return;
@@ -203,9 +220,12 @@
       list.appendChild(li);
     });
     section.hidden = results.length === 0;
-    status.textContent = total === 0
+    // Set only when it changes: a search run again for more results must not make a screen
+    // reader say the same count twice.
+    var said = total === 0
       ? word("none", { q: query })
       : word(total === 1 ? "count-one" : "count", { n: total, q: query }) + (total > SHOWN ? word("shown", { n: SHOWN }) : ".");
+    if (status.textContent !== said) status.textContent = said;
   }
 
   // Searches start from three letters (shorter prefixes match too much and each fetches index
