@@ -33,7 +33,10 @@ fn every_word_leads_to_its_own_page_across_index_batches() {
     for i in 0..PAGES {
         files.push((
             format!("content/sider/side-{i:04}.md"),
-            format!("---\ntitle: Side {i}\n---\nDenne siden handler om kx{i:04}q og litt annet.\n"),
+            format!(
+                "---\ntitle: Side {i}\n---\nDenne siden handler om kx{i:04}q og litt annet.{}\n",
+                if i % 3 == 0 { "" } else { " Ofte." }
+            ),
         ));
     }
     let refs: Vec<(&str, &str)> = files
@@ -94,6 +97,10 @@ fn every_word_leads_to_its_own_page_across_index_batches() {
     let ids: Vec<usize> = everywhere.iter().map(|&(p, _)| p).collect();
     assert_eq!(ids, (0..PAGES).collect::<Vec<_>>());
     assert!(everywhere.iter().all(|&(_, score)| score > 0));
+    // A word on two pages in three lists the pages without it (a dense list): read back,
+    // it is on exactly the others.
+    let often: Vec<usize> = nb.stems["oft"].iter().map(|&(p, _)| p).collect();
+    assert_eq!(often, (0..PAGES).filter(|i| i % 3 != 0).collect::<Vec<_>>());
     // A rare word scores above a common one on the same page (BM25's idf).
     assert!(nb.stems["kx0007q"][0].1 > everywhere[7].1);
     // Norwegian stop words ("og", "om" on every page) are not indexed: the search page

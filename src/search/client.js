@@ -52,6 +52,7 @@ async function load() {
   return {
     prefix: code + "_" + entry.salt + "_",
     firsts: entry.languages[code].shards,
+    pages: entry.languages[code].pages,
     files: new Map(),
     ready: new Set(),
     shards: new Map(),
@@ -133,10 +134,17 @@ function shard(s, k) {
         word.set(bytes.subarray(r.pos, r.pos + len), shared);
         r.pos += len;
         const df = r.varint();
-        const ext = r.varint();
+        const where = r.varint();
+        const ext = Math.floor(where / 2);
+        const dense = where % 2 === 1;
         const at = r.pos;
-        if (ext === 0) for (let j = 0; j < df; j++) { r.varint(); r.pos++; }
-        entries.push({ stem: utf8.decode(word), df, ext, bytes, at });
+        if (ext === 0 && dense) {
+          r.pos++;
+          for (let j = df; j < s.pages; j++) r.varint();
+        } else if (ext === 0) {
+          for (let j = 0; j < df; j++) { r.varint(); r.pos++; }
+        }
+        entries.push({ stem: utf8.decode(word), df, ext, dense, bytes, at });
         previous = word;
       }
       return entries;
@@ -174,6 +182,21 @@ async function postings(s, entry) {
   }
   const r = reader(bytes, at);
   const out = new Map();
+  if (entry.dense) {
+    // One score, and the pages that do not have the stem.
+    const score = Math.exp(bytes[r.pos++] / SCORE_SCALE) - 1;
+    let left = s.pages - entry.df;
+    let missing = left > 0 ? r.varint() : -1;
+    for (let id = 0; id < s.pages; id++) {
+      if (id === missing) {
+        left--;
+        missing = left > 0 ? missing + r.varint() : -1;
+      } else {
+        out.set(id, score);
+      }
+    }
+    return out;
+  }
   let id = 0;
   for (let j = 0; j < entry.df; j++) {
     id += r.varint();

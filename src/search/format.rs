@@ -9,11 +9,14 @@
 //!   each vocabulary shard. The only file with a name that does not change.
 //! - `L_<salt>_s<k>.bin`: vocabulary shard `k`, about `SHARD_BYTES` of sorted stems, each
 //!   with its page count and its postings, or the number of its postings file.
-//! - `L_<salt>_p<k>.bin`: the postings of a stem on over `INLINE_BYTES` of them.
+//! - `L_<salt>_p<k>.bin`: the postings of a stem whose postings take over `INLINE_BYTES`.
 //! - `L_<salt>_f<id>.bin`: page `id`'s fragment: URL, metadata and text, as JSON.
 //!
 //! Postings are (page id, score) pairs, ids as varint deltas, each score one byte: the page's
-//! BM25 score for the stem, `ln(1 + s) * SCORE_SCALE`. Shards and postings files start with
+//! BM25 score for the stem, `ln(1 + s) * SCORE_SCALE`; a stem on over half the pages lists
+//! the pages without it instead, with one score (`postings_of`). In a shard, each stem's
+//! page count is followed by `where << 1 | dense`, `where` 0 for postings inline and `k + 1`
+//! for file `p<k>`. Shards and postings files start with
 //! `V`, fragments with `{`. Every `.bin` file is gzipped (a host need not compress them, and
 //! one that does so transparently is recognised by the reader); numbers `k` and `id` are in
 //! base 36. The salt is a hash of every file's plain bytes, so a file's name never stands for
@@ -37,6 +40,10 @@ const SHARD_BYTES: usize = 8 * 1024;
 /// read only by a query for that stem.
 const INLINE_BYTES: usize = 192;
 const SCORE_SCALE: f32 = 64.0;
+/// Dense lists (`postings_of`) from this many pages of a language: below it, every list is
+/// small, and a score per page ranks a common word's pages (on the 26-page example,
+/// "tjenestene" found its page by it).
+const DENSE_MIN_PAGES: usize = 1000;
 /// Pagefind's weight of a word of plain text (a heading's words weigh more).
 const PLAIN_WEIGHT: f32 = 24.0;
 const GZIP_LEVEL: i32 = 9;
@@ -171,17 +178,7 @@ fn language_files(pages: &[&FossickedData]) -> (Vec<String>, Plain) {
     };
     for group in postings.chunk_by(|a, b| a.0 == b.0) {
         let stem = group[0].0;
-        let df = group.len() as f32;
-        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        let mut list = vec![];
-        let mut last = 0u32;
-        for &(_, id, tf) in group {
-            let norm = K1 * (1.0 - B + B * lengths[id as usize] / average.max(1.0));
-            let score = idf * tf * (K1 + 1.0) / (tf + norm);
-            varint(&mut list, (id - last) as u64);
-            last = id;
-            list.push(((1.0 + score).ln() * SCORE_SCALE).round().clamp(1.0, 255.0) as u8);
-        }
+        let (mut list, dense) = postings_of(group, pages.len(), &lengths, average);
         if entries == 0 {
             firsts.push(stem.to_string());
             previous = "";
@@ -193,14 +190,14 @@ fn language_files(pages: &[&FossickedData]) -> (Vec<String>, Plain) {
         varint(&mut shard, group.len() as u64);
         if list.len() > INLINE_BYTES {
             external += 1;
-            varint(&mut shard, external as u64);
+            varint(&mut shard, (external as u64) << 1 | dense as u64);
             let mut file = vec![b'V'];
             file.append(&mut list);
             files
                 .0
                 .push((format!("_p{}.bin", base36(external - 1)), file, true));
         } else {
-            varint(&mut shard, 0);
+            varint(&mut shard, dense as u64);
             shard.append(&mut list);
         }
         entries += 1;
@@ -229,6 +226,56 @@ fn language_files(pages: &[&FossickedData]) -> (Vec<String>, Plain) {
         .collect();
     files.0.extend(fragments);
     (firsts, files)
+}
+
+/// A stem's postings, and whether they are dense. Sparse: (page id delta, score) for each
+/// page that has the stem. Dense, for a stem on over half the pages of a large language
+/// (`DENSE_MIN_PAGES`): one score for them all (the median; BM25 gives such a stem little
+/// weight anyway), then the ids of the pages that do not have it, as deltas. At 50 000
+/// pages, a common stem's scores were two thirds of its gzipped file.
+fn postings_of(
+    group: &[(&str, u32, f32)],
+    n: usize,
+    lengths: &[f32],
+    average: f32,
+) -> (Vec<u8>, bool) {
+    let df = group.len() as f32;
+    let idf = (1.0 + (n as f32 - df + 0.5) / (df + 0.5)).ln();
+    let scores: Vec<u8> = group
+        .iter()
+        .map(|&(_, id, tf)| {
+            let norm = K1 * (1.0 - B + B * lengths[id as usize] / average.max(1.0));
+            let score = idf * tf * (K1 + 1.0) / (tf + norm);
+            ((1.0 + score).ln() * SCORE_SCALE).round().clamp(1.0, 255.0) as u8
+        })
+        .collect();
+    let mut list = vec![];
+    if group.len() * 2 > n && n >= DENSE_MIN_PAGES {
+        let mut sorted = scores.clone();
+        sorted.sort_unstable();
+        list.push(sorted[sorted.len() / 2]);
+        let mut next = 0u32;
+        let mut last = 0u32;
+        for &(_, id, _) in group {
+            for missing in next..id {
+                varint(&mut list, (missing - last) as u64);
+                last = missing;
+            }
+            next = id + 1;
+        }
+        for missing in next..n as u32 {
+            varint(&mut list, (missing - last) as u64);
+            last = missing;
+        }
+        return (list, true);
+    }
+    let mut last = 0u32;
+    for (&(_, id, _), score) in group.iter().zip(scores) {
+        varint(&mut list, (id - last) as u64);
+        last = id;
+        list.push(score);
+    }
+    (list, false)
 }
 
 /// The length in bytes of the longest prefix `a` and `b` share, ending on a character's

@@ -2,7 +2,7 @@
 //! and read what a build wrote.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -257,7 +257,28 @@ fn varint(bytes: &[u8], pos: &mut usize) -> usize {
     }
 }
 
-fn search_postings(bytes: &[u8], pos: &mut usize, df: usize) -> Vec<(usize, u8)> {
+/// A stem's postings as (page id, score); `dense` (the page count) when the file lists one
+/// score and the pages without the stem.
+fn search_postings(
+    bytes: &[u8],
+    pos: &mut usize,
+    df: usize,
+    dense: Option<usize>,
+) -> Vec<(usize, u8)> {
+    if let Some(pages) = dense {
+        let score = bytes[*pos];
+        *pos += 1;
+        let mut missing = BTreeSet::new();
+        let mut id = 0;
+        for _ in df..pages {
+            id += varint(bytes, pos);
+            missing.insert(id);
+        }
+        return (0..pages)
+            .filter(|p| !missing.contains(p))
+            .map(|p| (p, score))
+            .collect();
+    }
     let mut id = 0;
     (0..df)
         .map(|_| {
@@ -305,13 +326,17 @@ pub fn read_search_bundle(get: impl Fn(&str) -> Option<Vec<u8>>) -> Option<Searc
                     );
                 }
                 let df = varint(&bytes, &mut pos);
-                let ext = varint(&bytes, &mut pos);
+                let place = varint(&bytes, &mut pos);
+                let (ext, dense) = (place >> 1, place & 1 == 1);
                 let list = if ext == 0 {
-                    search_postings(&bytes, &mut pos, df)
+                    search_postings(&bytes, &mut pos, df, dense.then_some(pages))
                 } else {
                     let own = file(format!("p{}", base36(ext - 1)))?;
                     assert_eq!(own[0], b'V', "postings {ext}");
-                    search_postings(&own, &mut 1, df)
+                    let mut at = 1;
+                    let list = search_postings(&own, &mut at, df, dense.then_some(pages));
+                    assert_eq!(at, own.len(), "postings {ext} has bytes after its list");
+                    list
                 };
                 let before = stems.insert(stem.clone(), list);
                 assert!(before.is_none(), "{stem} twice");
