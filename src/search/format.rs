@@ -51,8 +51,8 @@ const GZIP_LEVEL: i32 = 9;
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
-/// The bundle's files, as (name in the bundle, plain bytes, gzipped in the bundle?).
-struct Plain(Vec<(String, Vec<u8>, bool)>);
+/// One language's files before they are gzipped, as (`s0`, `p1f`, `f2` ..., plain bytes).
+type Plain = Vec<(String, Vec<u8>)>;
 
 #[derive(Serialize)]
 struct Entry {
@@ -85,7 +85,7 @@ pub fn bundle(pages: &[FossickedData], kept: Option<&dyn Gzipped>) -> Vec<(Strin
     let mut languages = BTreeMap::new();
     let mut files = vec![];
     for (language, pages) in by_language {
-        let (shards, mut own) = language_files(&pages);
+        let (shards, own) = language_files(&pages);
         languages.insert(
             language.to_string(),
             Language {
@@ -93,11 +93,11 @@ pub fn bundle(pages: &[FossickedData], kept: Option<&dyn Gzipped>) -> Vec<(Strin
                 shards,
             },
         );
-        own.0.iter_mut().for_each(|f| f.0.insert_str(0, language));
-        files.extend(own.0);
+        files.extend(own.into_iter().map(|(name, bytes)| (language, name, bytes)));
     }
     let mut salt_input = vec![];
-    for (name, bytes, _) in &files {
+    for (language, name, bytes) in &files {
+        salt_input.extend_from_slice(language.as_bytes());
         salt_input.extend_from_slice(&hash_bytes(name.as_bytes()).to_le_bytes());
         salt_input.extend_from_slice(&hash_bytes(bytes).to_le_bytes());
     }
@@ -110,10 +110,8 @@ pub fn bundle(pages: &[FossickedData], kept: Option<&dyn Gzipped>) -> Vec<(Strin
     let mut out: Vec<(String, Vec<u8>)> = files
         .into_par_iter()
         .with_max_len(1)
-        .map(|(name, bytes, gz)| {
-            // The language's code leads the name; the salt goes after it.
-            let name = name.replacen('_', &format!("_{salt}_"), 1);
-            (name, if gz { gzip(&bytes, kept) } else { bytes })
+        .map(|(language, name, bytes)| {
+            (format!("{language}_{salt}_{name}.bin"), gzip(&bytes, kept))
         })
         .collect();
     let entry = serde_json::to_vec(&entry).unwrap_or_default();
@@ -137,8 +135,8 @@ fn gzip(plain: &[u8], kept: Option<&dyn Gzipped>) -> Vec<u8> {
     out
 }
 
-/// One language's shards' first stems, and its files named `_s<k>.bin` and so on (the
-/// caller puts the language before them and the salt in the first `_`).
+/// One language's shards' first stems, and its files (the caller names them
+/// `<language>_<salt>_<name>.bin`).
 fn language_files(pages: &[&FossickedData]) -> (Vec<String>, Plain) {
     let n = pages.len() as f32;
     let average = pages
@@ -163,7 +161,7 @@ fn language_files(pages: &[&FossickedData]) -> (Vec<String>, Plain) {
         .map(|p| (p.fragment.data.word_count as f32).max(1.0))
         .collect();
 
-    let mut files = Plain(vec![]);
+    let mut files = Plain::new();
     let mut firsts = vec![];
     let mut shard: Vec<u8> = vec![];
     let mut entries = 0usize;
@@ -173,7 +171,7 @@ fn language_files(pages: &[&FossickedData]) -> (Vec<String>, Plain) {
         let mut bytes = vec![b'V'];
         varint(&mut bytes, *entries as u64);
         bytes.append(shard);
-        files.0.push((format!("_s{}.bin", base36(k)), bytes, true));
+        files.push((format!("s{}", base36(k)), bytes));
         *entries = 0;
     };
     for group in postings.chunk_by(|a, b| a.0 == b.0) {
@@ -193,9 +191,7 @@ fn language_files(pages: &[&FossickedData]) -> (Vec<String>, Plain) {
             varint(&mut shard, (external as u64) << 1 | dense as u64);
             let mut file = vec![b'V'];
             file.append(&mut list);
-            files
-                .0
-                .push((format!("_p{}.bin", base36(external - 1)), file, true));
+            files.push((format!("p{}", base36(external - 1)), file));
         } else {
             varint(&mut shard, dense as u64);
             shard.append(&mut list);
@@ -221,10 +217,10 @@ fn language_files(pages: &[&FossickedData]) -> (Vec<String>, Plain) {
                 content: &data.content,
             };
             let json = serde_json::to_vec(&fragment).unwrap_or_default();
-            (format!("_f{}.bin", base36(id)), json, true)
+            (format!("f{}", base36(id)), json)
         })
         .collect();
-    files.0.extend(fragments);
+    files.extend(fragments);
     (firsts, files)
 }
 

@@ -1,7 +1,7 @@
-//! The preview's search: Pagefind's index of the pages being served, built on a thread of
-//! its own after each rebuild, so a save never waits for it. Pagefind cannot update an
-//! index, so each run builds it again, but from the pages as the last run read them (and
-//! its files as compressed) where they did not change; rebuilds that come while it runs
+//! The preview's search: the search index of the pages being served, built on a thread of
+//! its own after each rebuild, so a save never waits for it. Each run builds it again, but
+//! from the pages as the last run read them (and its files as compressed) where they did
+//! not change; rebuilds that come while it runs
 //! are folded into one more run with the newest site.
 
 use std::collections::HashMap;
