@@ -173,36 +173,44 @@ function shardOf(s, word) {
   return lo;
 }
 
-async function postings(s, entry) {
-  let bytes = entry.bytes;
-  let at = entry.at;
-  if (entry.ext) {
-    bytes = await file(s, postingsName(entry));
-    at = 1;
+// A stem's postings as sorted page ids and their scores, decoded once: every keystroke and
+// every spelling the search page tries asks for the same common stems again.
+function postings(s, entry) {
+  if (!entry.list) {
+    entry.list = (entry.ext ? file(s, postingsName(entry)) : Promise.resolve(null)).then((f) => decode(s, entry, f));
+    entry.list.catch(() => { entry.list = null; });
   }
-  const r = reader(bytes, at);
-  const out = new Map();
+  return entry.list;
+}
+
+function decode(s, entry, own) {
+  const bytes = own || entry.bytes;
+  const r = reader(bytes, own ? 1 : entry.at);
+  const ids = new Uint32Array(entry.df);
+  const scores = new Float32Array(entry.df);
   if (entry.dense) {
     // One score, and the pages that do not have the stem.
-    const score = Math.exp(bytes[r.pos++] / SCORE_SCALE) - 1;
+    scores.fill(Math.exp(bytes[r.pos++] / SCORE_SCALE) - 1);
     let left = s.pages - entry.df;
     let missing = left > 0 ? r.varint() : -1;
-    for (let id = 0; id < s.pages; id++) {
+    let j = 0;
+    for (let id = 0; id < s.pages && j < entry.df; id++) {
       if (id === missing) {
         left--;
         missing = left > 0 ? missing + r.varint() : -1;
       } else {
-        out.set(id, score);
+        ids[j++] = id;
       }
     }
-    return out;
+    return { ids, scores };
   }
   let id = 0;
   for (let j = 0; j < entry.df; j++) {
     id += r.varint();
-    out.set(id, Math.exp(bytes[r.pos++] / SCORE_SCALE) - 1);
+    ids[j] = id;
+    scores[j] = Math.exp(bytes[r.pos++] / SCORE_SCALE) - 1;
   }
-  return out;
+  return { ids, scores };
 }
 
 // Lower case, marks taken off (Pagefind indexes "å" as "a"), letters and digits only.
@@ -287,32 +295,54 @@ export async function search(query, options) {
   if (found.length === 0) return { results: [], pending };
   const stems = found.flat().map((m) => m.entry.stem);
   const all = await Promise.all(found.map((ms) => Promise.all(ms.map((m) => postings(s, m.entry)))));
-  let scores = null;
+  // Scores in arrays by page id: on a large site a common word is on tens of thousands of
+  // pages, and a Map per word and spelling cost more than the round trip to the results.
+  const total = new Float64Array(s.pages);
+  const count = new Uint32Array(s.pages);
+  const term = new Float64Array(s.pages);
   for (const [t, ms] of found.entries()) {
-    const lists = all[t];
-    const term = new Map();
-    lists.forEach((list, i) => {
-      list.forEach((score, id) => {
-        const v = score * ms[i].weight;
-        if (!(term.get(id) >= v)) term.set(id, v);
-      });
+    // A page's score for a word is that of its best stem.
+    term.fill(0);
+    all[t].forEach((list, i) => {
+      const w = ms[i].weight;
+      for (let j = 0; j < list.ids.length; j++) {
+        const id = list.ids[j];
+        const v = list.scores[j] * w;
+        if (v > term[id]) term[id] = v;
+      }
     });
-    if (scores === null) {
-      scores = term;
-    } else {
-      const both = new Map();
-      scores.forEach((v, id) => { if (term.has(id)) both.set(id, v + term.get(id)); });
-      scores = both;
+    for (let id = 0; id < s.pages; id++) {
+      if (term[id] > 0 && count[id] === t) {
+        count[id]++;
+        total[id] += term[id];
+      }
     }
-    if (scores.size === 0) break;
   }
-  const results = Array.from(scores || [], ([id, score]) => ({
-    id: s.prefix + id,
-    score,
-    data: () => fragment(s, id, stems, signal),
-  }));
+  const asked = { s, stems, signal };
+  const results = [];
+  for (let id = 0; id < s.pages; id++) {
+    if (count[id] === found.length) results.push(new Result(asked, id, total[id]));
+  }
   results.sort((a, b) => b.score - a.score);
   return { results, pending };
+}
+
+// One page found: a class, not an object with a closure each, since a common word finds
+// tens of thousands.
+class Result {
+  constructor(asked, page, score) {
+    this.asked = asked;
+    this.page = page;
+    this.score = score;
+  }
+
+  get id() {
+    return this.asked.s.prefix + this.page;
+  }
+
+  data() {
+    return fragment(this.asked.s, this.page, this.asked.stems, this.asked.signal);
+  }
 }
 
 async function fragment(s, id, stems, signal) {

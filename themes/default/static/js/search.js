@@ -35,6 +35,7 @@
     "seg ikke så men eller hva hvor hvordan når meg deg oss dem han hun var vil skal må blir the a").split(" ");
   var MAX_VARIANTS = 12;
   var SHOWN = 10;
+  var FIRST = 5;
 
   function spellings(word) {
     var out = [word];
@@ -121,6 +122,8 @@
   // Keystrokes so far: a search overtaken by typing does not fetch its results' text (each
   // a file of its own), which on a large site was most of what a first search downloaded.
   var edits = 0;
+  // The count and the results of the list on screen.
+  var shownPage = null;
   function search(query, push, retried, again) {
     var n = ++latest;
     var at = edits;
@@ -145,20 +148,34 @@
       })
       .then(function (all) {
         if (at !== edits) return null;
-        var best = {};
+        var best = new Map();
         all.forEach(function (r) {
           (r && r.results ? r.results : []).forEach(function (hit) {
-            if (!best[hit.id] || best[hit.id].score < hit.score) best[hit.id] = hit;
+            var id = hit.id;
+            var had = best.get(id);
+            if (!had || had.score < hit.score) best.set(id, hit);
           });
         });
-        var hits = Object.keys(best).map(function (k) { return best[k]; });
+        var hits = Array.from(best.values());
         hits.sort(function (a, b) { return b.score - a.score; });
         // Results come at once from what is here; longer words whose lists were still on
         // their way are searched again once they are (the engine's `pending`), after these
         // results are shown.
         var pending = all.filter(function (r) { return r && r.pending; }).map(function (r) { return r.pending; });
-        return Promise.all(hits.slice(0, SHOWN).map(function (h) { return h.data(); })).then(function (data) {
-          return { total: hits.length, data: data, pending: pending };
+        // Each result's text is a file of its own. The first FIRST are shown together, the
+        // rest follow in order as they arrive: a browser asks a host for six files at a
+        // time, so on a phone the tenth would be a round trip behind the first anyway.
+        var top = hits.slice(0, SHOWN);
+        var page = hits.length + " " + top.map(function (h) { return h.id; }).join(" ");
+        // Searched again for more and found the same: the list stays as it is.
+        if (again && page === shownPage) return null;
+        // The rest are asked for once the first are here, so as not to share the phone's
+        // bandwidth with them.
+        return Promise.all(top.slice(0, FIRST).map(function (h) { return h.data(); })).then(function (data) {
+          var rest = top.slice(FIRST).map(function (h) { return h.data(); });
+          // Left alone when a newer query came meanwhile: not an error to report.
+          rest.forEach(function (t) { t.catch(function () {}); });
+          return { total: hits.length, data: data, rest: rest, pending: pending, page: page };
         });
       })
       .then(function (r) {
@@ -166,11 +183,18 @@
         // Searched again for more: not under a reader who has moved into the results.
         if (again && list.contains(document.activeElement)) return;
         render(query, r.total, r.data);
-        if (r.pending.length) {
+        shownPage = r.page;
+        var rest = r.rest.reduce(function (shown, text) {
+          return shown.then(function () { return text; }).then(function (d) {
+            if (n === latest) list.appendChild(item(d));
+          });
+        }, Promise.resolve());
+        return rest.then(function () {
+          if (!r.pending.length) return;
           Promise.all(r.pending).then(function () {
             if (n === latest && at === edits) search(query, false, retried, true);
           }, function () {});
-        }
+        });
       })
       .catch(function () {
         if (n !== latest) return;
@@ -191,34 +215,36 @@
       });
   }
 
+  function item(d) {
+    var li = el("li");
+    var h = el("h3");
+    var a = el("a", null, (d.meta && d.meta.title) || d.url);
+    a.href = d.url;
+    h.appendChild(a);
+    li.appendChild(h);
+    var meta = [];
+    if (d.meta && d.meta.section) meta.push(d.meta.section);
+    if (d.meta && d.meta.organisation) meta.push(d.meta.organisation);
+    if (meta.length) li.appendChild(el("p", "meta", meta.join(" · ")));
+    // The excerpt is the engine's text of our own page, escaped, with <mark> around the
+    // matched words.
+    var p = el("p", "excerpt");
+    p.innerHTML = d.excerpt;
+    li.appendChild(p);
+    var badges = [];
+    if (d.meta && d.meta.no_referral) badges.push(word("no-referral"));
+    if (d.meta && d.meta.free) badges.push(word("free"));
+    if (badges.length) {
+      var ul = el("ul", "badges");
+      badges.forEach(function (b) { ul.appendChild(el("li", "badge", b)); });
+      li.appendChild(ul);
+    }
+    return li;
+  }
+
   function render(query, total, results) {
     list.textContent = "";
-    results.forEach(function (d) {
-      var li = el("li");
-      var h = el("h3");
-      var a = el("a", null, (d.meta && d.meta.title) || d.url);
-      a.href = d.url;
-      h.appendChild(a);
-      li.appendChild(h);
-      var meta = [];
-      if (d.meta && d.meta.section) meta.push(d.meta.section);
-      if (d.meta && d.meta.organisation) meta.push(d.meta.organisation);
-      if (meta.length) li.appendChild(el("p", "meta", meta.join(" · ")));
-      // The excerpt is the engine's text of our own page, escaped, with <mark> around the
-      // matched words.
-      var p = el("p", "excerpt");
-      p.innerHTML = d.excerpt;
-      li.appendChild(p);
-      var badges = [];
-      if (d.meta && d.meta.no_referral) badges.push(word("no-referral"));
-      if (d.meta && d.meta.free) badges.push(word("free"));
-      if (badges.length) {
-        var ul = el("ul", "badges");
-        badges.forEach(function (b) { ul.appendChild(el("li", "badge", b)); });
-        li.appendChild(ul);
-      }
-      list.appendChild(li);
-    });
+    results.forEach(function (d) { list.appendChild(item(d)); });
     section.hidden = results.length === 0;
     // Set only when it changes: a search run again for more results must not make a screen
     // reader say the same count twice.
