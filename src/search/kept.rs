@@ -1,7 +1,8 @@
 //! What the build cache keeps of the search index, so that a build after a small edit does
-//! not do most of the index's work again: each page as Pagefind read it (reading is over
-//! half of an index's time), and each bundle file as gzipped (most of the rest). The index
-//! itself is written again from the pages (`format.rs`, under a second at 12 000 pages);
+//! not do most of the index's work again: each page as Pagefind read it, in the form the
+//! index needs (`format::Page`: stems' weights and text, not word positions; reading is
+//! most of an index's time), and each bundle file as gzipped (most of the rest). The index
+//! itself is written again from the pages (`format.rs`, about half a second at 12 000 pages);
 //! what it is built from and what it compresses are the same, so the bundle is too, byte
 //! for byte.
 //!
@@ -15,12 +16,13 @@ use std::sync::Mutex;
 use std::thread::JoinHandle;
 
 use pagefind::api::{Gzipped, PagefindIndex};
-use pagefind::FossickedData;
 use rayon::prelude::*;
 
 use crate::build_cache::{BuildCache, Keep, Records, Reuse};
 use crate::content::source::{hash_bytes, hash_str};
 use crate::diagnostics::Diagnostic;
+
+use super::format::Page;
 
 /// The cache files: pages as read, bundle files as gzipped.
 pub const PAGES: &str = "search-pages";
@@ -184,18 +186,23 @@ impl Gzipped for KeptGzip {
     }
 }
 
-/// Every page as Pagefind reads it, in the order given. With a build cache, a page whose
-/// URL and HTML (in the same language) the last build read is taken from the cache instead
-/// of read again, and this build's pages are kept for the next.
+/// Every page as Pagefind reads it (as the index needs it: `Page`), in the order given.
+/// With a build cache, a page whose URL and HTML (in the same language) the last build read
+/// is taken from the cache instead of read again, and this build's pages are kept for the
+/// next.
 pub async fn read_pages(
     index: &PagefindIndex,
     pages: Vec<(String, String)>,
     site_language: Option<&str>,
     keeping: &mut Keeping,
-) -> Result<Vec<FossickedData>, String> {
+) -> Result<Vec<Page>, String> {
     if !keeping.on() {
         let read = index.read_html_files(pages).await;
-        return read.map_err(|e| e.to_string());
+        return Ok(read
+            .map_err(|e| e.to_string())?
+            .into_par_iter()
+            .map(Page::read)
+            .collect());
     }
     let mut t = crate::timing::Timer::new();
     let lang = site_language.unwrap_or("");
@@ -205,7 +212,7 @@ pub async fn read_pages(
         .collect();
     let last = keeping.last(PAGES);
     // A record that does not decode is read again, like a page the cache does not have.
-    let found: Vec<Option<FossickedData>> = keys
+    let found: Vec<Option<Page>> = keys
         .par_iter()
         .map(|&k| last.get(k).and_then(|b| postcard::from_bytes(b).ok()))
         .collect();
@@ -217,8 +224,13 @@ pub async fn read_pages(
         .map(|(p, _)| p)
         .collect();
     let fresh = index.read_html_files(missing).await;
-    let mut fresh = fresh.map_err(|e| e.to_string())?.into_iter();
-    let read: Vec<(bool, FossickedData)> = found
+    let fresh: Vec<Page> = fresh
+        .map_err(|e| e.to_string())?
+        .into_par_iter()
+        .map(Page::read)
+        .collect();
+    let mut fresh = fresh.into_iter();
+    let read: Vec<(bool, Page)> = found
         .into_iter()
         .map(|f| match f {
             Some(page) => Some((false, page)),
