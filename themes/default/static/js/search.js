@@ -156,8 +156,17 @@
             if (!had || had.score < hit.score) best.set(id, hit);
           });
         });
-        var hits = Array.from(best.values());
-        hits.sort(function (a, b) { return b.score - a.score; });
+        // The count, and the best SHOWN in order: a common word finds thousands, and only
+        // the first page is shown.
+        var total = best.size;
+        var top = [];
+        best.forEach(function (hit) {
+          if (top.length === SHOWN && hit.score <= top[SHOWN - 1].score) return;
+          var i = top.length;
+          while (i > 0 && top[i - 1].score < hit.score) i--;
+          top.splice(i, 0, hit);
+          if (top.length > SHOWN) top.pop();
+        });
         // Results come at once from what is here; longer words whose lists were still on
         // their way are searched again once they are (the engine's `pending`), after these
         // results are shown.
@@ -165,8 +174,7 @@
         // Each result's text is a file of its own. The first FIRST are shown together, the
         // rest follow in order as they arrive: a browser asks a host for six files at a
         // time, so on a phone the tenth would be a round trip behind the first anyway.
-        var top = hits.slice(0, SHOWN);
-        var page = hits.length + " " + top.map(function (h) { return h.id; }).join(" ");
+        var page = total + " " + top.map(function (h) { return h.id; }).join(" ");
         // Searched again for more and found the same: the list stays as it is.
         if (again && page === shownPage) return null;
         // The rest are asked for once the first are here, so as not to share the phone's
@@ -175,7 +183,7 @@
           var rest = top.slice(FIRST).map(function (h) { return h.data(); });
           // Left alone when a newer query came meanwhile: not an error to report.
           rest.forEach(function (t) { t.catch(function () {}); });
-          return { total: hits.length, data: data, rest: rest, pending: pending, page: page };
+          return { total: total, data: data, rest: rest, pending: pending, page: page };
         });
       })
       .then(function (r) {
@@ -255,7 +263,8 @@
   }
 
   // Searches start from three letters (shorter prefixes match too much and each fetches index
-  // chunks of its own), after a 40 ms pause so fast typing gives one search; answers to
+  // chunks of its own), after a 15 ms pause so keys that come together (a paste, a word the keyboard
+  // completes) give one search; answers to
   // older keystrokes are dropped (`latest`). A word being typed after others waits for its
   // third letter too: "henvisning g" would fetch the index of every word that begins with g,
   // only to be overtaken by the next key. If typing stops there ("barn 2"), it runs after a
@@ -267,7 +276,7 @@
     var value = input.value;
     if (value.trim().length > 0 && value.trim().length < 3) return;
     var tail = /\s\S{1,2}$/.test(value);
-    timer = setTimeout(function () { search(value, true); }, tail ? 400 : 40);
+    timer = setTimeout(function () { search(value, true); }, tail ? 400 : 15);
   });
   // The engine (its script and entry.json) starts loading as soon as the field gets focus,
   // not at the third letter: on a phone's network that is a round trip or two the first
