@@ -20,6 +20,9 @@ TEXT = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt")
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     compress = False
+    # Connections kept open, as hosts keep them: with HTTP/1.0 each request was a new
+    # connection, and a burst of them overflowed the listen queue (below).
+    protocol_version = "HTTP/1.1"
 
     def log_message(self, *args):
         pass
@@ -56,7 +59,16 @@ def main():
     a = ap.parse_args()
     Handler.compress = a.gzip
     handler = functools.partial(Handler, directory=a.dir)
-    http.server.ThreadingHTTPServer(("127.0.0.1", a.port), handler).serve_forever()
+    Server(("127.0.0.1", a.port), handler).serve_forever()
+
+
+class Server(http.server.ThreadingHTTPServer):
+    # socketserver's default queue of 5 connections waiting to be accepted is full when a
+    # browser opens several at once; the kernel then drops a connection attempt, and the
+    # browser tries again after a second (a first search took 0.7-1 s on 127.0.0.1 now and
+    # then). Hosts listen with far longer queues.
+    request_queue_size = 128
+    daemon_threads = True
 
 
 if __name__ == "__main__":
