@@ -169,14 +169,16 @@ def goals(a, n, site, out, med):
             try:
                 time.sleep(1)
                 r = subprocess.run([node, os.path.join(HERE, "search_budget.mjs"), f"http://127.0.0.1:{port}/"], capture_output=True, text=True, timeout=600)
-                for m in re.finditer(r'"(.*?)": (\d+) bytes on a cold load, ([\d.]+) ms', r.stdout):
-                    q, b, ms = m.group(1), int(m.group(2)), float(m.group(3))
+                # The time to the first results painted, and (settled) to the list's last change.
+                settled = r"[^\n]*?settled at ([\d.]+) ms"
+                for m in re.finditer(r'"(.*?)": (\d+) bytes on a cold load, ([\d.]+) ms' + settled, r.stdout):
+                    q, b, ms, done = m.group(1), int(m.group(2)), float(m.group(3)), float(m.group(4))
                     line(f"search \"{q}\": first query <= 150 KB ({how})", f"{b:,} B", "yes" if b <= 150_000 else "no")
-                    line(f"search \"{q}\": results <= 300 ms after the last key (first query, {how})", f"{ms:.0f} ms", "yes" if ms <= 300 else "no")
+                    line(f"search \"{q}\": results <= 300 ms after the last key (first query, {how})", f"{ms:.0f} ms (settled {done:.0f} ms)", "yes" if ms <= 300 else "no")
                 if flags:
-                    for m in re.finditer(r'"(.*?)" on a phone\'s network: ([\d.]+) ms', r.stdout):
-                        q, ms = m.group(1), float(m.group(2))
-                        line(f"search \"{q}\" on a phone's network (150 ms round trip, 1.6 Mbit/s): results <= 300 ms after the last key (first query)", f"{ms:.0f} ms", "yes" if ms <= 300 else "no")
+                    for m in re.finditer(r'"(.*?)" on a phone\'s network: ([\d.]+) ms' + settled, r.stdout):
+                        q, ms, done = m.group(1), float(m.group(2)), float(m.group(3))
+                        line(f"search \"{q}\" on a phone's network (150 ms round trip, 1.6 Mbit/s): results <= 300 ms after the last key (first query)", f"{ms:.0f} ms (settled {done:.0f} ms)", "yes" if ms <= 300 else "no")
             finally:
                 srv.terminate()
                 srv.wait()
