@@ -188,9 +188,7 @@ fn gzip(plain: &[u8], kept: Option<&dyn Gzipped>) -> Vec<u8> {
 fn language_files(pages: &[&Page]) -> (Vec<String>, Plain) {
     let n = pages.len() as f32;
     let average = pages.iter().map(|p| p.word_count as f32).sum::<f32>() / n.max(1.0);
-    let words: Vec<Vec<(&str, f32)>> = pages.par_iter().map(|p| p.words().collect()).collect();
-    let (stems, postings) = by_stem(&words);
-    drop(words);
+    let (stems, postings) = by_stem(pages);
     let lengths: Vec<f32> = pages
         .iter()
         .map(|p| (p.word_count as f32).max(1.0))
@@ -265,15 +263,16 @@ type Postings = Vec<(u32, f32)>;
 /// sort of every (stem, page) pair by stem gives, without comparing strings millions of
 /// times (at 12 000 pages that sort was most of the index's time). Stems are numbered once,
 /// only the distinct stems are sorted, and the pairs are placed by counting.
-fn by_stem<'a>(words: &[Vec<(&'a str, f32)>]) -> (Vec<&'a str>, Vec<Postings>) {
+fn by_stem<'a>(pages: &[&'a Page]) -> (Vec<&'a str>, Vec<Postings>) {
     let mut number: HashMap<&str, u32> = HashMap::new();
     let mut stems: Vec<&str> = vec![];
     let mut counts: Vec<usize> = vec![];
-    let numbered: Vec<Vec<u32>> = words
+    // Each page's stems by number, in the order of its `words()` (read twice, not kept).
+    let numbered: Vec<Vec<u32>> = pages
         .iter()
         .map(|page| {
-            page.iter()
-                .map(|&(stem, _)| {
+            page.words()
+                .map(|(stem, _)| {
                     let n = *number.entry(stem).or_insert_with(|| {
                         stems.push(stem);
                         counts.push(0);
@@ -295,8 +294,8 @@ fn by_stem<'a>(words: &[Vec<(&'a str, f32)>]) -> (Vec<&'a str>, Vec<Postings>) {
         .iter()
         .map(|&n| Vec::with_capacity(counts[n as usize]))
         .collect();
-    for (id, (page, numbers)) in words.iter().zip(&numbered).enumerate() {
-        for (&(_, weight), &n) in page.iter().zip(numbers) {
+    for (id, (page, numbers)) in pages.iter().zip(&numbered).enumerate() {
+        for ((_, weight), &n) in page.words().zip(numbers) {
             postings[rank[n as usize] as usize].push((id as u32, weight));
         }
     }
@@ -398,13 +397,26 @@ mod tests {
             vec![("barn", 4.0), ("ø", 5.0), ("𝔸", 6.0)],
             vec![("æ", 7.0), ("barn", 8.0), ("a", 9.0), ("z", 10.0)],
         ];
+        let pages: Vec<Page> = words
+            .iter()
+            .map(|page| Page {
+                language: "nb".into(),
+                url: String::new(),
+                meta: BTreeMap::new(),
+                content: String::new(),
+                word_count: page.len(),
+                stems: page.iter().map(|(s, _)| format!("{s}\n")).collect(),
+                weights: page.iter().map(|&(_, w)| w).collect(),
+            })
+            .collect();
+        let pages: Vec<&Page> = pages.iter().collect();
         let mut pairs: Vec<(&str, u32, f32)> = words
             .iter()
             .enumerate()
             .flat_map(|(id, page)| page.iter().map(move |&(s, w)| (s, id as u32, w)))
             .collect();
         pairs.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
-        let (stems, postings) = by_stem(&words);
+        let (stems, postings) = by_stem(&pages);
         let flat: Vec<(&str, u32, f32)> = stems
             .iter()
             .zip(&postings)

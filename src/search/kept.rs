@@ -197,12 +197,7 @@ pub async fn read_pages(
     keeping: &mut Keeping,
 ) -> Result<Vec<Page>, String> {
     if !keeping.on() {
-        let read = index.read_html_files(pages).await;
-        return Ok(read
-            .map_err(|e| e.to_string())?
-            .into_par_iter()
-            .map(Page::read)
-            .collect());
+        return read_fresh(index, pages).await;
     }
     let mut t = crate::timing::Timer::new();
     let lang = site_language.unwrap_or("");
@@ -223,13 +218,7 @@ pub async fn read_pages(
         .filter(|(_, f)| f.is_none())
         .map(|(p, _)| p)
         .collect();
-    let fresh = index.read_html_files(missing).await;
-    let fresh: Vec<Page> = fresh
-        .map_err(|e| e.to_string())?
-        .into_par_iter()
-        .map(Page::read)
-        .collect();
-    let mut fresh = fresh.into_iter();
+    let mut fresh = read_fresh(index, missing).await?.into_iter();
     let read: Vec<(bool, Page)> = found
         .into_iter()
         .map(|f| match f {
@@ -251,4 +240,16 @@ pub async fn read_pages(
     keeping.reuse.pages_read = keep.counts();
     keeping.keep(PAGES, keep);
     Ok(read.into_iter().map(|(_, p)| p).collect())
+}
+
+/// `pages` read by Pagefind's fossicker, each as the index needs it.
+async fn read_fresh(
+    index: &PagefindIndex,
+    pages: Vec<(String, String)>,
+) -> Result<Vec<Page>, String> {
+    let read = index
+        .read_html_files(pages)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(read.into_par_iter().map(Page::read).collect())
 }
