@@ -24,7 +24,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use pagefind::api::Gzipped;
 use pagefind::FossickedData;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -165,6 +164,15 @@ pub fn bundle(pages: &[Page], kept: Option<&dyn Gzipped>) -> Vec<(String, Vec<u8
     let entry = serde_json::to_vec(&entry).unwrap_or_default();
     out.insert(0, ("entry.json".to_string(), entry));
     out
+}
+
+/// Gzipped bundle files kept from the last build (the build cache's `KeptGzip`), asked for
+/// before a file is compressed, so an unchanged file is not compressed again.
+pub trait Gzipped: Sync {
+    /// `plain` as gzipped at `level`, if kept.
+    fn get(&self, plain: &[u8], level: i32) -> Option<Vec<u8>>;
+    /// `plain` was gzipped at `level` into `gzipped`.
+    fn put(&self, plain: &[u8], level: i32, gzipped: &[u8]);
 }
 
 fn gzip(plain: &[u8], kept: Option<&dyn Gzipped>) -> Vec<u8> {

@@ -15,14 +15,14 @@
 use std::sync::Mutex;
 use std::thread::JoinHandle;
 
-use pagefind::api::{Gzipped, PagefindIndex};
+use pagefind::api::PagefindIndex;
 use rayon::prelude::*;
 
 use crate::build_cache::{BuildCache, Keep, Records, Reuse};
 use crate::content::source::{hash_bytes, hash_str};
 use crate::diagnostics::Diagnostic;
 
-use super::format::Page;
+use super::format::{Gzipped, Page};
 
 /// The cache files: pages as read, bundle files as gzipped.
 pub const PAGES: &str = "search-pages";

@@ -14,8 +14,9 @@ mod format;
 mod kept;
 
 pub use kept::{Keeping, Memo};
-use pagefind::api::{Gzipped, PagefindIndex};
+use pagefind::api::PagefindIndex;
 
+use format::Gzipped;
 use pagefind::options::PagefindServiceConfig;
 
 use crate::content::SEARCH_BUNDLE;

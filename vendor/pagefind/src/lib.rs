@@ -5,7 +5,7 @@ use std::{cmp::Ordering, path::PathBuf};
 
 use anyhow::{bail, Result};
 use either::Either;
-/// varde patch: public, a read page, which a caller may keep (it is serde) and add again.
+/// varde patch: public, the page as read, which varde's own index is built from.
 pub use fossick::FossickedData;
 use fossick::Fossicker;
 use futures::future::join_all;
@@ -120,19 +120,11 @@ impl SearchState {
         Ok(self.fossicked_pages.len() - existing_page_count)
     }
 
-    /// varde patch: pages held in memory, as (URL, HTML), read in parallel and added in the
-    /// order given; the first page that cannot be read is the error. `fossick_one` (behind
+    /// varde patch: pages held in memory, as (URL, HTML), read in parallel (on the caller's
+    /// rayon pool) and returned in the order given, without adding them to the index;
+    /// the first page that cannot be read is the error. `fossick_one` (behind
     /// `add_html_file`) takes a lock per page and reads one page after another, and
     /// `fossick_many` reads only from disk.
-    pub fn fossick_in_memory(&mut self, pages: Vec<(String, String)>) -> Result<usize> {
-        let read = self.read_in_memory(pages)?;
-        let n = read.len();
-        self.fossicked_pages.extend(read);
-        Ok(n)
-    }
-
-    /// varde patch: `fossick_in_memory` without adding the pages, for a caller that keeps
-    /// them (a build cache) and adds them with `add_read`.
     pub fn read_in_memory(&self, pages: Vec<(String, String)>) -> Result<Vec<FossickedData>> {
         pages
             .into_par_iter()
@@ -157,23 +149,9 @@ impl SearchState {
     }
 
     pub async fn build_indexes(&mut self) -> Result<()> {
-        let pages = self.fossicked_pages.clone();
-        self.build_indexes_of(pages).await
-    }
-
-    /// varde patch: `build_indexes` for an index that is built once. Upstream clones every
-    /// page into the per-language lists and keeps the originals, so that more pages can be
-    /// added and the index built again; here the pages move into the lists, and the batches
-    /// of `index::build_indexes` free each page once it is merged.
-    pub async fn build_indexes_once(&mut self) -> Result<()> {
-        let pages = std::mem::take(&mut self.fossicked_pages);
-        self.build_indexes_of(pages).await
-    }
-
-    async fn build_indexes_of(&mut self, fossicked_pages: Vec<FossickedData>) -> Result<()> {
         let log = &self.options.logger;
 
-        let used_custom_body = fossicked_pages.iter().any(|page| page.has_custom_body);
+        let used_custom_body = self.fossicked_pages.iter().any(|page| page.has_custom_body);
         if used_custom_body {
             log.info("Found a data-pagefind-body element on the site.\n↳ Ignoring pages without this tag.");
         } else {
@@ -183,7 +161,8 @@ impl SearchState {
         }
 
         if self.options.root_selector == "html" {
-            let pages_without_html = fossicked_pages
+            let pages_without_html = self
+                .fossicked_pages
                 .iter()
                 .filter(|p| !p.has_html_element)
                 .map(|p| format!("  * {:?} has no <html> element", p.fragment.data.url))
@@ -203,7 +182,7 @@ impl SearchState {
 
         log.status("[Reading languages]");
 
-        let pages_with_data = fossicked_pages.into_iter().filter(|d| {
+        let pages_with_data = self.fossicked_pages.iter().filter(|d| {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
@@ -214,9 +193,9 @@ impl SearchState {
         for page in pages_with_data {
             let language = page.language.clone();
             if let Some(lang_pages) = language_map.get_mut(&language) {
-                lang_pages.push(page);
+                lang_pages.push(page.clone());
             } else {
-                language_map.insert(language, vec![page]);
+                language_map.insert(language, vec![page.clone()]);
             }
         }
 
@@ -378,11 +357,6 @@ impl SearchState {
     }
 
     pub async fn get_files(&self) -> Vec<SyntheticFile> {
-        self.get_files_with(None).await
-    }
-
-    /// varde patch: `get_files`, with gzipped files kept by the caller (see `Gzipped`).
-    pub async fn get_files_with(&self, gzipped: Option<&dyn output::Gzipped>) -> Vec<SyntheticFile> {
         let outdir = &self.options.bundle_output;
 
         let index_entries: Vec<_> = self
@@ -393,7 +367,7 @@ impl SearchState {
 
         let mut files: Vec<_> =
             join_all(self.built_indexes.iter().map(|indexes| async {
-                indexes.write_files_to_memory(&self.options, outdir, gzipped).await
+                indexes.write_files_to_memory(&self.options, outdir).await
             }))
             .await
             .into_iter()

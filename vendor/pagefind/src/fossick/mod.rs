@@ -34,8 +34,7 @@ lazy_static! {
 pub mod parser;
 mod splitting;
 
-// varde patch: the serde derives let a caller keep read pages in a build cache.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FossickedWord {
     pub position: u32,
     pub weight: u8,
@@ -43,7 +42,7 @@ pub struct FossickedWord {
     pub original_word: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetaFossickedWord {
     pub field_id: u16,
     pub position: u32,
@@ -51,7 +50,7 @@ pub struct MetaFossickedWord {
     pub original_word: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct FossickedData {
     pub url: String,
     pub fragment: PageFragment,

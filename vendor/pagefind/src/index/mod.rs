@@ -19,9 +19,6 @@ mod index_filter;
 mod index_metadata;
 mod index_words;
 
-/// varde patch: how many pages `build_indexes` turns into word maps before merging them.
-const PAGE_BATCH: usize = 500;
-
 pub struct PagefindIndexes {
     pub word_indexes: HashMap<String, Vec<u8>>,
     pub filter_indexes: HashMap<String, Vec<u8>>,
@@ -55,43 +52,6 @@ struct PageProcessingResult {
     encoded_page: IntermediaryPageData,
 }
 
-/// varde patch: names every page's fragment `{language}_{salt}_{n}`, n its page number in
-/// base 36 and salt six hex digits of a hash of all the pages' contents.
-///
-/// Upstream names each fragment by the first seven hex digits of a hash of its own content,
-/// longer where two collide. The meta file, which every first search downloads, lists every
-/// page's name, and random digits do not compress: at 12 000 pages they were 30 of its 77 KB.
-/// Numbers in order compress well. The salt keeps a name from ever meaning two contents, so a
-/// browser that kept an older build's fragment never shows it for another page (upstream's
-/// names, cut short, could); the price is that a build that changes any page renames every
-/// fragment.
-fn fragment_names(
-    language: &str,
-    mut pages: Vec<IntermediaryPageData>,
-) -> Vec<(usize, (String, IntermediaryPageData))> {
-    pages.sort_by_key(|page| page.page_number);
-    let all: String = pages.iter().map(|page| page.full_hash.as_str()).collect();
-    let salt = &full_hash(all.as_bytes())[..6];
-    pages
-        .into_iter()
-        .enumerate()
-        .map(|(n, page)| {
-            let mut digits = Vec::new();
-            let mut rest = n;
-            loop {
-                digits.push(b"0123456789abcdefghijklmnopqrstuvwxyz"[rest % 36]);
-                rest /= 36;
-                if rest == 0 {
-                    break;
-                }
-            }
-            digits.reverse();
-            let name = format!("{language}_{salt}_{}", String::from_utf8_lossy(&digits));
-            (page.word_count, (name, page))
-        })
-        .collect()
-}
-
 pub async fn build_indexes(
     mut pages: Vec<FossickedData>,
     language: String,
@@ -116,8 +76,8 @@ pub async fn build_indexes(
 
     let mut word_map: HashMap<String, PackedWord> = HashMap::new();
     let mut filter_map: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
-    // varde patch: every page's fragment, named after the loop (see `fragment_names`).
-    let mut encoded_pages: Vec<IntermediaryPageData> = Vec::new();
+    let mut fragment_hashes: HashMap<String, IntermediaryPageData> = HashMap::new();
+    let mut fragments: Vec<(usize, (String, IntermediaryPageData))> = Vec::new();
 
     for (page_number, page) in pages.iter_mut().enumerate() {
         page.fragment.page_number = page_number;
@@ -186,13 +146,10 @@ pub async fn build_indexes(
     let meta_fields_ref = meta.meta_fields.clone();
     let language_ref = language.clone();
 
-    // varde patch: pages are processed and merged a batch at a time. Collecting every
-    // page's own word map before merging any held them all next to the pages themselves
-    // and the growing merged map: 2.1 GiB at 12 000 pages, against 1.5 GiB in batches.
-    // The merge runs in page order either way, so the index comes out byte for byte the same.
-    // A batch is merged (on one core) while the next one is turned into word maps (on the
-    // others), where upstream's merge left all but one core idle.
-    let process = |page: FossickedData| -> PageProcessingResult {
+    // Process pages in parallel - each page builds its own word map
+    let page_results: Vec<PageProcessingResult> = pages
+        .into_par_iter()
+        .map(|page| {
             let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
 
             // Meta field IDs were assigned per-page,
@@ -362,18 +319,9 @@ pub async fn build_indexes(
                 filter_entries,
                 encoded_page,
             }
-    };
-    let mut pending: Vec<PageProcessingResult> = Vec::new();
-    loop {
-    let batch: Vec<FossickedData> = pages.drain(..pages.len().min(PAGE_BATCH)).collect();
-    let page_results = std::mem::take(&mut pending);
-    if batch.is_empty() && page_results.is_empty() {
-        break;
-    }
-    let (processed, ()) = rayon::join(
-        // Process pages in parallel - each page builds its own word map
-        || batch.into_par_iter().map(&process).collect::<Vec<_>>(),
-        || {
+        })
+        .collect();
+
     // Merge results sequentially
     for result in page_results {
         // Merge word maps using Entry API to avoid unnecessary clones
@@ -411,12 +359,28 @@ pub async fn build_indexes(
                 .push(page_number);
         }
 
-        encoded_pages.push(result.encoded_page);
+        // Handle fragment hashing (must be sequential due to collision handling)
+        let encoded_page = result.encoded_page;
+        let mut short_hash = &encoded_page.full_hash[0..=(language.len() + 7)];
+
+        // If we hit a collision, extend one until we stop colliding
+        // TODO: There are some collision issues here.
+        // If two builds match a collision in different orders the hashes will swap,
+        // which could return incorrect data due to files being cached.
+        while let Some(collision) = fragment_hashes.get(short_hash) {
+            if collision.full_hash == encoded_page.full_hash {
+                // These pages are identical. Add both under the same hash.
+                fragments.push((
+                    collision.word_count,
+                    (collision.full_hash.clone(), collision.clone()),
+                ));
+            } else {
+                let new_length = short_hash.len();
+                short_hash = &encoded_page.full_hash[0..=new_length];
+            }
+        }
+        fragment_hashes.insert(short_hash.to_string(), encoded_page);
     }
-        },
-    );
-    pending = processed;
-    } // varde patch: end of the batch loop
 
     // Sort pages within each word by page_number to maintain correct order after parallel processing
     for packed_word in word_map.values_mut() {
@@ -426,7 +390,12 @@ pub async fn build_indexes(
         }
     }
 
-    let fragments = fragment_names(&language, encoded_pages);
+    fragments.extend(
+        fragment_hashes
+            .into_iter()
+            .map(|(hash, frag)| (frag.word_count, (hash, frag))),
+    );
+    fragments.sort_by_cached_key(|(_, (_, fragment))| fragment.page_number);
 
     let page_count = fragments.len();
     let mut final_fragments = Vec::new();
@@ -673,36 +642,24 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
         .into_iter()
         .map(|(_, w)| w)
         .collect::<Vec<PackedWord>>();
-    // varde patch: compared in place; `sort_by_key` with a cloned key allocated two strings
-    // per comparison. Words are map keys, so no two are equal and the order is the same.
-    words.sort_unstable_by(|a, b| a.word.cmp(&b.word));
+    words.sort_by_key(|w| w.word.clone());
 
     let mut index_chunks = Vec::new();
 
     let mut index_chunk = Vec::new();
     let mut index_chunk_size = 0;
     for word in words.into_iter() {
-        let word_size = word
+        index_chunk_size += word
             .pages
             .iter()
             .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
             .map(|p| p.locs.len() + p.meta_locs.len() + 1)
             .sum::<usize>()
             + word.additional_variants.len();
-        // varde patch: a word as big as a chunk gets a chunk of its own. Upstream closes a
-        // chunk after the word that fills it, so the rarer words before a very common one
-        // came in its chunk, and a search for them downloaded it: "stotte familie" on the
-        // 12 000-page corpus fetched 495 KB on a cold load, 355 KB with this.
-        if word_size >= chunk_size && !index_chunk.is_empty() {
-            index_chunks.push(std::mem::take(&mut index_chunk));
-            index_chunk_size = 0;
-        }
-        index_chunk_size += word_size;
         index_chunk.push(word);
         if index_chunk_size >= chunk_size {
-            // varde patch: moved, not copied (upstream cloned every full chunk, every
-            // word's pages and places, and then cleared it).
-            index_chunks.push(std::mem::take(&mut index_chunk));
+            index_chunks.push(index_chunk.clone());
+            index_chunk.clear();
             index_chunk_size = 0;
         }
     }

@@ -305,10 +305,8 @@ impl PagefindIndexes {
         &self,
         options: &SearchOptions,
         outdir: &PathBuf,
-        gzipped: Option<&dyn Gzipped>,
     ) -> Vec<SyntheticFile> {
-        // varde patch: in memory, the same files in the same order, gzipped in parallel.
-        self.files_in_memory(options, outdir, gzipped)
+        self.write_files(options, outdir, true).await.unwrap()
     }
 
     async fn write_files(
@@ -387,115 +385,6 @@ impl PagefindIndexes {
         } else {
             None
         }
-    }
-}
-
-// varde patch: `write_files` in memory. Each file is compressed on its own, as `write`
-// does it, but on every core: one after another, gzip at level 9 took most of the time
-// of `get_files` for a large site.
-impl PagefindIndexes {
-    fn files_in_memory(
-        &self,
-        options: &SearchOptions,
-        outdir: &PathBuf,
-        kept: Option<&dyn Gzipped>,
-    ) -> Vec<SyntheticFile> {
-        use rayon::prelude::*;
-        let mut gzipped: Vec<(PathBuf, &[u8])> = vec![(
-            outdir.join(format!("pagefind.{}.pf_meta", &self.meta_index.0)),
-            &self.meta_index.1,
-        )];
-        let mut wasm = None;
-        if self.language != "unknown" {
-            if let Some(wasm_path) = self.lang_wasm_path() {
-                wasm = Some(SyntheticFile {
-                    filename: outdir.join(format!("wasm.{}.pagefind", self.language)),
-                    contents: WEB_WASM_FILES
-                        .get_file(wasm_path)
-                        .expect("WASM should exist")
-                        .contents()
-                        .to_vec(),
-                });
-            } else {
-                options.logger.v_warn(format!(
-                    "Note: Pagefind doesn't support stemming for the language {}. \n\
-                    Search will still work, but will not match across root words.",
-                    self.language
-                ));
-            }
-        }
-        gzipped.extend(self.fragments.iter().map(|(hash, fragment)| {
-            (
-                outdir.join(format!("fragment/{}.pf_fragment", hash)),
-                fragment.as_bytes(),
-            )
-        }));
-        gzipped.extend(self.word_indexes.iter().map(|(hash, index)| {
-            (
-                outdir.join(format!("index/{}.pf_index", hash)),
-                index.as_slice(),
-            )
-        }));
-        gzipped.extend(self.filter_indexes.iter().map(|(hash, index)| {
-            (
-                outdir.join(format!("filter/{}.pf_filter", hash)),
-                index.as_slice(),
-            )
-        }));
-        // varde patch: gzipped with libdeflate instead of zlib at level 9, which makes smaller
-        // files (see `compression_level`), one file a task: left to split the list itself,
-        // rayon gave one thread the few large index chunks at the end, and two cores
-        // finished little sooner than one.
-        let mut files: Vec<SyntheticFile> = gzipped
-            .into_par_iter()
-            .with_max_len(1)
-            .map(|(filename, bytes)| {
-                let level = compression_level(&filename);
-                if let Some(contents) = kept.and_then(|k| k.get(bytes, level)) {
-                    return SyntheticFile { filename, contents };
-                }
-                let mut input = Vec::with_capacity(12 + bytes.len());
-                input.extend_from_slice(b"pagefind_dcd");
-                input.extend_from_slice(bytes);
-                let lvl = libdeflater::CompressionLvl::new(level).unwrap_or_default();
-                let mut compressor = libdeflater::Compressor::new(lvl);
-                let mut contents = vec![0; compressor.gzip_compress_bound(input.len())];
-                let n = compressor
-                    .gzip_compress(&input, &mut contents)
-                    .expect("the buffer is as large as libdeflate asks for");
-                contents.truncate(n);
-                if let Some(k) = kept {
-                    k.put(bytes, level, &contents);
-                }
-                SyntheticFile { filename, contents }
-            })
-            .collect();
-        if let Some(wasm) = wasm {
-            files.insert(1, wasm);
-        }
-        files
-    }
-}
-
-/// varde patch: gzipped bundle files kept by the caller (a build cache), asked for before
-/// a file is compressed, so an unchanged file is not compressed again. The bytes are a
-/// file's contents before compressing (without the `pagefind_dcd` mark put before them).
-pub trait Gzipped: Sync {
-    /// `plain` as gzipped at `level`, if kept.
-    fn get(&self, plain: &[u8], level: i32) -> Option<Vec<u8>>;
-    /// `plain` was gzipped at `level` into `gzipped`.
-    fn put(&self, plain: &[u8], level: i32, gzipped: &[u8]);
-}
-
-/// varde patch: libdeflate's level for each kind of bundle file. The meta file and the
-/// word index are what a first search downloads: level 12 and 10, which make them 14 %
-/// and 4 % smaller than zlib's level 9 does. Fragments (one per result shown) at level 8,
-/// already smaller than zlib's 9 and five times faster than libdeflate's 10 on them.
-fn compression_level(filename: &std::path::Path) -> i32 {
-    match filename.extension().and_then(|e| e.to_str()) {
-        Some("pf_meta") => 12,
-        Some("pf_index") | Some("pf_filter") => 10,
-        _ => 8,
     }
 }
 

@@ -34,8 +34,6 @@
 //! ```
 
 pub use crate::output::SyntheticFile;
-/// varde patch: gzipped files a caller keeps between builds (`get_files_once_with`).
-pub use crate::output::Gzipped;
 use anyhow::{bail, Result};
 use std::{collections::BTreeMap, path::PathBuf, sync::Arc};
 
@@ -114,27 +112,12 @@ impl PagefindIndex {
         })
     }
 
-    /// varde patch: `add_html_file` for many pages at once, each given as (URL, HTML): they
-    /// are read in parallel and added in the order given (see `SearchState::fossick_in_memory`).
-    /// Returns how many were added. The reading runs on the caller's thread (and its rayon
-    /// pool), blocking it: for a caller with nothing else on its runtime.
-    pub async fn add_html_files(&mut self, pages: Vec<(String, String)>) -> Result<usize> {
-        self.search_index.lock().await.fossick_in_memory(pages)
-    }
-
-    /// varde patch: `add_html_files` without adding the pages: each page read, in the order
-    /// given, for a caller that keeps read pages (a build cache) and adds them with
-    /// `add_read_pages`. A page is read the same whatever else is in the index.
+    /// varde patch: many pages, each given as (URL, HTML), read in parallel and returned in
+    /// the order given, without adding them to the index (see `SearchState::read_in_memory`):
+    /// varde builds its own index from them. A page is read the same whatever else is in
+    /// the index. The reading runs on the caller's thread (and its rayon pool), blocking it.
     pub async fn read_html_files(&self, pages: Vec<(String, String)>) -> Result<Vec<crate::FossickedData>> {
         self.search_index.lock().await.read_in_memory(pages)
-    }
-
-    /// varde patch: pages read by `read_html_files` (in this run or an earlier one with the
-    /// same options), added in the order given. Returns how many were added.
-    pub async fn add_read_pages(&mut self, pages: Vec<crate::FossickedData>) -> usize {
-        let n = pages.len();
-        self.search_index.lock().await.fossicked_pages.extend(pages);
-        n
     }
 
     /// Index a custom record that isn't backed by an HTML file.
@@ -246,24 +229,6 @@ impl PagefindIndex {
         let mut state = self.search_index.lock().await;
         state.build_indexes().await?;
         Ok(state.get_files().await)
-    }
-
-    /// varde patch: `get_files` for an index that is built once: the pages move into the
-    /// index instead of being copied (see `SearchState::build_indexes_once`). Adding pages
-    /// after this starts a new index.
-    pub async fn get_files_once(&mut self) -> Result<Vec<SyntheticFile>> {
-        self.get_files_once_with(None).await
-    }
-
-    /// varde patch: `get_files_once`, with gzipped files kept by the caller (a build
-    /// cache): a file it has is not compressed again.
-    pub async fn get_files_once_with(
-        &mut self,
-        gzipped: Option<&dyn crate::output::Gzipped>,
-    ) -> Result<Vec<SyntheticFile>> {
-        let mut state = self.search_index.lock().await;
-        state.build_indexes_once().await?;
-        Ok(state.get_files_with(gzipped).await)
     }
 }
 
