@@ -147,6 +147,7 @@ fn the_cache_lies_beside_the_output_and_no_cache_neither_reads_nor_writes_it() {
     build_into(root, &out, false);
     assert!(kept.join("search-pages").is_file());
     assert!(kept.join("search-gzipped").is_file());
+    assert!(kept.join("search-prints").is_file());
     let manifest = fs::read_to_string(out.join(varde::output::MANIFEST)).unwrap();
     assert!(!manifest.contains("varde-cache"), "{manifest}");
     // Neither read: a second build without the cache takes nothing from it.
@@ -156,22 +157,27 @@ fn the_cache_lies_beside_the_output_and_no_cache_neither_reads_nor_writes_it() {
     fs::write(kept.join("search-gzipped"), b"").unwrap();
     assert_eq!(build_into(root, &out, false).pages_read.0, 0);
     assert!(build_into(root, &out, false).pages_read.0 > 0);
+    // Without the fingerprints, the pages are read from their files and found by their HTML.
+    fs::write(kept.join("search-prints"), b"").unwrap();
+    let reuse = build_into(root, &out, false);
+    assert_eq!(reuse.pages_read.0, reuse.pages_read.1, "{reuse:?}");
 }
 
 /// The preview keeps its last index's records in memory: the next index after an edit
 /// reads only the edited page again, and gives the bundle a fresh index would.
 #[test]
 fn the_preview_index_reads_only_edited_pages_again() {
-    use varde::render::Doc;
+    use varde::render::{index_doc::Html, Doc};
     use varde::search::{index, Keeping, Memo};
     let docs = |edited: &str| -> Vec<Doc> {
         (0..30)
             .map(|i| Doc {
                 url: format!("/side-{i}/"),
-                html: format!(
+                html: Html::Text(format!(
                     "<html><body><main data-pagefind-body><h1>Side {i}</h1><p>Støtte og hjelp {}</p></main></body></html>",
                     if i == 7 { edited } else { "i svangerskapet" }
-                ),
+                )),
+                print: None,
             })
             .collect()
     };
@@ -193,6 +199,60 @@ fn the_preview_index_reads_only_edited_pages_again() {
         "the index from memory differs from a fresh one"
     );
     assert!(first != second, "the edit did not reach the index");
+}
+
+/// A page whose output is linked unchanged from the last build comes with its fingerprint
+/// instead of its HTML: the index finds it in the cache by that and never reads the file.
+/// A fingerprint the cache does not know is read from the file.
+#[test]
+fn a_page_found_by_its_fingerprint_is_not_read_again() {
+    use varde::render::{index_doc::Html, Doc};
+    use varde::search::{index, Keeping, Memo};
+    let gone = std::path::PathBuf::from("/nonexistent/varde/side/index.html");
+    let docs = |html: &dyn Fn(usize) -> Html, print: &dyn Fn(usize) -> u64| -> Vec<Doc> {
+        (0..20)
+            .map(|i| Doc {
+                url: format!("/side-{i}/"),
+                html: html(i),
+                print: Some(print(i)),
+            })
+            .collect()
+    };
+    let text = |i: usize| {
+        Html::Text(format!(
+            "<html><body><main data-pagefind-body><h1>Side {i}</h1><p>Hjelp til familier</p></main></body></html>"
+        ))
+    };
+    let file = |_| Html::File {
+        path: gone.clone(),
+        lang: false,
+    };
+    let (first, keeping) = index(
+        docs(&text, &|i| i as u64),
+        Some("nb"),
+        Keeping::in_memory(Memo::default()),
+    )
+    .unwrap_or_else(|d| panic!("{}", d.render(false)));
+    // Every page by its fingerprint, none of them readable: the same bundle.
+    let (again, keeping) = index(
+        docs(&file, &|i| i as u64),
+        Some("nb"),
+        Keeping::in_memory(keeping.into_memo()),
+    )
+    .unwrap_or_else(|d| panic!("{}", d.render(false)));
+    assert_eq!(keeping.reuse.pages_read, (20, 20));
+    assert!(first == again, "the bundle from fingerprints differs");
+    // One fingerprint the cache has not seen: that page is read, and here it cannot be.
+    let failed = index(
+        docs(&file, &|i| if i == 3 { 99 } else { i as u64 }),
+        Some("nb"),
+        Keeping::in_memory(keeping.into_memo()),
+    );
+    let message = failed.err().map(|d| d.render(false)).unwrap_or_default();
+    assert!(
+        message.contains("/nonexistent/varde/side/index.html"),
+        "{message}"
+    );
 }
 
 /// An output the last build wrote is linked into the next only while it is the file that

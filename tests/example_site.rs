@@ -168,6 +168,7 @@ fn search_index_is_complete_reproducible_and_leaves_no_scratch() {
                 ".varde-cache/build/public/outputs",
                 ".varde-cache/build/public/search-gzipped",
                 ".varde-cache/build/public/search-pages",
+                ".varde-cache/build/public/search-prints",
             ];
             assert_eq!(
                 left, cache,

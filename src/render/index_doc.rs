@@ -4,7 +4,33 @@
 /// One page to index: its site path (`/nas/tegn/`, without the base path) and its HTML.
 pub struct Doc {
     pub url: String,
-    pub html: String,
+    pub html: Html,
+    /// The output's fingerprint, when the build cache is on and the theme is timeless: the
+    /// same fingerprint means the same HTML (`reuse`), so the search index's cache can find
+    /// the page by it without its HTML.
+    pub print: Option<u64>,
+}
+
+/// A page's indexable HTML, or the last build's file of it (linked into this build
+/// unchanged), read only if the search index's cache does not have the page.
+pub enum Html {
+    Text(String),
+    File {
+        path: std::path::PathBuf,
+        lang: bool,
+    },
+}
+
+impl Html {
+    /// The indexable HTML (`indexable`), reading the file if need be.
+    pub fn text(self) -> std::io::Result<String> {
+        match self {
+            Html::Text(s) => Ok(s),
+            Html::File { path, lang } => std::fs::read(&path)
+                .map(|bytes| indexable(&String::from_utf8_lossy(&bytes), lang))
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
+        }
+    }
 }
 
 /// The part of a page Pagefind reads: its `<main>` element (where the theme marks the body,

@@ -153,6 +153,12 @@ pub fn write_site_cached(
             .collect(),
         _ => vec![None; jobs.len()],
     };
+    // A page's fingerprint names its HTML for the search index's cache only where it names
+    // its output file for reuse: with the build cache and a timeless theme.
+    let doc_prints: &[Option<u64>] = match previous {
+        Some(_) if timeless => &job_prints,
+        _ => &[],
+    };
     t.lap("  render: fingerprints");
     let services = directory::service_data(site, theme)?;
     // Each section's template data, built once and shared by its pages and listings.
@@ -178,6 +184,7 @@ pub fn write_site_cached(
             paths: &paths,
             skip: &skip,
             reuse: &reuse,
+            doc_prints,
             copies: &copies,
             index_search,
         },
@@ -290,6 +297,8 @@ struct Work<'a> {
     skip: &'a [bool],
     /// Outputs whose file the last build wrote is unchanged (the build cache).
     reuse: &'a [Option<PathBuf>],
+    /// Each output's fingerprint for the search index's cache, or empty (see `Doc::print`).
+    doc_prints: &'a [Option<u64>],
     copies: &'a [(&'a Path, String)],
     index_search: bool,
 }
@@ -313,6 +322,7 @@ fn render_and_write(
         paths,
         skip,
         reuse,
+        doc_prints,
         copies,
         index_search,
     } = w;
@@ -324,6 +334,18 @@ fn render_and_write(
         std::io::IsTerminal::is_terminal(&std::io::stderr()),
     );
     let docs: std::sync::Mutex<Vec<Doc>> = Default::default();
+    let multilingual = site.config.languages.len() > 1;
+    let to_index = |i: usize, url: &str, html: index_doc::Html| {
+        if let Ok(mut d) = docs.lock() {
+            // A site path: the search client puts the site's base in front, so the base
+            // path must not be added twice.
+            d.push(Doc {
+                url: url.to_string(),
+                html,
+                print: doc_prints.get(i).copied().flatten(),
+            });
+        }
+    };
     let per_kind: std::sync::Mutex<HashMap<&'static str, (usize, std::time::Duration)>> =
         Default::default();
     // Once the disk has failed (full, read-only), the other jobs stop writing: one clear
@@ -347,12 +369,18 @@ fn render_and_write(
                     staging
                         .link(file, &path)
                         .map_err(|e| io_error(format!("cannot write {e}")))?;
-                    // Only a page to index is read back.
-                    if !(index_search && matches!(job, Job::Page(_))) {
-                        return Ok(());
+                    // A page to index is read back only if the search index's cache lacks it.
+                    if index_search && matches!(job, Job::Page(_)) {
+                        let html = index_doc::Html::File {
+                            path: file.clone(),
+                            lang: multilingual,
+                        };
+                        to_index(i, &path, html);
                     }
-                    std::fs::read(file)
-                        .map_err(|e| io_error(format!("cannot read {}: {e}", file.display())))?
+                    if let Some(p) = &progress {
+                        p.inc(1);
+                    }
+                    return Ok(());
                 }
                 None => render_job(site, theme, job, &path, data)?,
             };
@@ -360,17 +388,8 @@ fn render_and_write(
                 p.inc(1);
             }
             if index_search && matches!(job, Job::Page(_)) {
-                if let Ok(mut d) = docs.lock() {
-                    // A site path: Pagefind's runtime puts its own base (where pagefind.js
-                    // lives) in front, so the base path must not be added twice.
-                    d.push(Doc {
-                        url: path.clone(),
-                        html: index_doc::indexable(
-                            &String::from_utf8_lossy(&bytes),
-                            site.config.languages.len() > 1,
-                        ),
-                    });
-                }
+                let html = index_doc::indexable(&String::from_utf8_lossy(&bytes), multilingual);
+                to_index(i, &path, index_doc::Html::Text(html));
             }
             if timings {
                 let kind = job_kind(job);
@@ -379,9 +398,6 @@ fn render_and_write(
                     e.0 += 1;
                     e.1 += started.elapsed();
                 }
-            }
-            if reuse[i].is_some() {
-                return Ok(());
             }
             staging
                 .write(&path, bytes)

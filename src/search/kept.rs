@@ -23,10 +23,14 @@ use crate::content::source::{hash_bytes, hash_str};
 use crate::diagnostics::Diagnostic;
 
 use super::format::{Gzipped, Page};
+use crate::render::index_doc::Html;
+use crate::render::Doc;
 
-/// The cache files: pages as read, bundle files as gzipped.
+/// The cache files: pages as read, bundle files as gzipped, and which page each output's
+/// fingerprint stood for.
 pub const PAGES: &str = "search-pages";
 pub const GZIPPED: &str = "search-gzipped";
+pub const PRINTS: &str = "search-prints";
 
 /// Where the records of the last index come from and this one's go: the build cache's
 /// files, or memory (the preview, whose next index follows an edit).
@@ -42,6 +46,17 @@ enum Store {
 pub struct Memo {
     pages: Records,
     gzipped: Records,
+    prints: Records,
+}
+
+impl Memo {
+    fn file(&mut self, name: &str) -> &mut Records {
+        match name {
+            PAGES => &mut self.pages,
+            PRINTS => &mut self.prints,
+            _ => &mut self.gzipped,
+        }
+    }
 }
 
 /// The records of the last index, and this index's being kept.
@@ -87,10 +102,7 @@ impl Keeping {
         match &mut self.store {
             Store::Off => Records::default(),
             Store::Disk(cache) => cache.read(name),
-            Store::Memory(memo) => std::mem::take(match name {
-                PAGES => &mut memo.pages,
-                _ => &mut memo.gzipped,
-            }),
+            Store::Memory(memo) => std::mem::take(memo.file(name)),
         }
     }
 
@@ -99,13 +111,7 @@ impl Keeping {
     fn keep(&mut self, name: &'static str, keep: Keep) {
         match &self.store {
             Store::Off => {}
-            Store::Memory(_) => {
-                let records = Records::collect(keep.records());
-                match name {
-                    PAGES => self.kept.pages = records,
-                    _ => self.kept.gzipped = records,
-                }
-            }
+            Store::Memory(_) => *self.kept.file(name) = Records::collect(keep.records()),
             Store::Disk(cache) => {
                 let cache = cache.clone();
                 self.writing.push(std::thread::spawn(move || {
@@ -189,22 +195,53 @@ impl Gzipped for KeptGzip {
 /// Every page as Pagefind reads it (as the index needs it: `Page`), in the order given.
 /// With a build cache, a page whose URL and HTML (in the same language) the last build read
 /// is taken from the cache instead of read again, and this build's pages are kept for the
-/// next.
+/// next. A page linked unchanged from the last output (`Html::File`) is not even read from
+/// disk when the cache knows which HTML its output's fingerprint stood for (`PRINTS`).
 pub async fn read_pages(
     index: &PagefindIndex,
-    pages: Vec<(String, String)>,
+    docs: Vec<Doc>,
     site_language: Option<&str>,
     keeping: &mut Keeping,
 ) -> Result<Vec<Page>, String> {
     if !keeping.on() {
+        let pages = docs
+            .into_par_iter()
+            .map(|d| Ok((d.url, read_html(d.html)?)))
+            .collect::<Result<_, String>>()?;
         return read_fresh(index, pages).await;
     }
     let mut t = crate::timing::Timer::new();
     let lang = site_language.unwrap_or("");
-    let keys: Vec<u64> = pages
-        .par_iter()
-        .map(|(url, html)| hash_str(&format!("{lang}\n{url}\n{:x}", hash_str(html))))
+    let page_key =
+        |url: &str, html: &str| hash_str(&format!("{lang}\n{url}\n{:x}", hash_str(html)));
+    let print_key = |url: &str, print: u64| hash_str(&format!("{lang}\n{url}\np{print:x}"));
+    let prints = keeping.last(PRINTS);
+    // Each page's key, and its HTML (`Html::Text` once it had to be read for the key).
+    let keyed: Vec<(String, Option<u64>, u64, Html)> = docs
+        .into_par_iter()
+        .map(|d| {
+            let known = d.print.and_then(|p| {
+                let bytes = prints.get(print_key(&d.url, p))?;
+                Some(u64::from_le_bytes(bytes.try_into().ok()?))
+            });
+            Ok(match (&d.html, known) {
+                (Html::File { .. }, Some(key)) => (d.url, d.print, key, d.html),
+                _ => {
+                    let html = read_html(d.html)?;
+                    let key = page_key(&d.url, &html);
+                    (d.url, d.print, key, Html::Text(html))
+                }
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    let keys: Vec<u64> = keyed.iter().map(|k| k.2).collect();
+    let new_prints: Vec<(u64, Vec<u8>)> = keyed
+        .iter()
+        .filter_map(|(url, print, key, _)| {
+            Some((print_key(url, (*print)?), key.to_le_bytes().to_vec()))
+        })
         .collect();
+    keeping.keep(PRINTS, Keep::new(Records::default(), vec![], new_prints));
     let last = keeping.last(PAGES);
     // A record that does not decode is read again, like a page the cache does not have.
     let found: Vec<Option<Page>> = keys
@@ -212,12 +249,14 @@ pub async fn read_pages(
         .map(|&k| last.get(k).and_then(|b| postcard::from_bytes(b).ok()))
         .collect();
     t.lap("    search cache: pages read before");
-    let missing: Vec<(String, String)> = pages
-        .into_iter()
+    // A page the cache lacks (a damaged record), though its fingerprint was known, is read
+    // from its file.
+    let missing: Vec<(String, String)> = keyed
+        .into_par_iter()
         .zip(&found)
         .filter(|(_, f)| f.is_none())
-        .map(|(p, _)| p)
-        .collect();
+        .map(|((url, _, _, html), _)| Ok((url, read_html(html)?)))
+        .collect::<Result<_, String>>()?;
     let mut fresh = read_fresh(index, missing).await?.into_iter();
     let read: Vec<(bool, Page)> = found
         .into_iter()
@@ -240,6 +279,11 @@ pub async fn read_pages(
     keeping.reuse.pages_read = keep.counts();
     keeping.keep(PAGES, keep);
     Ok(read.into_iter().map(|(_, p)| p).collect())
+}
+
+/// A page's indexable HTML, read from disk if need be.
+fn read_html(html: Html) -> Result<String, String> {
+    html.text().map_err(|e| format!("cannot read {e}"))
 }
 
 /// `pages` read by Pagefind's fossicker, each as the index needs it.

@@ -55,7 +55,6 @@ pub fn index(
     let mut t = crate::timing::Timer::new();
     docs.sort_by(|a, b| a.url.cmp(&b.url));
     let expected = docs.len();
-    let pages: Vec<(String, String)> = docs.into_iter().map(|d| (d.url, d.html)).collect();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -70,7 +69,7 @@ pub fn index(
             };
             let index = PagefindIndex::new(Some(options))
                 .map_err(|e| format!("cannot create the search index: {e}"))?;
-            let read = kept::read_pages(&index, pages, site_language, &mut keeping)
+            let read = kept::read_pages(&index, docs, site_language, &mut keeping)
                 .await
                 .map_err(|e| format!("cannot index the pages: {e}"))?;
             let added = read.len();

@@ -111,7 +111,10 @@ fn documents(files: &Files, keep_lang: bool) -> Vec<crate::render::Doc> {
             html.contains("data-pagefind-body")
                 .then(|| crate::render::Doc {
                     url: key.strip_suffix("index.html").unwrap_or(key).to_string(),
-                    html: crate::render::index_doc::indexable(html, keep_lang),
+                    html: crate::render::index_doc::Html::Text(
+                        crate::render::index_doc::indexable(html, keep_lang),
+                    ),
+                    print: None,
                 })
         })
         .collect();
