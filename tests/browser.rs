@@ -30,7 +30,7 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-fn start_nginx(dir: &Path, site: &Path, fixture: &Path, port: u16) -> Nginx {
+fn start_nginx(dir: &Path, site: &Path, fixture: &Path, late: &Path, port: u16) -> Nginx {
     let conf = format!(
         r#"{user}
 worker_processes 1;
@@ -56,6 +56,7 @@ http {{
     listen 127.0.0.1:{port};
     location /smil/ {{ alias {site}/; }}
     location /fixture/ {{ alias {fixture}/; }}
+    location /late/ {{ alias {late}/; }}
     error_page 404 /smil/404.html;
   }}
 }}
@@ -64,6 +65,7 @@ http {{
         dir = dir.display(),
         site = site.display(),
         fixture = fixture.display(),
+        late = late.display(),
     );
     let conf_path = dir.join("nginx.conf");
     std::fs::write(&conf_path, conf).unwrap();
@@ -86,6 +88,37 @@ http {{
         std::thread::sleep(Duration::from_millis(50));
     }
     Nginx(child)
+}
+
+/// A site where one word is on enough pages that its list of pages is a file of its own in
+/// the search bundle (over `INLINE_BYTES` in `search/format.rs`), which a search for a word
+/// it begins does not wait for (`pending` in `client.js`): the gate checks that the search
+/// page searches again once that list is there.
+fn late_postings_site(dir: &Path) -> std::path::PathBuf {
+    let site = dir.join("late-site");
+    let pages = site.join("content/fugler");
+    std::fs::create_dir_all(&pages).unwrap();
+    std::fs::write(
+        site.join("site.yaml"),
+        "title: Fugler\nlanguage: nb\nsearch: true\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/_index.md"),
+        "---\ntitle: Fugler\n---\nOm fugler.\n",
+    )
+    .unwrap();
+    std::fs::write(pages.join("_index.md"), "---\ntitle: Alle fugler\n---\n").unwrap();
+    for i in 0..150 {
+        std::fs::write(
+            pages.join(format!("side-{i}.md")),
+            format!(
+                "---\ntitle: Fugl nummer {i}\n---\nKvitrefuglene synger i hagen om morgenen.\n"
+            ),
+        )
+        .unwrap();
+    }
+    site
 }
 
 #[test]
@@ -138,13 +171,19 @@ fn every_page_passes_the_browser_gate() {
         .arg(&fixture_out)
         .args(["--base-url", &fixture_base]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let _nginx = start_nginx(tmp.path(), &out, &fixture_out, port);
+    let late_base = format!("http://127.0.0.1:{port}/late/");
+    let late_out = tmp.path().join("late");
+    let late_site = late_postings_site(tmp.path());
+    let r = build(&late_site, &late_out, &["--base-url", &late_base]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let _nginx = start_nginx(tmp.path(), &out, &fixture_out, &late_out, port);
 
     let status = Command::new("node")
         .arg(gate.join("gate.mjs"))
         .arg(&base)
         .arg(&out)
         .arg(&fixture_base)
+        .arg(&late_base)
         .current_dir(&gate)
         .status()
         .expect("node runs");
