@@ -8,7 +8,7 @@
 //! before the search index was built in memory made): an interrupted build's
 //! are removed on Ctrl-C or SIGTERM, and a killed build's by the next build.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -16,7 +16,7 @@ use std::sync::Mutex;
 
 use crate::content::CONTENT_DIR;
 use crate::diagnostics::Diagnostic;
-use crate::sink::{rel_file, Sink};
+use crate::sink::{rel_file, Sink, Stamp};
 
 /// The list of files varde wrote, at the top of every output folder.
 pub const MANIFEST: &str = ".varde-manifest";
@@ -72,15 +72,19 @@ impl Sink for Staging {
     /// A hard link to the last build's file (the build cache's `render::Previous`), which
     /// the old output's removal after the swap leaves in place; a copy where the file
     /// system has no links.
-    fn link(&self, source: &Path, site_path: &str) -> io::Result<()> {
+    /// The link has `stamp`, the source's (the same inode, size and time).
+    fn link(&self, source: &Path, stamp: Stamp, site_path: &str) -> io::Result<()> {
         let file = self.file_for(site_path);
         if let Some(dir) = file.parent() {
             self.ensure_dir(dir)?;
         }
         if fs::hard_link(source, &file).is_err() {
-            return Staging::copy(self, source, site_path);
+            Staging::copy(self, source, site_path)?;
+            self.stamp(site_path, Stamp::of(&file));
+            return Ok(());
         }
         self.record(site_path);
+        self.stamp(site_path, Some(stamp));
         Ok(())
     }
 }
@@ -106,6 +110,9 @@ pub struct Staging {
     /// file in it (a `mkdir` that fails with EEXIST still costs a system call, and on a
     /// slow disk or a network mount a `mkdir` can cost as much as writing a small file).
     dirs: Mutex<std::collections::HashSet<PathBuf>>,
+    /// Each file written or linked, by site path, with the stamp it got: the build cache's
+    /// record of it, taken here so that no output is looked up on disk again.
+    stamps: Mutex<HashMap<String, Stamp>>,
     /// Folders of earlier, killed builds that `new` removed.
     pub cleaned: Vec<String>,
 }
@@ -410,6 +417,7 @@ impl Staging {
             committed: false,
             written: Mutex::new(Vec::new()),
             dirs: Mutex::new(std::collections::HashSet::new()),
+            stamps: Mutex::default(),
             cleaned,
             out,
         };
@@ -466,9 +474,30 @@ impl Staging {
         if let Some(dir) = file.parent() {
             self.ensure_dir(dir)?;
         }
-        fs::write(&file, bytes).map_err(|e| on(&file, e))?;
+        let stamp = (|| {
+            let mut f = fs::File::create(&file)?;
+            io::Write::write_all(&mut f, bytes)?;
+            // The file as written, from the open file: no second lookup of its path.
+            f.metadata()
+        })()
+        .map_err(|e| on(&file, e))?;
         self.record(site_path);
+        self.stamp(site_path, Stamp::from_meta(&stamp));
         Ok(())
+    }
+
+    fn stamp(&self, site_path: &str, stamp: Option<Stamp>) {
+        if let Some(s) = stamp {
+            self.stamps
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(site_path.to_string(), s);
+        }
+    }
+
+    /// The stamp of every file written or linked, by site path (`render::reuse::records`).
+    pub fn take_stamps(&self) -> HashMap<String, Stamp> {
+        std::mem::take(&mut *self.stamps.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     pub fn copy(&self, source: &Path, site_path: &str) -> io::Result<()> {

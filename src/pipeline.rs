@@ -390,6 +390,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     }
     let mut notes = std::mem::take(&mut staging.cleaned);
+    let stamps = staging.take_stamps();
     let mut t = timing::Timer::new();
     let committed = staging.commit();
     t.lap("swap output folders");
@@ -406,7 +407,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 
     // Each output's fingerprint and file, now in place, for the next build to link.
     if let Some(cache) = &cache {
-        let records = render::reuse::records(&out, &written.prints);
+        let records = render::reuse::records(&stamps, &written.prints);
         let records = records.iter().map(|(k, v)| (*k, v.as_slice()));
         if let Err(e) = cache.write(render::reuse::OUTPUTS, records) {
             diags.push(cache.warning(e));

@@ -145,7 +145,7 @@ pub fn write_site_cached(
             .collect(),
         None => vec![false; jobs.len()],
     };
-    let reuse: Vec<Option<PathBuf>> = match previous {
+    let reuse: Vec<Option<(PathBuf, crate::sink::Stamp)>> = match previous {
         Some(prev) if timeless => paths
             .par_iter()
             .zip(&job_prints)
@@ -296,7 +296,7 @@ struct Work<'a> {
     /// Outputs whose fingerprint is unchanged since the preview's last build.
     skip: &'a [bool],
     /// Outputs whose file the last build wrote is unchanged (the build cache).
-    reuse: &'a [Option<PathBuf>],
+    reuse: &'a [Option<(PathBuf, crate::sink::Stamp)>],
     /// Each output's fingerprint for the search index's cache, or empty (see `Doc::print`).
     doc_prints: &'a [Option<u64>],
     copies: &'a [(&'a Path, String)],
@@ -365,9 +365,9 @@ fn render_and_write(
             let (job, path) = (&jobs[i], paths[i].clone());
             let started = std::time::Instant::now();
             let bytes = match &reuse[i] {
-                Some(file) => {
+                Some((file, stamp)) => {
                     staging
-                        .link(file, &path)
+                        .link(file, *stamp, &path)
                         .map_err(|e| io_error(format!("cannot write {e}")))?;
                     // A page to index is read back only if the search index's cache lacks it.
                     if index_search && matches!(job, Job::Page(_)) {

@@ -13,42 +13,10 @@ use rayon::prelude::*;
 
 use crate::build_cache::BuildCache;
 use crate::content::source::hash_str;
-use crate::sink::rel_file;
+use crate::sink::{rel_file, Stamp};
 
 /// The build cache's file of outputs.
 pub const OUTPUTS: &str = "outputs";
-
-/// What identifies a file as written: its size, modification time and inode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    len: u64,
-    nanos: u128,
-    ino: u64,
-}
-
-impl Stamp {
-    fn of(file: &Path) -> Option<Stamp> {
-        let meta = std::fs::symlink_metadata(file).ok()?;
-        if !meta.file_type().is_file() {
-            return None;
-        }
-        let nanos = meta
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?
-            .as_nanos();
-        #[cfg(unix)]
-        let ino = std::os::unix::fs::MetadataExt::ino(&meta);
-        #[cfg(not(unix))]
-        let ino = 0;
-        Some(Stamp {
-            len: meta.len(),
-            nanos,
-            ino,
-        })
-    }
-}
 
 /// The last build's outputs, in the output folder it wrote.
 pub struct Previous {
@@ -85,23 +53,24 @@ impl Previous {
         }
     }
 
-    /// The last build's file for output `path`, if its fingerprint is still `print` and the
-    /// file is still the one that build wrote.
-    pub(super) fn reusable(&self, path: &str, print: u64) -> Option<PathBuf> {
+    /// The last build's file for output `path` and its stamp, if its fingerprint is still
+    /// `print` and the file is still the one that build wrote.
+    pub(super) fn reusable(&self, path: &str, print: u64) -> Option<(PathBuf, Stamp)> {
         let (was, stamp) = self.outputs.get(path)?;
         let file = self.out.join(rel_file(path));
-        (*was == print && Stamp::of(&file)? == *stamp).then_some(file)
+        (*was == print && Stamp::of(&file)? == *stamp).then_some((file, *stamp))
     }
 }
 
-/// This build's outputs, as found in `out` once it is in place, for the next build: each
-/// site path with its fingerprint and its file's stamp. A file that cannot be read is left
-/// out (the next build renders it).
-pub fn records(out: &Path, prints: &[(String, u64)]) -> Vec<(u64, Vec<u8>)> {
+/// This build's outputs for the next build: each site path with its fingerprint and the
+/// stamp its file got when the staging folder wrote or linked it (the swap renames the
+/// folder, which changes no file's stamp). An output without a stamp is left out (the next
+/// build renders it).
+pub fn records(stamps: &HashMap<String, Stamp>, prints: &[(String, u64)]) -> Vec<(u64, Vec<u8>)> {
     prints
         .par_iter()
         .filter_map(|(path, print)| {
-            let s = Stamp::of(&out.join(rel_file(path)))?;
+            let s = stamps.get(path)?;
             let mut v = Vec::with_capacity(40 + path.len());
             v.extend_from_slice(&print.to_le_bytes());
             v.extend_from_slice(&s.len.to_le_bytes());
