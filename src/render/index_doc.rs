@@ -17,6 +17,7 @@ pub enum Html {
     Text(String),
     File {
         path: std::path::PathBuf,
+        /// Whether the cut keeps the page's `<html lang>` (see `indexable`).
         lang: bool,
     },
 }
