@@ -477,7 +477,10 @@ impl Staging {
         let stamp = (|| {
             let mut f = fs::File::create(&file)?;
             io::Write::write_all(&mut f, bytes)?;
-            // The file as written, from the open file: no second lookup of its path.
+            // The file as written, from the open file: no second lookup of its path. Where
+            // a file system sets the time only on close (some network mounts), the next
+            // build sees another stamp and renders the output again: time lost, never a
+            // wrong file.
             f.metadata()
         })()
         .map_err(|e| on(&file, e))?;
