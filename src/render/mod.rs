@@ -351,10 +351,7 @@ fn render_and_write(
     // Once the disk has failed (full, read-only), the other jobs stop writing: one clear
     // message instead of one per file.
     let disk_failed = std::sync::atomic::AtomicBool::new(false);
-    let io_error = |what: String| {
-        disk_failed.store(true, std::sync::atomic::Ordering::Relaxed);
-        Diagnostic::io_error(what)
-    };
+    let io_error = |what: String| disk_error(&disk_failed, what);
     let results: Vec<Result<(), Diagnostic>> = (0..jobs.len())
         .into_par_iter()
         .filter(|&i| !skip[i])
@@ -404,7 +401,26 @@ fn render_and_write(
                 .map_err(|e| io_error(format!("cannot write {e}")))
         })
         .collect();
-    let statics: Vec<Result<(), Diagnostic>> = theme
+    let statics = copy_statics(theme, copies, staging, &disk_failed);
+    if let Ok(t) = per_kind.lock() {
+        print_kind_timings(&t);
+    }
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    (results, statics, docs.into_inner().unwrap_or_default())
+}
+
+/// The theme's static files and the site's copied files, in parallel, into `staging`; each
+/// skipped once the disk has failed (`disk_failed`).
+fn copy_statics(
+    theme: &Theme,
+    copies: &[(&Path, String)],
+    staging: &dyn Sink,
+    disk_failed: &std::sync::atomic::AtomicBool,
+) -> Vec<Result<(), Diagnostic>> {
+    let io_error = |what: String| disk_error(disk_failed, what);
+    theme
         .statics
         .par_iter()
         .map(|f| {
@@ -425,21 +441,25 @@ fn render_and_write(
                 .copy(src, path)
                 .map_err(|e| io_error(format!("cannot write {e}")))
         }))
-        .collect();
-    if let Ok(t) = per_kind.lock() {
-        let mut rows: Vec<_> = t.iter().collect();
-        rows.sort_by_key(|r| std::cmp::Reverse(r.1 .1));
-        for (kind, (n, d)) in rows {
-            eprintln!(
-                "timing:   render {kind:<12} {n:>6} files {:>8.1} ms cpu",
-                d.as_secs_f64() * 1000.0
-            );
-        }
+        .collect()
+}
+
+/// A write that failed: the disk's error, and the mark that makes the other writes stop.
+fn disk_error(failed: &std::sync::atomic::AtomicBool, what: String) -> Diagnostic {
+    failed.store(true, std::sync::atomic::Ordering::Relaxed);
+    Diagnostic::io_error(what)
+}
+
+/// `VARDE_TIMINGS`: how many outputs of each kind were rendered, and their CPU time.
+fn print_kind_timings(per_kind: &HashMap<&'static str, (usize, std::time::Duration)>) {
+    let mut rows: Vec<_> = per_kind.iter().collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1 .1));
+    for (kind, (n, d)) in rows {
+        eprintln!(
+            "timing:   render {kind:<12} {n:>6} files {:>8.1} ms cpu",
+            d.as_secs_f64() * 1000.0
+        );
     }
-    if let Some(p) = progress {
-        p.finish_and_clear();
-    }
-    (results, statics, docs.into_inner().unwrap_or_default())
 }
 
 /// Builds rendering more than this many files show a progress bar (when stderr is a terminal).
