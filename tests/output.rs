@@ -422,3 +422,27 @@ ls -a '{mnt}' > '{root}/beside.txt'
         .any(|l| l.contains(".varde-") && l != ".varde-cache");
     assert!(!staging, "staging folders left: {beside}");
 }
+
+/// The stamp a file gets as it is written or linked is the one the next build finds in
+/// the output folder after the swap: the build cache links an output only on a match.
+#[test]
+fn stamps_taken_while_writing_are_those_found_after_the_swap() {
+    let dir = tempfile::tempdir().unwrap();
+    let last = dir.path().join("last.html");
+    std::fs::write(&last, "<p>sist</p>").unwrap();
+    let last_stamp = varde::sink::Stamp::of(&last).unwrap();
+    let out = dir.path().join("public");
+    let staging = varde::output::Staging::new(out.clone()).unwrap();
+    staging.write("/nas/", b"<p>ny</p>").unwrap();
+    varde::sink::Sink::link(&staging, &last, last_stamp, "/smil/").unwrap();
+    let stamps = staging.take_stamps();
+    staging.commit().unwrap();
+    for (path, file) in [("/nas/", "nas/index.html"), ("/smil/", "smil/index.html")] {
+        assert_eq!(
+            stamps.get(path),
+            varde::sink::Stamp::of(&out.join(file)).as_ref(),
+            "{path}"
+        );
+    }
+    assert_eq!(stamps.len(), 2);
+}
