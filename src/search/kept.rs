@@ -216,30 +216,36 @@ pub async fn read_pages(
         |url: &str, html: &str| hash_str(&format!("{lang}\n{url}\n{:x}", hash_str(html)));
     let print_key = |url: &str, print: u64| hash_str(&format!("{lang}\n{url}\np{print:x}"));
     let prints = keeping.last(PRINTS);
-    // Each page's key, and its HTML (`Html::Text` once it had to be read for the key).
-    let keyed: Vec<(String, Option<u64>, u64, Html)> = docs
+    // Each page's key: by its fingerprint for a linked file the last build read, else by
+    // its HTML (read here, and kept as `Html::Text` for the fossicker).
+    let keyed: Vec<Keyed> = docs
         .into_par_iter()
         .map(|d| {
-            let known = d.print.and_then(|p| {
-                let bytes = prints.get(print_key(&d.url, p))?;
-                Some(u64::from_le_bytes(bytes.try_into().ok()?))
-            });
-            Ok(match (&d.html, known) {
-                (Html::File { .. }, Some(key)) => (d.url, d.print, key, d.html),
-                _ => {
+            let known = match (&d.html, d.print) {
+                (Html::File { .. }, Some(p)) => prints
+                    .get(print_key(&d.url, p))
+                    .and_then(|b| Some(u64::from_le_bytes(b.try_into().ok()?))),
+                _ => None,
+            };
+            let (key, html) = match known {
+                Some(key) => (key, d.html),
+                None => {
                     let html = read_html(d.html)?;
-                    let key = page_key(&d.url, &html);
-                    (d.url, d.print, key, Html::Text(html))
+                    (page_key(&d.url, &html), Html::Text(html))
                 }
+            };
+            Ok(Keyed {
+                url: d.url,
+                print: d.print,
+                key,
+                html,
             })
         })
         .collect::<Result<_, String>>()?;
-    let keys: Vec<u64> = keyed.iter().map(|k| k.2).collect();
+    let keys: Vec<u64> = keyed.iter().map(|k| k.key).collect();
     let new_prints: Vec<(u64, Vec<u8>)> = keyed
         .iter()
-        .filter_map(|(url, print, key, _)| {
-            Some((print_key(url, (*print)?), key.to_le_bytes().to_vec()))
-        })
+        .filter_map(|k| Some((print_key(&k.url, k.print?), k.key.to_le_bytes().to_vec())))
         .collect();
     keeping.keep(PRINTS, Keep::new(Records::default(), vec![], new_prints));
     let last = keeping.last(PAGES);
@@ -255,7 +261,7 @@ pub async fn read_pages(
         .into_par_iter()
         .zip(&found)
         .filter(|(_, f)| f.is_none())
-        .map(|((url, _, _, html), _)| Ok((url, read_html(html)?)))
+        .map(|(k, _)| Ok((k.url, read_html(k.html)?)))
         .collect::<Result<_, String>>()?;
     let mut fresh = read_fresh(index, missing).await?.into_iter();
     let read: Vec<(bool, Page)> = found
@@ -279,6 +285,14 @@ pub async fn read_pages(
     keeping.reuse.pages_read = keep.counts();
     keeping.keep(PAGES, keep);
     Ok(read.into_iter().map(|(_, p)| p).collect())
+}
+
+/// A page to read, with the key the cache knows it by.
+struct Keyed {
+    url: String,
+    print: Option<u64>,
+    key: u64,
+    html: Html,
 }
 
 /// A page's indexable HTML, read from disk if need be.
