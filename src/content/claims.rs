@@ -57,7 +57,7 @@ pub(super) fn claim_urls(
         // the first's.
         let own = |p: &Page| if p.meta.url.is_some() { "url" } else { "slug" };
         let explicit = p.meta.slug.is_some() || p.meta.url.is_some();
-        let at = match (explicit, first.and_then(|(_, q)| q)) {
+        let at = || match (explicit, first.and_then(|(_, q)| q)) {
             (false, Some(q)) => {
                 let other = &pages[q];
                 duplicate_at(&other.file, own(other), &p.path).hint(format!(
@@ -73,7 +73,7 @@ pub(super) fn claim_urls(
             &p.path,
             || p.file.rel.display().to_string(),
             explicit.then_some(i),
-            || at,
+            at,
             diags,
         );
         for a in &p.meta.aliases {
