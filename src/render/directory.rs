@@ -258,7 +258,12 @@ pub fn directory_context(
 
 /// Each service's summary, by page index (`Null` for other pages), with its card rendered
 /// once (`service_card.html`): every directory page that lists the service reuses it.
-pub(super) fn service_data(site: &Site, theme: &Theme) -> Result<Vec<Vec<Value>>, Vec<Diagnostic>> {
+/// `words` is `t` by language, converted once for every card.
+pub(super) fn service_data(
+    site: &Site,
+    theme: &Theme,
+    words: &[tera::Value],
+) -> Result<Vec<Vec<Value>>, Vec<Diagnostic>> {
     // Service summaries, built once per directory (a directory in another language shows
     // them in its words) and shared by every page of it that lists them.
     let made: Vec<Vec<(usize, Value)>> = site
@@ -295,8 +300,8 @@ pub(super) fn service_data(site: &Site, theme: &Theme) -> Result<Vec<Vec<Value>>
             let mut ctx = Context::new();
             ctx.insert("s", &services[d][p]);
             let lang = site.sections[site.directories[d].section].lang;
-            if let Some(words) = site.i18n.merged.get(lang) {
-                ctx.insert("t", words);
+            if let Some(words) = words.get(lang) {
+                ctx.insert_value("t", words.clone());
             }
             (d, p, theme.render(SERVICE_CARD, &ctx, "a service card"))
         })

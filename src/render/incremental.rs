@@ -369,7 +369,7 @@ pub fn only(
         .collect();
     let fresh;
     let services = if new_theme {
-        fresh = super::directory::service_data(site, theme).ok()?;
+        fresh = super::directory::service_data(site, theme, &last.words).ok()?;
         &fresh
     } else {
         &last.services

@@ -160,7 +160,7 @@ pub fn write_site_cached(
         _ => &[],
     };
     t.lap("  render: fingerprints");
-    let services = directory::service_data(site, theme)?;
+    let services = directory::service_data(site, theme, &words)?;
     // Each section's template data, built once and shared by its pages and listings.
     let sections: Vec<tera::Value> = (0..site.sections.len())
         .into_par_iter()
