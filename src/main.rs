@@ -183,8 +183,8 @@ const PREVIEW_PURGE_DELAY: std::ffi::c_long = 60_000;
 /// frees hundreds of MB, and the next save's first look, touching that memory anew, took a
 /// page fault for every 4 KiB: on this project's VM at 10 000 pages, 8–10 ms to list the
 /// site's outputs, against 1 ms with the memory kept (bench/RESULTS.md). The cost: the
-/// preview holds up to its peak between saves (1.5 GB at 10 000 pages, where it held
-/// 1.0 GB and peaked at 1.3 GB). A build is over too soon to gain. Nothing is set when the
+/// preview holds up to its peak between saves (1.5 GiB at 10 000 pages, where it held
+/// 1.0 GiB and peaked at 1.2 GiB). A build is over too soon to gain. Nothing is set when the
 /// option does not hold its default: `MIMALLOC_PURGE_DELAY` was given, or another mimalloc
 /// numbers its options otherwise.
 fn keep_freed_memory() {
