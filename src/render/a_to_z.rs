@@ -71,8 +71,8 @@ pub(super) fn a_to_z_index(site: &Site) -> &crate::content::AToZ {
         let letters: Vec<Vec<String>> = (0..site.config.languages.len())
             .map(|lang| {
                 // The few dozen letters are found first and then sorted, each key made
-                // once: sorting 12 000 titles' letters made a key per comparison, 10 ms
-                // of every plan on a site whose index was new (the preview's first look).
+                // once: sorting every title's letter made a key per comparison (2.5 % of
+                // a 1 000-page build's instructions, on one thread).
                 let found: std::collections::BTreeSet<&str> = firsts
                     .iter()
                     .zip(&site.pages)
